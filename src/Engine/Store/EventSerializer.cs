@@ -1,0 +1,56 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
+namespace PointsEngine.Store;
+
+/// An event whose stored type name this build does not know: kept as it is, never a crash.
+public sealed record OpaqueEvent(string Type, string Data);
+
+/// Maps CLR event types to stable stored names (e.g. "V1.MeetingHeld"), so renaming a class never
+/// breaks reading old events, and serializes payloads with Newtonsoft.Json.
+public sealed class EventSerializer
+{
+    private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, string> _byType = [];
+
+    public static readonly JsonSerializerSettings Settings = new()
+    {
+        DateParseHandling = DateParseHandling.None,
+        MissingMemberHandling = MissingMemberHandling.Ignore,
+        NullValueHandling = NullValueHandling.Include,
+        TypeNameHandling = TypeNameHandling.None, // never let stored data pick a CLR type
+        Converters = { new StringEnumConverter() },
+        Formatting = Formatting.None,
+    };
+
+    public EventSerializer Register<T>(string storedName) => Register(typeof(T), storedName);
+
+    public EventSerializer Register(Type type, string storedName)
+    {
+        if (string.IsNullOrWhiteSpace(storedName)) throw new ArgumentException("A stored name must not be empty.", nameof(storedName));
+        if (_byName.TryGetValue(storedName, out var existing) && existing != type)
+            throw new InvalidOperationException($"Stored name '{storedName}' is already mapped to {existing.Name}.");
+        if (_byType.TryGetValue(type, out var name) && name != storedName)
+            throw new InvalidOperationException($"{type.Name} is already stored as '{name}'.");
+        _byName[storedName] = type;
+        _byType[type] = storedName;
+        return this;
+    }
+
+    public string StoredNameOf(Type type) =>
+        _byType.TryGetValue(type, out var name)
+            ? name
+            : throw new InvalidOperationException($"{type.Name} has no stored name; register it first.");
+
+    public EventData ToEventData(Guid eventId, object @event, EventMetadata metadata) =>
+        new(eventId, StoredNameOf(@event.GetType()), JsonConvert.SerializeObject(@event, Settings), metadata);
+
+    /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
+    public object Deserialize(string type, string data) =>
+        _byName.TryGetValue(type, out var clr)
+            ? JsonConvert.DeserializeObject(data, clr, Settings)
+              ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.")
+            : new OpaqueEvent(type, data);
+
+    public object Deserialize(RecordedEvent e) => Deserialize(e.Type, e.Data);
+}

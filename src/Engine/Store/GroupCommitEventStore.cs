@@ -1,0 +1,166 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace PointsEngine.Store;
+
+public sealed record GroupCommitOptions
+{
+    /// Most append requests committed in one transaction.
+    public int MaxRequestsPerCommit { get; init; } = 512;
+
+    /// Most events committed in one transaction (a request is never split).
+    public int MaxEventsPerCommit { get; init; } = 20_000;
+
+    /// How long a live subscription waits before polling for other processes' commits.
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// Events read per page by subscriptions.
+    public int PageSize { get; init; } = 2_000;
+}
+
+/// One append waiting in the group-commit queue. The backend records its outcome while the batch's
+/// transaction is open; callers are told only after the transaction committed (or failed).
+public sealed class PendingAppend(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events)
+{
+    private readonly TaskCompletionSource<AppendResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private object? _outcome;
+
+    public StreamName Stream { get; } = stream;
+    public ExpectedRevision Expected { get; } = expected;
+    public IReadOnlyList<EventData> Events { get; } = events;
+    internal Task<AppendResult> Completion => _completion.Task;
+
+    public void Succeeded(AppendResult result) => _outcome = result;
+    public void Rejected(AppendRejectedException error) => _outcome = error;
+
+    internal void Complete()
+    {
+        switch (_outcome)
+        {
+            case AppendResult r: _completion.TrySetResult(r); break;
+            case Exception e: _completion.TrySetException(e); break;
+            default: _completion.TrySetException(new InvalidOperationException("The backend recorded no outcome for an append.")); break;
+        }
+    }
+
+    internal void Fail(Exception e) => _completion.TrySetException(e);
+}
+
+/// Appends from many concurrent callers are queued and committed together in one transaction, so a
+/// durable commit (an fsync) is paid once per batch instead of once per caller. Each caller still gets
+/// its own result: the backend isolates each request (savepoints), so one refused request does not
+/// affect the others in the batch.
+public abstract class GroupCommitEventStore : IEventStore
+{
+    private readonly Channel<PendingAppend> _queue = Channel.CreateUnbounded<PendingAppend>(
+        new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _writer;
+    private readonly Lock _startLock = new();
+
+    protected GroupCommitEventStore(GroupCommitOptions options) => Options = options;
+
+    protected GroupCommitOptions Options { get; }
+    protected AppendSignal Appended { get; } = new();
+
+    public Task<AppendResult> AppendToStreamAsync(
+        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        AppendDecision.ValidateBatch(events);
+        ct.ThrowIfCancellationRequested();
+        EnsureWriter();
+        var pending = new PendingAppend(stream, expected, events.ToArray());
+        if (!_queue.Writer.TryWrite(pending))
+            throw new ObjectDisposedException(GetType().Name);
+        // Cancelling the wait does not withdraw the append: it may still commit, and a retry with the same
+        // event ids is idempotent.
+        return pending.Completion.WaitAsync(ct);
+    }
+
+    private void EnsureWriter()
+    {
+        if (_writer is not null) return;
+        lock (_startLock)
+            _writer ??= Task.Run(WriteLoopAsync);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingAppend>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var eventCount = 0;
+            while (batch.Count < Options.MaxRequestsPerCommit && eventCount < Options.MaxEventsPerCommit
+                   && reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                eventCount += next.Events.Count;
+            }
+
+            try
+            {
+                await CommitBatchAsync(batch, _stopping.Token).ConfigureAwait(false);
+                foreach (var p in batch) p.Complete();
+                if (eventCount > 0) Appended.Notify();
+            }
+            catch (Exception e)
+            {
+                // The transaction failed as a whole: no caller in it is told of success.
+                foreach (var p in batch) p.Fail(e);
+            }
+        }
+    }
+
+    /// Commits every request of the batch in one transaction, recording each request's outcome with
+    /// <see cref="PendingAppend.Succeeded"/> or <see cref="PendingAppend.Rejected"/>. Throws when the
+    /// transaction as a whole fails.
+    protected abstract Task CommitBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken ct);
+
+    public abstract IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        StreamName stream, StreamRevision from, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    public abstract IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        LogPosition after, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    public abstract Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default);
+
+    public abstract Task<LogPosition> ReadHeadPositionAsync(CancellationToken ct = default);
+
+    public async IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(
+        LogPosition after, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var checkpoint = after;
+        while (!ct.IsCancellationRequested)
+        {
+            var nextCommit = Appended.NextCommit;
+            var read = 0;
+            await foreach (var e in ReadAllAsync(checkpoint, Options.PageSize, ct).ConfigureAwait(false))
+            {
+                read++;
+                checkpoint = e.Position;
+                yield return e;
+            }
+
+            if (read < Options.PageSize)
+                await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer is not null)
+        {
+            try { await _writer.ConfigureAwait(false); }
+            catch (Exception) { /* failures were reported to the callers */ }
+        }
+        _stopping.Cancel();
+        await DisposeCoreAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract ValueTask DisposeCoreAsync();
+}

@@ -1,0 +1,34 @@
+namespace PointsEngine.Store;
+
+/// The event store contract, mirroring EventStoreDB's: streams with revisions, atomic idempotent
+/// appends checked against an expected revision, one global ordered log, and catch-up subscriptions.
+/// Every backend passes the same contract test suite (tests/Store.Tests).
+public interface IEventStore : IAsyncDisposable
+{
+    /// Appends the events atomically, after the stream's last event.
+    /// Throws <see cref="WrongExpectedRevisionException"/> or <see cref="EventIdConflictException"/>
+    /// when refused; in that case nothing was written. Returns only once the events are durable.
+    Task<AppendResult> AppendToStreamAsync(
+        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
+
+    /// Events of one stream in revision order, starting at <paramref name="from"/>.
+    IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        StreamName stream, StreamRevision from, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    /// The global log in position order, strictly after <paramref name="after"/>. Only returns events no
+    /// earlier-positioned commit can still appear before, so a reader can take the last position it saw as
+    /// its checkpoint.
+    IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        LogPosition after, int maxCount = int.MaxValue, CancellationToken ct = default);
+
+    /// The stream's last revision, or null when it has no events.
+    Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default);
+
+    /// The position of the last event a reader may safely have seen (see <see cref="ReadAllAsync"/>).
+    Task<LogPosition> ReadHeadPositionAsync(CancellationToken ct = default);
+
+    /// Catch-up subscription: delivers every event after <paramref name="after"/> exactly once in position
+    /// order, then follows live appends (this process's at once, other processes' within a poll interval)
+    /// until cancelled.
+    IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(LogPosition after, CancellationToken ct = default);
+}

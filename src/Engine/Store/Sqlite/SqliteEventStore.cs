@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+
+namespace PointsEngine.Store.Sqlite;
+
+/// How hard a commit waits for the disk. FULL fsyncs the WAL at every commit, so an acknowledged append
+/// survives power loss; NORMAL survives a process crash but may lose the last commits on power loss.
+public enum SqliteDurability { Full, Normal }
+
+public sealed record SqliteStoreOptions(string Path)
+{
+    public SqliteDurability Durability { get; init; } = SqliteDurability.Full;
+    public GroupCommitOptions GroupCommit { get; init; } = new();
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
+
+/// The embedded default: one SQLite file in WAL mode. Appends go through group commit on one writer
+/// connection; positions are rowids, which SQLite's single-writer lock hands out in commit order, so a
+/// reader's last position is always a safe checkpoint.
+public sealed class SqliteEventStore : GroupCommitEventStore
+{
+    private readonly SqliteStoreOptions _options;
+    private readonly string _connectionString;
+    private SqliteConnection? _writer;
+
+    private SqliteEventStore(SqliteStoreOptions options) : base(options.GroupCommit)
+    {
+        _options = options;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string Path => _options.Path;
+
+    public static async Task<SqliteEventStore> OpenAsync(SqliteStoreOptions options, CancellationToken ct = default)
+    {
+        SqliteRuntime.EnsureInitialized();
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        var store = new SqliteEventStore(options);
+        await store.InitializeAsync(ct).ConfigureAwait(false);
+        return store;
+    }
+
+    private async Task InitializeAsync(CancellationToken ct)
+    {
+        _writer = new SqliteConnection(_connectionString);
+        await _writer.OpenAsync(ct).ConfigureAwait(false);
+        var sync = _options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+        await ExecAsync(_writer, $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = {sync};
+            PRAGMA busy_timeout = 30000;
+            {SqliteSchema.Events}
+            """, ct).ConfigureAwait(false);
+    }
+
+    internal async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(ct).ConfigureAwait(false);
+        await ExecAsync(c, "PRAGMA busy_timeout = 30000;", ct).ConfigureAwait(false);
+        return c;
+    }
+
+    private static async Task ExecAsync(SqliteConnection c, string sql, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    protected override async Task CommitBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken ct)
+    {
+        var c = _writer ?? throw new ObjectDisposedException(nameof(SqliteEventStore));
+        var recordedAt = Timestamps.Normalize(_options.Clock.GetUtcNow());
+        // BEGIN IMMEDIATE takes the write lock up front, so another process's writer cannot slip in
+        // between our revision check and our insert.
+        await ExecAsync(c, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
+        try
+        {
+            using var commands = new SqliteAppendCommands(c);
+            foreach (var pending in batch)
+                AppendOne(commands, pending, recordedAt);
+            await ExecAsync(c, "COMMIT;", ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RollbackQuietlyAsync(c).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void AppendOne(SqliteAppendCommands commands, PendingAppend pending, DateTimeOffset recordedAt)
+    {
+        commands.Savepoint();
+        try
+        {
+            var committed = commands.FindCommitted(pending.Events);
+            var current = commands.StreamRevision(pending.Stream);
+            switch (AppendDecision.Decide(pending.Stream, pending.Expected, pending.Events, current, committed))
+            {
+                case AppendDecision.Write w:
+                    LogPosition? last = null;
+                    var revision = w.FirstRevision;
+                    foreach (var e in pending.Events)
+                    {
+                        last = commands.Insert(pending.Stream, revision, e, recordedAt);
+                        revision = revision.Next();
+                    }
+                    var lastRevision = pending.Events.Count > 0 ? new StreamRevision(revision.Value - 1) : current;
+                    pending.Succeeded(new AppendResult(lastRevision, last, AlreadyCommitted: false));
+                    commands.Release();
+                    break;
+                case AppendDecision.Duplicate d:
+                    pending.Succeeded(d.Result);
+                    commands.Release();
+                    break;
+                case AppendDecision.Reject r:
+                    pending.Rejected(r.Error);
+                    commands.RollbackToSavepoint();
+                    break;
+            }
+        }
+        catch
+        {
+            commands.RollbackToSavepoint();
+            throw;
+        }
+    }
+
+    private static async Task RollbackQuietlyAsync(SqliteConnection c)
+    {
+        try { await ExecAsync(c, "ROLLBACK;", CancellationToken.None).ConfigureAwait(false); }
+        catch (SqliteException) { /* no transaction left to roll back */ }
+    }
+
+    public override async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
+        StreamName stream, StreamRevision from, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $s AND revision >= $r ORDER BY revision LIMIT $n";
+        cmd.Parameters.AddWithValue("$s", stream.Value);
+        cmd.Parameters.AddWithValue("$r", from.Value);
+        cmd.Parameters.AddWithValue("$n", maxCount);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            yield return SqliteSchema.ReadEvent(reader);
+    }
+
+    public override async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
+        LogPosition after, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
+        cmd.Parameters.AddWithValue("$p", after.Value);
+        cmd.Parameters.AddWithValue("$n", maxCount);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            yield return SqliteSchema.ReadEvent(reader);
+    }
+
+    public override async Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default)
+    {
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT max(revision) FROM events WHERE stream = $s";
+        cmd.Parameters.AddWithValue("$s", stream.Value);
+        return await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) is long r ? new StreamRevision(r) : null;
+    }
+
+    public override async Task<LogPosition> ReadHeadPositionAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT coalesce(max(position), 0) FROM events";
+        return new LogPosition((long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+            _writer = null;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace PointsEngine.Store;
+
+/// A stream's name, e.g. "member-42" or "branch-7". Validated once here so backends can trust it.
+public readonly record struct StreamName
+{
+    public const int MaxLength = 200;
+
+    public string Value { get; }
+
+    public StreamName(string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw new ArgumentException("A stream name must not be empty.", nameof(value));
+        if (value.Length > MaxLength)
+            throw new ArgumentException($"A stream name is at most {MaxLength} characters.", nameof(value));
+        if (value.Any(char.IsControl))
+            throw new ArgumentException("A stream name must not contain control characters.", nameof(value));
+        Value = value;
+    }
+
+    public static StreamName For(string category, string id) => new($"{category}-{id}");
+
+    public override string ToString() => Value;
+}
