@@ -1,0 +1,104 @@
+namespace PointsEngine.Store.Tests.Contract;
+
+// Everything sent with an event comes back exactly; recorded-at comes from the store.
+public abstract partial class EventStoreContract
+{
+    // Literal JSON escapes (kept as text, never decoded), real CJK, an astral-plane character, quotes,
+    // a backslash, tabs and newlines, and trailing spaces.
+    private const string TrickyData =
+        "{\"title\":\"争创党员先锋示范岗\",\"escaped\":\"\\u4e2d\\u6587 \\\"q\\\" \\\\ \\n\\t\",\"raw\":\"三会一课\t\n\r🎖\",\"n\":1.50}  ";
+
+    [Fact]
+    public async Task an_event_reads_back_with_the_id_type_data_and_metadata_it_was_sent_with()
+    {
+        var store = await StoreAsync();
+        var metadata = new EventMetadata(new DateTimeOffset(2026, 2, 14, 19, 30, 5, TimeSpan.FromHours(8)), "支部书记 王芳")
+        {
+            CorrelationId = Guid.NewGuid(),
+            CausationId = Guid.NewGuid(),
+        };
+        var sent = new EventData(Guid.NewGuid(), "V1.SuggestionAssessed", TrickyData, metadata);
+
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
+
+        foreach (var read in new[] { Assert.Single(await ReadStream(store, MemberA)), Assert.Single(await ReadAll(store)) })
+        {
+            Assert.Equal(sent.EventId, read.EventId);
+            Assert.Equal("V1.SuggestionAssessed", read.Type);
+            Assert.Equal(TrickyData, read.Data);
+            Assert.Equal("支部书记 王芳", read.Metadata.RecordedBy);
+            Assert.Equal(metadata.CorrelationId, read.Metadata.CorrelationId);
+            Assert.Equal(metadata.CausationId, read.Metadata.CausationId);
+            Assert.Equal(metadata, read.Metadata);
+        }
+    }
+
+    [Fact]
+    public async Task missing_correlation_and_causation_ids_read_back_as_null()
+    {
+        var store = await StoreAsync();
+        var withOnlyCausation = new EventData(Guid.NewGuid(), "V1.Adjusted", "{}", Meta() with { CausationId = Guid.NewGuid() });
+
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [NewEvent(), withOnlyCausation]);
+
+        var read = await ReadStream(store, MemberA);
+        Assert.Null(read[0].Metadata.CorrelationId);
+        Assert.Null(read[0].Metadata.CausationId);
+        Assert.Null(read[1].Metadata.CorrelationId);
+        Assert.Equal(withOnlyCausation.Metadata.CausationId, read[1].Metadata.CausationId);
+    }
+
+    [Fact]
+    public async Task occurred_at_reads_back_in_utc_to_the_microsecond()
+    {
+        var store = await StoreAsync();
+        // 19:30:05.1234567 in Beijing; the seventh fractional digit is below a microsecond.
+        var occurred = new DateTimeOffset(2026, 2, 14, 19, 30, 5, TimeSpan.FromHours(8)).AddTicks(1_234_567);
+        var sent = new EventData(Guid.NewGuid(), "V1.MeetingAttended", "{}", new EventMetadata(occurred, "secretary-wang"));
+
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
+
+        var read = Assert.Single(await ReadStream(store, MemberA)).Metadata.OccurredAt;
+        Assert.Equal(TimeSpan.Zero, read.Offset);
+        Assert.Equal(new DateTimeOffset(2026, 2, 14, 11, 30, 5, TimeSpan.Zero).AddTicks(1_234_560), read);
+    }
+
+    [Fact]
+    public async Task recorded_at_is_set_by_the_store_when_it_commits()
+    {
+        var store = await StoreAsync();
+        var before = DateTimeOffset.UtcNow.AddTicks(-10);
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(2));
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.Exact(1), NewEvents(1));
+        var after = DateTimeOffset.UtcNow;
+
+        var read = await ReadStream(store, MemberA);
+
+        Assert.All(read, e => Assert.Equal(TimeSpan.Zero, e.RecordedAt.Offset));
+        Assert.All(read, e => Assert.Equal(0, e.RecordedAt.Ticks % 10));
+        Assert.Equal(read[0].RecordedAt, read[1].RecordedAt);
+        if (UsesContractClock)
+        {
+            var first = ContractClock.Origin.AddTicks(-7); // truncated to the microsecond
+            Assert.Equal(first, read[0].RecordedAt);
+            Assert.Equal(first.AddMinutes(5), read[2].RecordedAt);
+        }
+        else
+        {
+            Assert.All(read, e => Assert.InRange(e.RecordedAt, before, after));
+        }
+    }
+
+    [Fact]
+    public async Task a_stream_name_in_chinese_reads_back_unchanged()
+    {
+        var store = await StoreAsync();
+        var stream = new StreamName("branch-第一党支部");
+
+        await store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, NewEvents(1));
+
+        Assert.Equal(stream, Assert.Single(await ReadAll(store)).Stream);
+        Assert.Single(await ReadStream(store, stream));
+    }
+}
