@@ -1,0 +1,226 @@
+using PointsEngine.Engine.Actors;
+using PointsEngine.Store;
+using PointsEngine.TestSupport;
+
+using Accepted = PointsEngine.Engine.Actors.CommandResult<PointsEngine.Engine.Tests.Actors.Tally, PointsEngine.Engine.Tests.Actors.Added>.Accepted;
+using Host = PointsEngine.Engine.Actors.ActorHost<PointsEngine.Engine.Tests.Actors.Tally, PointsEngine.Engine.Tests.Actors.TallyCommand, PointsEngine.Engine.Tests.Actors.Added>;
+using Rejected = PointsEngine.Engine.Actors.CommandResult<PointsEngine.Engine.Tests.Actors.Tally, PointsEngine.Engine.Tests.Actors.Added>.Rejected;
+
+namespace PointsEngine.Engine.Tests.Actors;
+
+public sealed class an_actor_host : IAsyncLifetime
+{
+    private TempSqlite _sqlite = null!;
+    private FaultyEventStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sqlite = await TempSqlite.OpenAsync();
+        _store = new FaultyEventStore(_sqlite.Store);
+    }
+
+    public async Task DisposeAsync() => await _sqlite.DisposeAsync();
+
+    private Host NewHost(ActorOptions? options = null, TimeProvider? clock = null, ISnapshotStore<Tally>? snapshots = null) =>
+        new(_store, TallyDomain.Serializer(), TallyDomain.Decider, TallyDomain.StreamOf, options, snapshots, clock);
+
+    private static Task<CommandResult<Tally, Added>> Ask(Host host, string id, TallyCommand c, string commandId) =>
+        host.AskAsync(id, c, commandId, TallyDomain.Metadata);
+
+    private async Task<List<RecordedEvent>> StreamOf(string id)
+    {
+        var list = new List<RecordedEvent>();
+        await foreach (var e in _sqlite.Store.ReadStreamAsync(TallyDomain.StreamOf(id), StreamRevision.Start)) list.Add(e);
+        return list;
+    }
+
+    [Fact]
+    public async Task persists_the_decision_before_it_replies()
+    {
+        await using var host = NewHost();
+
+        var reply = await Ask(host, "m1", new Add("fact-1", 5), "fact-1");
+
+        var accepted = Assert.IsType<Accepted>(reply);
+        Assert.Equal(5, accepted.State.Total);
+        var stored = Assert.Single(await StreamOf("m1"));
+        Assert.Equal("V1.Added", stored.Type);
+        Assert.Equal("secretary-1", stored.Metadata.RecordedBy);
+        Assert.Equal(DeterministicIds.For("tally-m1", "fact-1", 0), stored.EventId);
+    }
+
+    [Fact]
+    public async Task a_refusal_is_returned_with_its_reason_and_writes_nothing()
+    {
+        await using var host = NewHost();
+
+        var reply = await Ask(host, "m1", new Add("fact-1", -3), "fact-1");
+
+        Assert.Contains("negative", Assert.IsType<Rejected>(reply).Reason);
+        Assert.Empty(await StreamOf("m1"));
+    }
+
+    [Fact]
+    public async Task a_redelivered_command_awards_nothing_twice_even_in_a_new_host()
+    {
+        await using (var first = NewHost())
+            await Ask(first, "m1", new Add("fact-1", 5), "fact-1");
+
+        await using var second = NewHost();
+        var reply = await Ask(second, "m1", new Add("fact-1", 5), "fact-1");
+
+        Assert.Empty(Assert.IsType<Accepted>(reply).Events);
+        Assert.Single(await StreamOf("m1"));
+    }
+
+    [Fact]
+    public async Task deterministic_ids_stop_a_duplicate_even_when_the_decider_would_decide_again()
+    {
+        // An actor whose state missed its own last write (it crashed after the append, before applying)
+        // re-decides the same command: the same ids make the store write nothing.
+        await using var host = NewHost();
+        await Ask(host, "m1", new AddBlindly(4), "claim-9");
+        var bypass = TallyDomain.Serializer().ToEventData(DeterministicIds.For("tally-m1", "claim-9", 0), new Added("blind", 4), TallyDomain.Metadata);
+
+        var retry = await _sqlite.Store.AppendToStreamAsync(TallyDomain.StreamOf("m1"), ExpectedRevision.NoStream, [bypass]);
+
+        Assert.True(retry.AlreadyCommitted);
+        Assert.Single(await StreamOf("m1"));
+    }
+
+    [Fact]
+    public async Task a_failed_persist_is_reported_and_the_actor_recovers_from_the_store()
+    {
+        await using var host = NewHost();
+        await Ask(host, "m1", new Add("a", 1), "a");
+        _store.FailNextAppends(1);
+
+        var failed = await Assert.ThrowsAsync<PersistFailedException>(() => Ask(host, "m1", new Add("b", 10), "b"));
+        var after = await Ask(host, "m1", new Add("c", 100), "c");
+
+        Assert.IsType<IOException>(failed.InnerException);
+        Assert.Equal(101, Assert.IsType<Accepted>(after).State.Total); // b was never applied
+        Assert.Equal(2, (await StreamOf("m1")).Count);
+    }
+
+    [Fact]
+    public async Task a_bug_in_one_actor_does_not_affect_another()
+    {
+        await using var host = NewHost();
+        await Ask(host, "m2", new Add("x", 7), "x");
+
+        await Assert.ThrowsAsync<PersistFailedException>(() => Ask(host, "m1", new Explode(), "boom"));
+        var other = await Ask(host, "m2", new Add("y", 1), "y");
+        var same = await Ask(host, "m1", new Add("z", 2), "z");
+
+        Assert.Equal(8, Assert.IsType<Accepted>(other).State.Total);
+        Assert.Equal(2, Assert.IsType<Accepted>(same).State.Total);
+    }
+
+    [Fact]
+    public async Task a_full_mailbox_is_refused_not_buffered()
+    {
+        await using var host = NewHost(new ActorOptions { MailboxCapacity = 3 });
+        _store.HoldAppends();
+        var first = Ask(host, "m1", new Add("k0", 1), "k0");
+        // Wait until the actor has taken the first message and is stuck persisting it.
+        await WaitUntil(() => first.Status == TaskStatus.WaitingForActivation && host.ResidentCount == 1);
+        await Task.Delay(50);
+        var queued = Enumerable.Range(1, 3).Select(i => Ask(host, "m1", new Add($"k{i}", 1), $"k{i}")).ToList();
+
+        Assert.Throws<MailboxFullException>(() => { _ = Ask(host, "m1", new Add("k4", 1), "k4"); });
+        _store.ReleaseAppends();
+        await Task.WhenAll(queued.Append(first));
+        Assert.Equal(4, (await StreamOf("m1")).Count);
+    }
+
+    [Fact]
+    public async Task an_idle_actor_is_passivated_and_comes_back_with_its_state()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        await using var host = NewHost(new ActorOptions { PassivateAfter = TimeSpan.FromMinutes(2) }, clock);
+        await Ask(host, "m1", new Add("a", 3), "a");
+        await Ask(host, "m2", new Add("a", 4), "a");
+
+        clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(0, host.PassivateIdle());
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(2, host.PassivateIdle());
+        Assert.Equal(0, host.ResidentCount);
+
+        var back = await Ask(host, "m1", new Add("b", 10), "b");
+        Assert.Equal(13, Assert.IsType<Accepted>(back).State.Total);
+        Assert.Equal(1, host.ResidentCount);
+    }
+
+    [Fact]
+    public async Task recovery_reads_only_the_events_after_the_snapshot()
+    {
+        var options = new ActorOptions { SnapshotEvery = 10 };
+        await using (var first = NewHost(options, snapshots: new EventStoreSnapshots<Tally>(_store, "tally-v1")))
+        {
+            for (var i = 0; i < 25; i++) await Ask(first, "m1", new Add($"k{i}", 1), $"k{i}");
+        }
+
+        var readBefore = _store.StreamEventsRead;
+        await using var second = NewHost(options, snapshots: new EventStoreSnapshots<Tally>(_store, "tally-v1"));
+        var reply = await Ask(second, "m1", new Add("k25", 1), "k25");
+
+        Assert.Equal(26, Assert.IsType<Accepted>(reply).State.Total);
+        // The snapshot at revision 19 plus the 5 events after it, instead of all 25.
+        Assert.Equal(1 + 5, _store.StreamEventsRead - readBefore);
+    }
+
+    [Fact]
+    public async Task a_snapshot_of_another_state_version_is_ignored_and_the_stream_replayed()
+    {
+        var options = new ActorOptions { SnapshotEvery = 5 };
+        await using (var first = NewHost(options, snapshots: new EventStoreSnapshots<Tally>(_store, "tally-v1")))
+            for (var i = 0; i < 6; i++) await Ask(first, "m1", new Add($"k{i}", 2), $"k{i}");
+
+        await using var second = NewHost(options, snapshots: new EventStoreSnapshots<Tally>(_store, "tally-v2"));
+        var reply = await Ask(second, "m1", new Add("k6", 2), "k6");
+
+        Assert.Equal(14, Assert.IsType<Accepted>(reply).State.Total);
+    }
+
+    [Fact]
+    public async Task two_hosts_on_one_store_lose_no_update_to_the_same_member()
+    {
+        // Two engine processes: each actor's append is checked against its revision; the loser catches up.
+        await using var a = NewHost();
+        await using var b = NewHost();
+
+        var sends = Enumerable.Range(0, 60)
+            .Select(i => Ask(i % 2 == 0 ? a : b, "m1", new Add($"k{i}", 1), $"k{i}"))
+            .ToList();
+        await Task.WhenAll(sends);
+
+        var stream = await StreamOf("m1");
+        Assert.Equal(60, stream.Count);
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i), stream.Select(e => e.Revision.Value));
+    }
+
+    [Fact]
+    public async Task messages_to_one_actor_are_processed_one_at_a_time_in_order()
+    {
+        await using var host = NewHost();
+
+        var replies = await Task.WhenAll(Enumerable.Range(1, 50).Select(i => Ask(host, "m1", new Add($"k{i}", i), $"k{i}")));
+
+        // Each reply saw exactly the messages before it: running totals 1, 3, 6, ...
+        var totals = replies.Select(r => Assert.IsType<Accepted>(r).State.Total).ToList();
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => i * (i + 1) / 2), totals);
+        Assert.Equal(50, _store.Appends); // no write was retried against a moved stream
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using PointsEngine.Store;
+
+namespace PointsEngine.TestSupport;
+
+/// A real store wrapped so a test can tell it to fail or stall appends (Akka's test journal does
+/// `write.Fail()`), and count what passes through.
+public sealed class FaultyEventStore(IEventStore inner) : IEventStore
+{
+    private int _failNext;
+    private volatile TaskCompletionSource? _gate;
+    private int _appends;
+    private long _streamEventsRead;
+
+    public IEventStore Inner => inner;
+    public int Appends => Volatile.Read(ref _appends);
+    public long StreamEventsRead => Interlocked.Read(ref _streamEventsRead);
+
+    /// The next <paramref name="count"/> appends throw without reaching the store.
+    public void FailNextAppends(int count = 1) => Interlocked.Exchange(ref _failNext, count);
+
+    /// Appends wait until <see cref="ReleaseAppends"/>.
+    public void HoldAppends() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseAppends() => Interlocked.Exchange(ref _gate, null)?.TrySetResult();
+
+    public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        if (_gate is { } gate) await gate.Task.WaitAsync(ct);
+        if (TakeFailure())
+            throw new IOException("disk unavailable (injected by the test)");
+        Interlocked.Increment(ref _appends);
+        return await inner.AppendToStreamAsync(stream, expected, events, ct);
+    }
+
+    private bool TakeFailure()
+    {
+        while (true)
+        {
+            var n = Volatile.Read(ref _failNext);
+            if (n <= 0) return false;
+            if (Interlocked.CompareExchange(ref _failNext, n - 1, n) == n) return true;
+        }
+    }
+
+    public async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(StreamName stream, StreamRevision from, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var e in inner.ReadStreamAsync(stream, from, maxCount, ct))
+        {
+            Interlocked.Increment(ref _streamEventsRead);
+            yield return e;
+        }
+    }
+
+    public IAsyncEnumerable<RecordedEvent> ReadAllAsync(LogPosition after, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+        inner.ReadAllAsync(after, maxCount, ct);
+
+    public Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default) =>
+        inner.ReadStreamRevisionAsync(stream, ct);
+
+    public Task<LogPosition> ReadHeadPositionAsync(CancellationToken ct = default) => inner.ReadHeadPositionAsync(ct);
+
+    public IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(LogPosition after, CancellationToken ct = default) =>
+        inner.SubscribeToAllAsync(after, ct);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
