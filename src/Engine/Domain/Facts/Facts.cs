@@ -1,0 +1,46 @@
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Domain.Facts;
+
+// Facts as people record them, once each: the secretary records a meeting with its whole attendance
+// list; the branch committee assesses a suggestion; the organiser verifies volunteer hours.
+// FactRouting turns each into the per-member facts that are scored.
+
+public sealed record AttendanceEntry(MemberId Member, AttendanceStatus Status);
+
+public sealed record MeetingHeld(
+    FactId FactId, DateOnly OccurredOn, BranchId Branch, PartyGroupId? Group, MeetingKind Kind, MeetingMode Mode,
+    string Topic, IReadOnlyList<AttendanceEntry> Attendance) : IFact;
+
+public sealed record SuggestionSubmitted(FactId FactId, DateOnly OccurredOn, MemberId Member, BranchId Branch, string Title) : IFact;
+
+/// Points come from the assessment, dated when the committee assessed it. A later assessment of the
+/// same suggestion supersedes an earlier one (re-assessment upgrades, never adds).
+public sealed record SuggestionAssessed(
+    FactId FactId, DateOnly OccurredOn, FactId Suggestion, MemberId Member, SuggestionLevel Level, string Assessor) : IFact;
+
+public sealed record GoldenIdeaSubmitted(FactId FactId, DateOnly OccurredOn, MemberId Member, BranchId Branch, string Title) : IFact;
+
+public sealed record GoldenIdeaAwarded(FactId FactId, DateOnly OccurredOn, FactId Idea, MemberId Member, GoldenIdeaLevel Level, string Panel) : IFact;
+
+public sealed record GoldenIdeaImplemented(FactId FactId, DateOnly OccurredOn, FactId Idea, MemberId Member) : IFact;
+
+public sealed record VolunteerServiceLogged(
+    FactId FactId, DateOnly OccurredOn, MemberId Member, decimal Hours, string Activity, string Verifier) : IFact;
+
+public sealed record ManualAdjustment(
+    FactId FactId, DateOnly OccurredOn, MemberId Member, Points Points, string Reason, string Approver) : IFact;
+
+/// Revokes an earlier fact. <paramref name="Members"/> are the members the target concerned (the
+/// recorder copies them from the target), so routing stays a pure function of this event alone.
+public sealed record FactRevoked(
+    FactId FactId, DateOnly OccurredOn, FactId Target, string Reason, IReadOnlyList<MemberId> Members) : IFact;
+
+public sealed record YearClosed(FactId FactId, DateOnly OccurredOn, int Year) : IFact;
+
+public sealed record YearReopened(FactId FactId, DateOnly OccurredOn, int Year, string Reason) : IFact;
+
+/// The rule-set document exactly as published (JSON text): the evidence of which rules applied.
+/// The host parses it into a RuleSet with the rule-set loader.
+public sealed record RuleSetPublished(
+    FactId FactId, DateOnly OccurredOn, RuleSetVersion Version, DateOnly EffectiveFrom, string Document) : IFact;

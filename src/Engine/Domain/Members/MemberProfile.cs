@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Domain.Members;
+
+/// What the rules need to know about the member on a given date.
+public readonly record struct MemberSnapshot(MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left);
+
+/// The member's organisational history, kept in date order so that a category change dated in March
+/// affects March's facts even when it is recorded in June.
+public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Changes)
+{
+    public static readonly MemberProfile Unknown = new(null, []);
+
+    public MemberProfile With(IMemberEvent change)
+    {
+        var (date, id) = Key(change);
+        var index = 0;
+        while (index < Changes.Count && Compare(Key(Changes[index]), (date, id)) <= 0) index++;
+        return this with
+        {
+            Name = change is MemberEnrolled e ? e.Name : Name,
+            Changes = Changes.Insert(index, change),
+        };
+    }
+
+    /// Before any enrolment is known the member counts as a full, regular member: facts may reach
+    /// the member before the enrolment does, and the diff corrects them once it arrives.
+    public MemberSnapshot On(DateOnly date)
+    {
+        var snapshot = new MemberSnapshot(MemberStatus.Full, MemberCategory.Regular, null, Enrolled: false, Left: false);
+        foreach (var change in Changes)
+        {
+            if (Key(change).Date > date) break;
+            snapshot = change switch
+            {
+                MemberEnrolled e => new MemberSnapshot(e.Status, e.Category, e.Branch, Enrolled: true, Left: false),
+                MemberTransferred t => snapshot with { Branch = t.ToBranch },
+                MemberCategoryChanged c => snapshot with { Category = c.Category },
+                MemberStatusChanged s => snapshot with { Status = s.Status },
+                MemberLeft => snapshot with { Left = true },
+                _ => snapshot,
+            };
+        }
+        return snapshot;
+    }
+
+    public DateOnly? EnrolledOn => Changes.OfType<MemberEnrolled>().Select(e => (DateOnly?)e.OccurredOn).FirstOrDefault();
+
+    public DateOnly? LeftOn => Changes.OfType<MemberLeft>().Select(e => (DateOnly?)e.OccurredOn).LastOrDefault();
+
+    /// Whether the member belongs to the organisation at some time in the year (gets the base score).
+    public bool MemberDuring(int year)
+    {
+        if (EnrolledOn is { } enrolled && enrolled.Year > year) return false;
+        if (LeftOn is { } left && left.Year < year) return false;
+        return true;
+    }
+
+    public bool Equals(MemberProfile? other) =>
+        other is not null && Name == other.Name && Changes.SequenceEqual(other.Changes);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Changes.Count);
+
+    private static (DateOnly Date, string Id) Key(IMemberEvent change) => change switch
+    {
+        Facts.IFact f => (f.OccurredOn, f.FactId.Value),
+        _ => (DateOnly.MinValue, ""),
+    };
+
+    private static int Compare((DateOnly Date, string Id) a, (DateOnly Date, string Id) b)
+    {
+        var byDate = a.Date.CompareTo(b.Date);
+        return byDate != 0 ? byDate : string.CompareOrdinal(a.Id, b.Id);
+    }
+}

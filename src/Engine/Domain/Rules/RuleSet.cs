@@ -1,0 +1,26 @@
+using PointsEngine.Domain.Appraisal;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Domain.Rules;
+
+/// A versioned rule set, in force from EffectiveFrom until the next one's EffectiveFrom.
+/// The yearly base score (基础分) and all caps reset each calendar year.
+public sealed record RuleSet(
+    RuleSetVersion Version,
+    DateOnly EffectiveFrom,
+    string Name,
+    Points BaseScore,
+    IReadOnlyList<Cap> TotalCaps,
+    IReadOnlyList<ScoringCategory> Categories,
+    IReadOnlyList<Rule> Rules,
+    IReadOnlyList<PeriodBonus> Bonuses,
+    AppraisalScheme? Appraisal)
+{
+    public ScoringCategory? CategoryOf(string id)
+    {
+        // A handful of categories: a scan beats a dictionary and keeps the record a plain value.
+        foreach (var c in Categories)
+            if (c.Id == id) return c;
+        return null;
+    }
+}

@@ -1,0 +1,259 @@
+using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Domain.Scoring;
+
+/// Computes a member's ledger for one year from scratch: a deterministic function of the member's
+/// active facts, profile and the rule book. Decide diffs it against the ledger in state, so arrival
+/// order, revocations (re-allocation of capped points), re-delivery and back-dated rule sets are all
+/// the same mechanism. Capped points go to facts in (occurrence date, fact id, rule order) order.
+public static class YearScorer
+{
+    public const string BaseRule = "base";
+    public const string BaseCategory = "base";
+
+    private enum Stage { Base = 0, Fact = 1, Bonus = 2 }
+
+    // Order = the rule's position in its rule set, so two rules on one fact allocate in document order.
+    private readonly record struct Item(
+        DateOnly Date, Stage Stage, string AwardId, FactId? Fact, int Order, RuleSet Set, RuleId Rule, string Category,
+        Points Requested, IReadOnlyList<Cap> RuleCaps);
+
+    public static List<LedgerEntry> Score(MemberState state, int year, RuleBook book)
+    {
+        var facts = ActiveFacts(state, year);
+        var items = new List<Item>(facts.Count + 8);
+        AddBase(state, year, book, items);
+        foreach (var fact in facts) AddFactAwards(state.Profile, fact, book, items);
+        AddBonuses(state.Profile, year, facts, book, items);
+        items.Sort(static (a, b) =>
+        {
+            var c = a.Date.CompareTo(b.Date);
+            if (c != 0) return c;
+            c = a.Stage.CompareTo(b.Stage);
+            if (c != 0) return c;
+            c = string.CompareOrdinal(a.Fact?.Value, b.Fact?.Value);
+            if (c != 0) return c;
+            c = a.Order.CompareTo(b.Order);
+            return c != 0 ? c : string.CompareOrdinal(a.AwardId, b.AwardId);
+        });
+        return Allocate(items);
+    }
+
+    /// Active = not revoked and not superseded (a later assessment or award of the same suggestion
+    /// or idea in the same year replaces the earlier one).
+    private static List<MemberFact> ActiveFacts(MemberState state, int year)
+    {
+        var all = state.FactsIn(year);
+        var active = new List<MemberFact>(all.Count);
+        Dictionary<(FactKind, FactId), MemberFact>? latest = null;
+        foreach (var fact in all)
+        {
+            if (!state.IsActive(fact)) continue;
+            var subject = fact switch
+            {
+                SuggestionAssessmentRecorded s => s.Suggestion,
+                GoldenIdeaAwardRecorded g => g.Idea,
+                _ => (FactId?)null,
+            };
+            if (subject is { } id)
+            {
+                latest ??= [];
+                var key = (fact.Kind, id);
+                if (!latest.TryGetValue(key, out var seen) || Later(fact, seen)) latest[key] = fact;
+                continue;
+            }
+            active.Add(fact);
+        }
+        if (latest is not null) active.AddRange(latest.Values);
+        return active;
+    }
+
+    private static bool Later(MemberFact a, MemberFact b) =>
+        a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : a.FactId.CompareTo(b.FactId) > 0;
+
+    private static void AddBase(MemberState state, int year, RuleBook book, List<Item> items)
+    {
+        if (!state.Profile.MemberDuring(year)) return;
+        var jan1 = new DateOnly(year, 1, 1);
+        var set = book.InForceOn(jan1);
+        var date = jan1;
+        if (set is null)
+        {
+            // The scheme starts mid-year: the base comes with the first rule set of the year.
+            set = book.Sets.FirstOrDefault(s => s.EffectiveFrom.Year == year);
+            if (set is null) return;
+            date = set.EffectiveFrom;
+        }
+        if (set.BaseScore == Points.Zero) return;
+        items.Add(new Item(date, Stage.Base, $"{BaseRule}/{year}", null, 0, set, new RuleId(BaseRule), BaseCategory, set.BaseScore, []));
+    }
+
+    private static void AddFactAwards(MemberProfile profile, MemberFact fact, RuleBook book, List<Item> items)
+    {
+        var set = book.InForceOn(fact.OccurredOn);
+        if (set is null) return;
+        var member = profile.On(fact.OccurredOn);
+        for (var order = 0; order < set.Rules.Count; order++)
+        {
+            var rule = set.Rules[order];
+            if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
+            if (Requested(rule, fact, member) is not { } requested) continue;
+            items.Add(new Item(fact.OccurredOn, Stage.Fact, $"{fact.FactId}/{rule.Id}", fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
+        }
+    }
+
+    public static bool Matches(RuleConditions when, MemberFact fact, MemberSnapshot member)
+    {
+        if (when.MemberStatuses is { } statuses && Array.IndexOf(statuses, member.Status) < 0) return false;
+        if (when.MemberCategories is { } categories && Array.IndexOf(categories, member.Category) < 0) return false;
+        if (when.ExemptCategories is { } exempt && Array.IndexOf(exempt, member.Category) >= 0) return false;
+        if (fact is AttendanceRecorded a)
+        {
+            if (when.MeetingKinds is { } kinds && Array.IndexOf(kinds, a.Meeting) < 0) return false;
+            if (when.Modes is { } modes && Array.IndexOf(modes, a.Mode) < 0) return false;
+            if (when.Attendance is { } attendance && Array.IndexOf(attendance, a.Status) < 0) return false;
+        }
+        return true;
+    }
+
+    private static Points? Requested(Rule rule, MemberFact fact, MemberSnapshot member)
+    {
+        var amount = rule.CategoryAmounts is { } overrides && overrides.TryGetValue(member.Category, out var o) ? o : rule.Amount;
+        switch (rule.Basis)
+        {
+            case PointsBasis.Fixed:
+                return amount;
+            case PointsBasis.PerUnit:
+                if (fact is not VolunteerServiceRecorded v) return null;
+                var units = rule.MaxUnitsPerFact is { } max ? Math.Min(v.Hours, max) : v.Hours;
+                return rule.Rounding.Apply(units * amount.Value);
+            case PointsBasis.LevelTable:
+                var level = fact switch
+                {
+                    SuggestionAssessmentRecorded s => LevelNames.Of(s.Level),
+                    GoldenIdeaAwardRecorded g => LevelNames.Of(g.Level),
+                    _ => null,
+                };
+                return level is not null && rule.Levels is { } table && table.TryGetValue(level, out var points) ? points : null;
+            case PointsBasis.AsRecorded:
+                return fact is AdjustmentRecorded adj ? adj.Points : null;
+            default:
+                return null;
+        }
+    }
+
+    private static void AddBonuses(MemberProfile profile, int year, List<MemberFact> facts, RuleBook book, List<Item> items)
+    {
+        // Periods that hold at least one meeting of this member; a bonus needs at least one.
+        HashSet<Period>? periods = null;
+        foreach (var fact in facts)
+        {
+            if (fact is not AttendanceRecorded) continue;
+            periods ??= [];
+            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Month));
+            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Quarter));
+            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Year));
+        }
+        if (periods is null) return;
+        foreach (var period in periods)
+        {
+            var set = book.InForceOn(period.End);
+            if (set is null || set.Bonuses.Count == 0) continue;
+            var member = profile.On(period.End);
+            foreach (var bonus in set.Bonuses)
+            {
+                if (bonus.Period != period.Kind || Array.IndexOf(bonus.ExemptCategories, member.Category) >= 0) continue;
+                int meetings = 0;
+                var complete = true;
+                foreach (var fact in facts)
+                {
+                    if (fact is not AttendanceRecorded a || !period.Contains(a.OccurredOn)) continue;
+                    if (Array.IndexOf(bonus.MeetingKinds, a.Meeting) < 0) continue;
+                    meetings++;
+                    if (Array.IndexOf(bonus.Counted, a.Status) < 0) { complete = false; break; }
+                }
+                if (!complete || meetings < Math.Max(1, bonus.MinMeetings)) continue;
+                items.Add(new Item(period.End, Stage.Bonus, $"{bonus.Id}/{period}", null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
+            }
+        }
+    }
+
+    private static List<LedgerEntry> Allocate(List<Item> items)
+    {
+        var sums = new Dictionary<(char Scope, string Id, int Period), decimal>();
+        var entries = new List<LedgerEntry>(items.Count);
+        foreach (var item in items)
+        {
+            var granted = item.Requested.Value;
+            string? note = null;
+            var category = item.Set.CategoryOf(item.Category);
+            if (granted != 0)
+            {
+                granted = Clip(granted, 'r', item.Rule.Value, item.RuleCaps, item.Date, sums, ref note);
+                if (category is not null) granted = Clip(granted, 'c', category.Id, category.Caps, item.Date, sums, ref note);
+                granted = Clip(granted, 't', "", item.Set.TotalCaps, item.Date, sums, ref note);
+            }
+            if (granted != 0)
+            {
+                Add(sums, 'r', item.Rule.Value, item.Date, granted);
+                Add(sums, 'c', item.Category, item.Date, granted);
+                Add(sums, 't', "", item.Date, granted);
+            }
+            if (note is not null) note = $"{note}: requested {item.Requested}, granted {new Points(granted)}";
+            entries.Add(new LedgerEntry(item.AwardId, item.Fact, item.Rule, item.Set.Version, item.Category, item.Date, item.Requested, new Points(granted), note));
+        }
+        return entries;
+    }
+
+    // Sums are kept per scope for all three period kinds, so a cap added by a mid-year rule set
+    // still sees the points granted under the previous one in the same period.
+    private static void Add(Dictionary<(char, string, int), decimal> sums, char scope, string id, DateOnly date, decimal granted)
+    {
+        foreach (var kind in AllKinds)
+        {
+            var key = (scope, id, Period.Containing(date, kind).Key);
+            sums[key] = sums.GetValueOrDefault(key) + granted;
+        }
+    }
+
+    private static readonly PeriodKind[] AllKinds = [PeriodKind.Month, PeriodKind.Quarter, PeriodKind.Year];
+
+    private static decimal Clip(
+        decimal granted, char scope, string id, IReadOnlyList<Cap> caps, DateOnly date,
+        Dictionary<(char, string, int), decimal> sums, ref string? note)
+    {
+        foreach (var cap in caps)
+        {
+            var used = sums.GetValueOrDefault((scope, id, Period.Containing(date, cap.Period).Key));
+            if (granted > 0 && cap.Max is { } max)
+            {
+                var room = Math.Max(0, max.Value - used);
+                if (granted > room) { granted = room; note = Describe(scope, id, cap, "上限已满 cap reached"); }
+            }
+            else if (granted < 0 && cap.Min is { } min)
+            {
+                var room = Math.Min(0, min.Value - used);
+                if (granted < room) { granted = room; note = Describe(scope, id, cap, "保底 floor reached"); }
+            }
+        }
+        return granted;
+    }
+
+    private static string Describe(char scope, string id, Cap cap, string what)
+    {
+        var where = scope switch { 'r' => $"规则 rule {id}", 'c' => $"类别 category {id}", _ => "总分 total" };
+        return $"{what}: {where} {cap}";
+    }
+}
+
+internal static class LevelNames
+{
+    // Cached names, so scoring a level table allocates no strings.
+    private static readonly string[] Suggestion = Enum.GetNames<SuggestionLevel>();
+    private static readonly string[] GoldenIdea = Enum.GetNames<GoldenIdeaLevel>();
+
+    public static string Of(SuggestionLevel level) => Suggestion[(int)level];
+    public static string Of(GoldenIdeaLevel level) => GoldenIdea[(int)level];
+}
