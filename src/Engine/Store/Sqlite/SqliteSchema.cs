@@ -33,6 +33,10 @@ internal static class SqliteSchema
         );
         CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
         CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
+        CREATE TABLE IF NOT EXISTS checkpoints (
+            consumer TEXT PRIMARY KEY,
+            position INTEGER NOT NULL
+        );
         """;
 
     public const string Columns =

@@ -1,0 +1,165 @@
+using PointsEngine.Engine.Actors;
+using PointsEngine.Store;
+
+namespace PointsEngine.Engine.Dispatching;
+
+/// One delivery of a logged event to one actor.
+public sealed record Delivery<TCommand>(string ActorId, TCommand Command, string CommandId, EventMetadata Metadata);
+
+public sealed record DispatcherOptions
+{
+    /// Deliveries awaiting their actor's reply at once (many actors work in parallel).
+    public int MaxInFlight { get; init; } = 4_096;
+
+    /// How often the checkpoint is saved; a restart re-delivers at most this much, harmlessly.
+    public TimeSpan CheckpointEvery { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// First wait before retrying a delivery whose actor failed or whose mailbox was full.
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
+}
+
+/// Routes events from the global log to actors, in log order per actor, many actors at once. The
+/// checkpoint only passes an event once every delivery of it was persisted by its actor, so a crash
+/// re-delivers rather than loses; re-delivery awards nothing twice (state check + deterministic ids).
+/// A delivery that fails (store down, mailbox full) is retried, never skipped.
+public sealed class Dispatcher<TCommand>(
+    IEventStore store,
+    ICheckpointStore checkpoints,
+    string name,
+    Func<RecordedEvent, IReadOnlyList<Delivery<TCommand>>> route,
+    Func<Delivery<TCommand>, CancellationToken, Task> deliver,
+    DispatcherOptions? options = null,
+    TimeProvider? clock = null)
+{
+    private readonly DispatcherOptions _options = options ?? new DispatcherOptions();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly Lock _gate = new();
+    private readonly Queue<Pending> _inOrder = new();
+    private readonly List<(LogPosition Position, TaskCompletionSource Done)> _waiters = [];
+    private LogPosition _completed;
+    private long _delivered;
+    private long _retries;
+
+    private sealed class Pending(LogPosition position, int remaining)
+    {
+        public LogPosition Position { get; } = position;
+        public int Remaining { get; set; } = remaining;
+    }
+
+    /// Every event up to here has been delivered and persisted by its actors.
+    public LogPosition CompletedUpTo { get { lock (_gate) return _completed; } }
+
+    public long Delivered => Interlocked.Read(ref _delivered);
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// Completes once every event up to <paramref name="position"/> is processed (read-your-writes).
+    public Task WaitForAsync(LogPosition position, CancellationToken ct = default)
+    {
+        lock (_gate)
+        {
+            if (_completed >= position) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((position, done));
+            return done.Task.WaitAsync(ct);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var start = await checkpoints.LoadAsync(name, ct).ConfigureAwait(false);
+        lock (_gate) _completed = start;
+        using var slots = new SemaphoreSlim(_options.MaxInFlight);
+        var saved = start;
+        var lastSave = _clock.GetUtcNow();
+        try
+        {
+            await foreach (var e in store.SubscribeToAllAsync(start, ct).ConfigureAwait(false))
+            {
+                var deliveries = route(e);
+                var pending = new Pending(e.Position, deliveries.Count);
+                lock (_gate) _inOrder.Enqueue(pending);
+                // Posted in log order, so each actor's mailbox receives its messages in log order.
+                foreach (var d in deliveries)
+                {
+                    await slots.WaitAsync(ct).ConfigureAwait(false);
+                    _ = DeliverAsync(d, pending, slots, ct);
+                }
+                if (deliveries.Count == 0) Advance(pending);
+
+                if (_clock.GetUtcNow() - lastSave >= _options.CheckpointEvery)
+                {
+                    saved = await SaveAsync(saved, ct).ConfigureAwait(false);
+                    lastSave = _clock.GetUtcNow();
+                }
+            }
+        }
+        finally
+        {
+            // Let deliveries under way finish, then keep what they achieved.
+            for (var i = 0; i < _options.MaxInFlight; i++) await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            await SaveAsync(saved, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<LogPosition> SaveAsync(LogPosition saved, CancellationToken ct)
+    {
+        var now = CompletedUpTo;
+        if (now <= saved) return saved;
+        await checkpoints.SaveAsync(name, now, ct).ConfigureAwait(false);
+        return now;
+    }
+
+    private async Task DeliverAsync(Delivery<TCommand> d, Pending pending, SemaphoreSlim slots, CancellationToken ct)
+    {
+        try
+        {
+            var backoff = _options.RetryBackoff;
+            while (true)
+            {
+                try
+                {
+                    await deliver(d, ct).ConfigureAwait(false);
+                    Interlocked.Increment(ref _delivered);
+                    Advance(pending);
+                    return;
+                }
+                catch (Exception e) when (e is MailboxFullException or PersistFailedException && !ct.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref _retries);
+                    await Task.Delay(backoff, _clock, ct).ConfigureAwait(false);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopping: the event stays beyond the checkpoint and is delivered again next start.
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private void Advance(Pending pending)
+    {
+        List<TaskCompletionSource>? release = null;
+        lock (_gate)
+        {
+            if (pending.Remaining > 0) pending.Remaining--;
+            while (_inOrder.TryPeek(out var head) && head.Remaining == 0)
+            {
+                _completed = _inOrder.Dequeue().Position;
+            }
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Position <= _completed)
+                {
+                    (release ??= []).Add(_waiters[i].Done);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+        release?.ForEach(r => r.TrySetResult());
+    }
+}

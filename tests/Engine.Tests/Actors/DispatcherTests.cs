@@ -1,0 +1,145 @@
+using PointsEngine.Engine.Actors;
+using PointsEngine.Engine.Dispatching;
+using PointsEngine.Store;
+using PointsEngine.Store.Sqlite;
+using PointsEngine.TestSupport;
+using Host = PointsEngine.Engine.Actors.ActorHost<PointsEngine.Engine.Tests.Actors.Tally, PointsEngine.Engine.Tests.Actors.TallyCommand, PointsEngine.Engine.Tests.Actors.Added>;
+
+namespace PointsEngine.Engine.Tests.Actors;
+
+/// A fact concerning several members, like a meeting with its attendance list.
+public sealed record GroupFact(string Key, int Amount, string[] Members);
+
+public sealed class a_dispatcher : IAsyncLifetime
+{
+    private TempSqlite _sqlite = null!;
+    private FaultyEventStore _store = null!;
+    private readonly EventSerializer _serializer = TallyDomain.Serializer().Register<GroupFact>("V1.GroupFact");
+
+    public async Task InitializeAsync()
+    {
+        _sqlite = await TempSqlite.OpenAsync();
+        _store = new FaultyEventStore(_sqlite.Store);
+    }
+
+    public async Task DisposeAsync() => await _sqlite.DisposeAsync();
+
+    private IReadOnlyList<Delivery<TallyCommand>> Route(RecordedEvent e) =>
+        _serializer.Deserialize(e) is GroupFact f
+            ? f.Members.Select(m => new Delivery<TallyCommand>(m, new Add(f.Key, f.Amount), f.Key, e.Metadata)).ToList()
+            : [];
+
+    private Dispatcher<TallyCommand> NewDispatcher(Host host, DispatcherOptions? options = null) =>
+        new(_store, new SqliteCheckpointStore(_sqlite.Store), "scoring", Route,
+            (d, ct) => host.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct), options);
+
+    private async Task<LogPosition> RecordFacts(int count, int membersEach)
+    {
+        AppendResult last = null!;
+        for (var i = 0; i < count; i++)
+        {
+            var fact = new GroupFact($"fact-{i}", 1 + i % 3, Enumerable.Range(0, membersEach).Select(m => $"m{(i + m) % 25}").ToArray());
+            last = await _sqlite.Store.AppendToStreamAsync(new StreamName($"branch-{i % 3}"), ExpectedRevision.Any,
+                [_serializer.ToEventData(Guid.NewGuid(), fact, TallyDomain.Metadata)]);
+        }
+        return last.LastPosition!.Value;
+    }
+
+    private async Task<Dictionary<string, int>> TotalsFromStreams()
+    {
+        var totals = new Dictionary<string, int>();
+        for (var m = 0; m < 25; m++)
+        {
+            var sum = 0;
+            await foreach (var e in _sqlite.Store.ReadStreamAsync(TallyDomain.StreamOf($"m{m}"), StreamRevision.Start))
+                sum += ((Added)_serializer.Deserialize(e)).Amount;
+            totals[$"m{m}"] = sum;
+        }
+        return totals;
+    }
+
+    private static Dictionary<string, int> ExpectedTotals(int count, int membersEach)
+    {
+        var totals = Enumerable.Range(0, 25).ToDictionary(m => $"m{m}", _ => 0);
+        for (var i = 0; i < count; i++)
+            foreach (var m in Enumerable.Range(0, membersEach).Select(m => $"m{(i + m) % 25}").Distinct())
+                totals[m] += 1 + i % 3;
+        return totals;
+    }
+
+    private static async Task RunUntil(Dispatcher<TallyCommand> dispatcher, LogPosition head)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = dispatcher.RunAsync(cts.Token);
+        await dispatcher.WaitForAsync(head, cts.Token);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task delivers_every_fact_to_every_member_it_concerns()
+    {
+        var head = await RecordFacts(40, 10);
+        await using var host = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf);
+
+        await RunUntil(NewDispatcher(host), head);
+
+        Assert.Equal(ExpectedTotals(40, 10), await TotalsFromStreams());
+        // The log also holds the awards themselves, which the dispatcher passes over.
+        var checkpoint = await new SqliteCheckpointStore(_sqlite.Store).LoadAsync("scoring");
+        Assert.InRange(checkpoint.Value, head.Value, (await _sqlite.Store.ReadHeadPositionAsync()).Value);
+    }
+
+    [Fact]
+    public async Task a_full_replay_from_the_start_awards_nothing_twice()
+    {
+        var head = await RecordFacts(30, 8);
+        await using (var host = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf))
+            await RunUntil(NewDispatcher(host), head);
+        var positionsBefore = await _sqlite.Store.ReadHeadPositionAsync();
+
+        // Forget the checkpoint and run again in a fresh host, as after losing the dispatcher's state.
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_sqlite.Path}"))
+        {
+            await c.OpenAsync();
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = "DELETE FROM checkpoints";
+            Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        }
+        await using (var again = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf))
+            await RunUntil(NewDispatcher(again), head);
+
+        Assert.Equal(positionsBefore, await _sqlite.Store.ReadHeadPositionAsync()); // nothing new written
+        Assert.Equal(ExpectedTotals(30, 8), await TotalsFromStreams());
+    }
+
+    [Fact]
+    public async Task a_failing_store_delays_deliveries_but_loses_none()
+    {
+        var head = await RecordFacts(20, 10);
+        await using var host = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf);
+        var dispatcher = NewDispatcher(host, new DispatcherOptions { RetryBackoff = TimeSpan.FromMilliseconds(5) });
+        _store.FailNextAppends(15);
+
+        await RunUntil(dispatcher, head);
+
+        Assert.True(dispatcher.Retries >= 15, $"expected retries after injected failures, saw {dispatcher.Retries}");
+        Assert.Equal(ExpectedTotals(20, 10), await TotalsFromStreams());
+    }
+
+    [Fact]
+    public async Task waiting_for_a_position_returns_only_after_its_awards_are_persisted()
+    {
+        await using var host = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf);
+        var dispatcher = NewDispatcher(host);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = dispatcher.RunAsync(cts.Token);
+
+        var head = await RecordFacts(1, 5);
+        await dispatcher.WaitForAsync(head, cts.Token);
+
+        Assert.Equal(1, (await TotalsFromStreams())["m0"]);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+}
