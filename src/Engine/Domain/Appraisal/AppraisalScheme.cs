@@ -1,14 +1,18 @@
+using PointsEngine.Domain.Values;
+
 namespace PointsEngine.Domain.Appraisal;
 
 /// Year-end appraisal (年终考核 / 民主评议党员 / 评优评先) as configured in a rule set.
 /// Final score = points total × PointsWeight + democratic appraisal (0–100) × AppraisalWeight; with no
 /// appraisal share, PointsWeight = 1 and AppraisalWeight = 0.
+/// Absences of members in AbsenceExemptCategories (e.g. 流动, 特殊) do not count as unexcused.
 public sealed record AppraisalScheme(
     decimal PointsWeight,
     decimal AppraisalWeight,
     IReadOnlyList<GradeBand> Grades,
     IReadOnlyList<Veto> Vetoes,
-    VanguardRule? Vanguard);
+    VanguardRule? Vanguard,
+    IReadOnlyList<MemberCategory> AbsenceExemptCategories);
 
 /// A grade (优秀 / 合格 / 基本合格 / 不合格, or star bands), best first. A member gets the first band
 /// whose MinScore the final score reaches, whose conditions all hold and which no veto bars.
