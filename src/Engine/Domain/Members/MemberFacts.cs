@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
 
@@ -9,6 +10,7 @@ namespace PointsEngine.Domain.Members;
 
 public abstract record MemberFact(FactId FactId, DateOnly OccurredOn, MemberId Member) : IFact, IMemberEvent
 {
+    [IgnoreDataMember] // derived from the type; not part of the stored payload
     public abstract FactKind Kind { get; }
 }
 
@@ -16,6 +18,7 @@ public sealed record AttendanceRecorded(
     FactId FactId, DateOnly OccurredOn, MemberId Member, BranchId Branch, MeetingKind Meeting, MeetingMode Mode,
     AttendanceStatus Status) : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.Attendance;
 }
 
@@ -23,6 +26,7 @@ public sealed record SuggestionAssessmentRecorded(
     FactId FactId, DateOnly OccurredOn, MemberId Member, FactId Suggestion, SuggestionLevel Level)
     : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.SuggestionAssessment;
 }
 
@@ -30,24 +34,28 @@ public sealed record GoldenIdeaAwardRecorded(
     FactId FactId, DateOnly OccurredOn, MemberId Member, FactId Idea, GoldenIdeaLevel Level)
     : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.GoldenIdeaAward;
 }
 
 public sealed record GoldenIdeaImplementationRecorded(FactId FactId, DateOnly OccurredOn, MemberId Member, FactId Idea)
     : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.GoldenIdeaImplementation;
 }
 
 public sealed record VolunteerServiceRecorded(FactId FactId, DateOnly OccurredOn, MemberId Member, decimal Hours, string Activity)
     : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.VolunteerService;
 }
 
 public sealed record AdjustmentRecorded(FactId FactId, DateOnly OccurredOn, MemberId Member, Points Points, string Reason, string Approver)
     : MemberFact(FactId, OccurredOn, Member)
 {
+    [IgnoreDataMember]
     public override FactKind Kind => FactKind.Adjustment;
 }
 
