@@ -109,7 +109,6 @@ public sealed partial class PostgresServer : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
-        NpgsqlConnection.ClearAllPools();
         Stop();
         return ValueTask.CompletedTask;
     }

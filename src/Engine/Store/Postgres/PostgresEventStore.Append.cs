@@ -13,6 +13,7 @@ public sealed partial class PostgresEventStore
     protected override async Task CommitBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken ct)
     {
         var requests = RefuseUnstorable(batch);
+        if (requests.Count == 0) return;
         var c = await WriterAsync(ct).ConfigureAwait(false);
         var recordedAt = Timestamps.Normalize(_options.Clock.GetUtcNow());
         try
@@ -62,10 +63,9 @@ public sealed partial class PostgresEventStore
     {
         for (var attempt = 1; ; attempt++)
         {
-            await ExecAsync(c, "SAVEPOINT append_request", ct).ConfigureAwait(false);
             try
             {
-                var (committed, current) = await ReadStateAsync(c, pending, ct).ConfigureAwait(false);
+                var (committed, current) = await SavepointAndReadStateAsync(c, pending, ct).ConfigureAwait(false);
                 switch (AppendDecision.Decide(pending.Stream, pending.Expected, pending.Events, current, committed))
                 {
                     case AppendDecision.Write w:
@@ -95,13 +95,15 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    private static async Task<(List<CommittedEventLocation> Committed, StreamRevision? Current)> ReadStateAsync(
+    // One round trip: open the request's savepoint, then read what the decision needs.
+    private static async Task<(List<CommittedEventLocation> Committed, StreamRevision? Current)> SavepointAndReadStateAsync(
         NpgsqlConnection c, PendingAppend pending, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(c)
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand("SAVEPOINT append_request"),
                 new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
                 {
                     Parameters = { new NpgsqlParameter<Guid[]>("ids", pending.Events.Select(e => e.EventId).ToArray()) },
