@@ -13,6 +13,19 @@ public sealed class EventSerializer
     private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = [];
 
+    private readonly JsonSerializerSettings _settings;
+
+    public EventSerializer() : this([]) { }
+
+    /// <paramref name="converters"/> are added to <see cref="Settings"/>, e.g. for the domain's value types.
+    public EventSerializer(IEnumerable<JsonConverter> converters)
+    {
+        _settings = new JsonSerializerSettings(Settings);
+        foreach (var c in converters) _settings.Converters.Add(c);
+    }
+
+    public JsonSerializerSettings SerializerSettings => _settings;
+
     public static readonly JsonSerializerSettings Settings = new()
     {
         DateParseHandling = DateParseHandling.None,
@@ -43,12 +56,12 @@ public sealed class EventSerializer
             : throw new InvalidOperationException($"{type.Name} has no stored name; register it first.");
 
     public EventData ToEventData(Guid eventId, object @event, EventMetadata metadata) =>
-        new(eventId, StoredNameOf(@event.GetType()), JsonConvert.SerializeObject(@event, Settings), metadata);
+        new(eventId, StoredNameOf(@event.GetType()), JsonConvert.SerializeObject(@event, _settings), metadata);
 
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
     public object Deserialize(string type, string data) =>
         _byName.TryGetValue(type, out var clr)
-            ? JsonConvert.DeserializeObject(data, clr, Settings)
+            ? JsonConvert.DeserializeObject(data, clr, _settings)
               ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.")
             : new OpaqueEvent(type, data);
 
