@@ -135,29 +135,31 @@ public static class MemberScoring
     private static void Diff(MemberState state, int year, List<LedgerEntry> computed, string cause, List<IMemberEvent> events)
     {
         var current = state.LedgerIn(year);
-        if (current.Count > 0)
-        {
-            var keep = new HashSet<string>(computed.Count, StringComparer.Ordinal);
-            foreach (var line in computed) keep.Add(line.AwardId);
-            foreach (var old in current.Values.OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal))
-            {
-                if (keep.Contains(old.AwardId)) continue;
-                events.Add(new PointsReverted(state.Member, old.AwardId, old.FactId, old.Rule, old.Version, old.Category, old.OccurredOn, old.Granted, cause));
-            }
-        }
+        var matched = 0;
         foreach (var line in computed)
         {
             if (!current.TryGetValue(line.AwardId, out var old))
             {
                 events.Add(new PointsAwarded(state.Member, line.AwardId, line.FactId, line.Rule, line.Version, line.Category, line.OccurredOn,
                     line.Requested, line.Granted, line.CapNote, cause));
+                continue;
             }
-            else if (old.Granted != line.Granted || old.Requested != line.Requested)
+            matched++;
+            if (old.Granted != line.Granted || old.Requested != line.Requested)
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
                 events.Add(new PointsCorrected(state.Member, line.AwardId, line.FactId, line.Rule, line.Category, line.OccurredOn,
                     old.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
+        }
+        if (matched == current.Count) return; // every line still stands: nothing to revert
+
+        var keep = new HashSet<string>(computed.Count, StringComparer.Ordinal);
+        foreach (var line in computed) keep.Add(line.AwardId);
+        foreach (var old in current.Values.OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal))
+        {
+            if (keep.Contains(old.AwardId)) continue;
+            events.Add(new PointsReverted(state.Member, old.AwardId, old.FactId, old.Rule, old.Version, old.Category, old.OccurredOn, old.Granted, cause));
         }
     }
 

@@ -16,7 +16,7 @@ public static class YearScorer
     private enum Stage { Base = 0, Fact = 1, Bonus = 2 }
 
     // Order = the rule's position in its rule set, so two rules on one fact allocate in document order.
-    private readonly record struct Item(
+    private sealed record Item(
         DateOnly Date, Stage Stage, string AwardId, FactId? Fact, int Order, RuleSet Set, RuleId Rule, string Category,
         Points Requested, IReadOnlyList<Cap> RuleCaps);
 
@@ -50,7 +50,7 @@ public static class YearScorer
         Dictionary<(FactKind, FactId), MemberFact>? latest = null;
         foreach (var fact in all)
         {
-            if (!state.IsActive(fact)) continue;
+            if (state.Revoked.Count > 0 && !state.IsActive(fact)) continue;
             var subject = fact switch
             {
                 SuggestionAssessmentRecorded s => s.Suggestion,
@@ -146,19 +146,22 @@ public static class YearScorer
 
     private static void AddBonuses(MemberProfile profile, int year, List<MemberFact> facts, RuleBook book, List<Item> items)
     {
-        // Periods that hold at least one meeting of this member; a bonus needs at least one.
-        HashSet<Period>? periods = null;
+        // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
+        Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
+        var any = false;
         foreach (var fact in facts)
         {
             if (fact is not AttendanceRecorded) continue;
-            periods ??= [];
-            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Month));
-            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Quarter));
-            periods.Add(Period.Containing(fact.OccurredOn, PeriodKind.Year));
+            any = true;
+            withMeetings[0] = true;
+            withMeetings[PeriodSlot(fact.OccurredOn, PeriodKind.Quarter)] = true;
+            withMeetings[PeriodSlot(fact.OccurredOn, PeriodKind.Month)] = true;
         }
-        if (periods is null) return;
-        foreach (var period in periods)
+        if (!any) return;
+        for (var slot = 0; slot < PeriodsPerYear; slot++)
         {
+            if (!withMeetings[slot]) continue;
+            var period = slot == 0 ? Period.YearOf(year) : slot <= 4 ? Period.QuarterOf(year, slot) : Period.MonthOf(year, slot - 4);
             var set = book.InForceOn(period.End);
             if (set is null || set.Bonuses.Count == 0) continue;
             var member = profile.On(period.End);
@@ -182,24 +185,38 @@ public static class YearScorer
 
     private static List<LedgerEntry> Allocate(List<Item> items)
     {
-        var sums = new Dictionary<(char Scope, string Id, int Period), decimal>();
-        var entries = new List<LedgerEntry>(items.Count);
-        foreach (var item in items)
+        // Running sums per scope (total, each rule id, each category) for every period of the one year
+        // being scored: 17 slots per scope (the year, four quarters, twelve months), so a cap added by a
+        // mid-year rule set still sees the points granted under the previous one. Arrays, not
+        // dictionaries: this loop runs for every fact of the year on every decision.
+        var scopes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ruleScope = new int[items.Count];
+        var categoryScope = new int[items.Count];
+        for (var i = 0; i < items.Count; i++)
         {
+            ruleScope[i] = ScopeOf(scopes, items[i].Rule.Value, 'r');
+            categoryScope[i] = ScopeOf(scopes, items[i].Category, 'c');
+        }
+        var sums = new decimal[(scopes.Count + 1) * PeriodsPerYear]; // scope 0 is the total
+
+        var entries = new List<LedgerEntry>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
             var granted = item.Requested.Value;
             string? note = null;
-            var category = item.Set.CategoryOf(item.Category);
             if (granted != 0)
             {
-                granted = Clip(granted, 'r', item.Rule.Value, item.RuleCaps, item.Date, sums, ref note);
-                if (category is not null) granted = Clip(granted, 'c', category.Id, category.Caps, item.Date, sums, ref note);
-                granted = Clip(granted, 't', "", item.Set.TotalCaps, item.Date, sums, ref note);
+                granted = Clip(granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, item.Date, sums, ref note);
+                if (item.Set.CategoryOf(item.Category) is { } category)
+                    granted = Clip(granted, categoryScope[i], 'c', category.Id, category.Caps, item.Date, sums, ref note);
+                granted = Clip(granted, 0, 't', "", item.Set.TotalCaps, item.Date, sums, ref note);
             }
             if (granted != 0)
             {
-                Add(sums, 'r', item.Rule.Value, item.Date, granted);
-                Add(sums, 'c', item.Category, item.Date, granted);
-                Add(sums, 't', "", item.Date, granted);
+                Add(sums, ruleScope[i], item.Date, granted);
+                Add(sums, categoryScope[i], item.Date, granted);
+                Add(sums, 0, item.Date, granted);
             }
             if (note is not null) note = $"{note}: requested {item.Requested}, granted {new Points(granted)}";
             entries.Add(new LedgerEntry(item.AwardId, item.Fact, item.Rule, item.Set.Version, item.Category, item.Date, item.Requested, new Points(granted), note));
@@ -207,35 +224,47 @@ public static class YearScorer
         return entries;
     }
 
-    // Sums are kept per scope for all three period kinds, so a cap added by a mid-year rule set
-    // still sees the points granted under the previous one in the same period.
-    private static void Add(Dictionary<(char, string, int), decimal> sums, char scope, string id, DateOnly date, decimal granted)
+    private const int PeriodsPerYear = 17;
+
+    private static int ScopeOf(Dictionary<string, int> scopes, string id, char kind)
     {
-        foreach (var kind in AllKinds)
-        {
-            var key = (scope, id, Period.Containing(date, kind).Key);
-            sums[key] = sums.GetValueOrDefault(key) + granted;
-        }
+        // Rule ids and category ids live in separate namespaces; the prefix keeps them apart.
+        var key = kind == 'r' ? "r:" + id : "c:" + id;
+        if (!scopes.TryGetValue(key, out var scope)) scopes[key] = scope = scopes.Count + 1;
+        return scope;
     }
 
-    private static readonly PeriodKind[] AllKinds = [PeriodKind.Month, PeriodKind.Quarter, PeriodKind.Year];
+    private static int PeriodSlot(DateOnly date, PeriodKind kind) => kind switch
+    {
+        PeriodKind.Year => 0,
+        PeriodKind.Quarter => (date.Month - 1) / 3 + 1,
+        _ => 4 + date.Month,
+    };
+
+    private static void Add(decimal[] sums, int scope, DateOnly date, decimal granted)
+    {
+        var baseIndex = scope * PeriodsPerYear;
+        sums[baseIndex] += granted;
+        sums[baseIndex + (date.Month - 1) / 3 + 1] += granted;
+        sums[baseIndex + 4 + date.Month] += granted;
+    }
 
     private static decimal Clip(
-        decimal granted, char scope, string id, IReadOnlyList<Cap> caps, DateOnly date,
-        Dictionary<(char, string, int), decimal> sums, ref string? note)
+        decimal granted, int scope, char kind, string id, IReadOnlyList<Cap> caps, DateOnly date, decimal[] sums, ref string? note)
     {
-        foreach (var cap in caps)
+        for (var c = 0; c < caps.Count; c++)
         {
-            var used = sums.GetValueOrDefault((scope, id, Period.Containing(date, cap.Period).Key));
+            var cap = caps[c];
+            var used = sums[scope * PeriodsPerYear + PeriodSlot(date, cap.Period)];
             if (granted > 0 && cap.Max is { } max)
             {
                 var room = Math.Max(0, max.Value - used);
-                if (granted > room) { granted = room; note = Describe(scope, id, cap, "上限已满 cap reached"); }
+                if (granted > room) { granted = room; note = Describe(kind, id, cap, "上限已满 cap reached"); }
             }
             else if (granted < 0 && cap.Min is { } min)
             {
                 var room = Math.Min(0, min.Value - used);
-                if (granted < room) { granted = room; note = Describe(scope, id, cap, "保底 floor reached"); }
+                if (granted < room) { granted = room; note = Describe(kind, id, cap, "保底 floor reached"); }
             }
         }
         return granted;
