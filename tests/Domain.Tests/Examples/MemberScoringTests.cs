@@ -115,4 +115,24 @@ public sealed class when_member_commands_are_decided
         Assert.Equal(["a2/suggestion"], member.State.LedgerIn(2025).Keys);
         Assert.Equal(8m, member.Total(2025));
     }
+
+    [Fact]
+    public void revoking_a_mistaken_category_change_restores_the_scoring_it_changed()
+    {
+        // Given absence costs 3 except for 流动 members, and a member wrongly recorded as 流动 from March
+        var scheme = TestRules.Set("v1", new DateOnly(2020, 1, 1),
+            Rule.Fixed("absent", "deduction", FactKind.Attendance, -3,
+                new RuleConditions(Attendance: [AttendanceStatus.Absent], ExemptCategories: [MemberCategory.Mobile])));
+        var member = MemberHarness.For(M.Value, scheme);
+        member.Handle(new RecordMembership(new MemberCategoryChanged(new FactId("c1"), new DateOnly(2025, 3, 1), M, MemberCategory.Mobile, "误录")));
+        member.Handle(new ScoreFact(Meeting("f1", "2025-04-01", status: AttendanceStatus.Absent)));
+        Assert.Equal(0m, member.Total(2025));
+
+        // When the category change is revoked
+        var events = member.Emitted(new RevokeFact(new RevocationRecorded(new FactId("r1"), new DateOnly(2025, 5, 1), M, new FactId("c1"), "误录")));
+
+        // Then the April absence is deducted after all
+        Assert.Equal("f1/absent", Assert.Single(events.OfType<PointsAwarded>()).AwardId);
+        Assert.Equal(-3m, member.Total(2025));
+    }
 }

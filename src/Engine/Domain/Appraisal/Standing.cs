@@ -33,11 +33,11 @@ public sealed record Standing(
                 case AttendanceStatus.Late: attended++; late++; break;
                 case AttendanceStatus.Excused: excused++; break;
                 case AttendanceStatus.Absent:
-                    if (absenceExempt is null || !absenceExempt.Contains(state.Profile.On(a.OccurredOn).Category)) absent++;
+                    if (absenceExempt is null || !absenceExempt.Contains(state.Profile.On(a.OccurredOn, state.Revoked).Category)) absent++;
                     break;
             }
         }
-        var yearEnd = state.Profile.On(new DateOnly(year, 12, 31));
+        var yearEnd = state.Profile.On(new DateOnly(year, 12, 31), state.Revoked);
         var deductions = -state.LedgerIn(year).Values.Where(l => l.Granted.IsNegative).Sum(l => l.Granted.Value);
         return new Standing(state.Member, yearEnd.Branch, year, yearEnd.Status, yearEnd.Category, state.TotalIn(year), new Points(deductions),
             listed, attended, excused, late, absent, democraticAppraisal);

@@ -27,12 +27,16 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
 
     /// Before any enrolment is known the member counts as a full, regular member: facts may reach
     /// the member before the enrolment does, and the diff corrects them once it arrives.
-    public MemberSnapshot On(DateOnly date)
+    public MemberSnapshot On(DateOnly date) => On(date, ImmutableHashSet<FactId>.Empty);
+
+    /// As on the date, ignoring revoked changes (a category change recorded by mistake).
+    public MemberSnapshot On(DateOnly date, ImmutableHashSet<FactId> revoked)
     {
         var snapshot = new MemberSnapshot(MemberStatus.Full, MemberCategory.Regular, null, Enrolled: false, Left: false);
         foreach (var change in Changes)
         {
             if (Key(change).Date > date) break;
+            if (revoked.Count > 0 && change is Facts.IFact f && revoked.Contains(f.FactId)) continue;
             snapshot = change switch
             {
                 MemberEnrolled e => new MemberSnapshot(e.Status, e.Category, e.Branch, Enrolled: true, Left: false),
@@ -49,6 +53,8 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
     public DateOnly? EnrolledOn => Changes.OfType<MemberEnrolled>().Select(e => (DateOnly?)e.OccurredOn).FirstOrDefault();
 
     public DateOnly? LeftOn => Changes.OfType<MemberLeft>().Select(e => (DateOnly?)e.OccurredOn).LastOrDefault();
+
+    public bool Holds(FactId change) => Changes.Any(c => c is Facts.IFact f && f.FactId == change);
 
     /// Whether the member belongs to the organisation at some time in the year (gets the base score).
     public bool MemberDuring(int year)

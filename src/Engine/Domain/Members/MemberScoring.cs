@@ -75,7 +75,7 @@ public static class MemberScoring
                 if (state.Seen.ContainsKey(fact.FactId)) return Decision.Nothing; // re-delivery (law 3)
                 if (calendar.Check(fact.FactId, fact.OccurredOn) is { } closed) return new Rejected(closed);
                 if (Invalid(fact) is { } invalid) return new Rejected(invalid);
-                if (state.Profile.LeftOn is { } left && fact.OccurredOn > left)
+                if (state.Profile.On(fact.OccurredOn, state.Revoked).Left && state.Profile.LeftOn is { } left && fact.OccurredOn > left)
                     return Reject("member-left", $"党员 {state.Member} 已于 {left:yyyy-MM-dd} 离开组织，不能登记其后发生的事实 {fact.FactId}。",
                         $"Member {state.Member} left on {left:yyyy-MM-dd}; fact {fact.FactId} dated {fact.OccurredOn:yyyy-MM-dd} cannot be scored.");
                 return Rescore(state, fact, [fact.OccurredOn.Year], rules, $"fact {fact.FactId} recorded");
@@ -86,7 +86,8 @@ public static class MemberScoring
                 if (state.Seen.TryGetValue(revocation.Target, out var targetDate))
                 {
                     if (calendar.Check(revocation.Target, targetDate) is { } closedTarget) return new Rejected(closedTarget);
-                    years = [targetDate.Year];
+                    // A revoked membership change re-scores every open year from its date; a fact, its own year.
+                    years = state.Profile.Holds(revocation.Target) ? OpenYearsFrom(state, targetDate.Year, calendar) : [targetDate.Year];
                 }
                 return Rescore(state, revocation, years, rules, $"fact {revocation.Target} revoked by {revocation.FactId}");
 

@@ -25,8 +25,8 @@ public static class YearScorer
         var facts = ActiveFacts(state, year);
         var items = new List<Item>(facts.Count + 8);
         AddBase(state, year, book, items);
-        foreach (var fact in facts) AddFactAwards(state.Profile, fact, book, items);
-        AddBonuses(state.Profile, year, facts, book, items);
+        foreach (var fact in facts) AddFactAwards(state, fact, book, items);
+        AddBonuses(state, year, facts, book, items);
         items.Sort(static (a, b) =>
         {
             var c = a.Date.CompareTo(b.Date);
@@ -90,11 +90,11 @@ public static class YearScorer
         items.Add(new Item(date, Stage.Base, $"{BaseRule}/{year}", null, 0, set, new RuleId(BaseRule), BaseCategory, set.BaseScore, []));
     }
 
-    private static void AddFactAwards(MemberProfile profile, MemberFact fact, RuleBook book, List<Item> items)
+    private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<Item> items)
     {
         var set = book.InForceOn(fact.OccurredOn);
         if (set is null) return;
-        var member = profile.On(fact.OccurredOn);
+        var member = state.Profile.On(fact.OccurredOn, state.Revoked);
         for (var order = 0; order < set.Rules.Count; order++)
         {
             var rule = set.Rules[order];
@@ -144,7 +144,7 @@ public static class YearScorer
         }
     }
 
-    private static void AddBonuses(MemberProfile profile, int year, List<MemberFact> facts, RuleBook book, List<Item> items)
+    private static void AddBonuses(MemberState state, int year, List<MemberFact> facts, RuleBook book, List<Item> items)
     {
         // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
         Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
@@ -164,7 +164,7 @@ public static class YearScorer
             var period = slot == 0 ? Period.YearOf(year) : slot <= 4 ? Period.QuarterOf(year, slot) : Period.MonthOf(year, slot - 4);
             var set = book.InForceOn(period.End);
             if (set is null || set.Bonuses.Count == 0) continue;
-            var member = profile.On(period.End);
+            var member = state.Profile.On(period.End, state.Revoked);
             foreach (var bonus in set.Bonuses)
             {
                 if (bonus.Period != period.Kind || Array.IndexOf(bonus.ExemptCategories, member.Category) >= 0) continue;
