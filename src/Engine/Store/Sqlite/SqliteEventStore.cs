@@ -188,6 +188,9 @@ public sealed class SqliteEventStore : GroupCommitEventStore
     {
         if (_writer is not null)
         {
+            // Readers come from Microsoft.Data.Sqlite's pool, which would otherwise keep the file (and its
+            // WAL) open after the store is gone. The writer shares their connection string, hence their pool.
+            SqliteConnection.ClearPool(_writer);
             await _writer.DisposeAsync().ConfigureAwait(false);
             _writer = null;
         }
