@@ -135,4 +135,23 @@ public abstract partial class EventStoreContract
         Assert.Equal([accepted.EventId], Ids(await subscription.Take(1)));
         Assert.Empty(await subscription.Drain(TimeSpan.FromMilliseconds(300)));
     }
+
+    [Fact]
+    public async Task a_subscription_catches_up_across_many_pages_of_existing_events()
+    {
+        var store = await StoreAsync();
+        // More than one page of the default subscription page size (2,000), in batches of several sizes.
+        var existing = NewEvents(5_003);
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, existing[..4_000]);
+        await store.AppendToStreamAsync(MemberB, ExpectedRevision.NoStream, existing[4_000..]);
+        await using var subscription = new Subscription(store, LogPosition.Start);
+
+        var caughtUp = await subscription.Take(existing.Length);
+        var live = NewEvent();
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.Exact(3_999), [live]);
+
+        Assert.Equal(Ids(existing), Ids(caughtUp));
+        AssertStrictlyIncreasing(caughtUp);
+        Assert.Equal([live.EventId], Ids(await subscription.Take(1)));
+    }
 }

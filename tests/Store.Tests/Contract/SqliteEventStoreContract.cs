@@ -21,4 +21,32 @@ public sealed class SqliteEventStoreContract : EventStoreContract
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
     }
+
+    // SQLite-only: a backend detail, but a store that keeps its file open after disposal cannot be
+    // deleted or replaced on Windows, and on Linux keeps a deleted file's space.
+    [Fact]
+    public async Task disposing_the_store_closes_every_handle_on_its_files()
+    {
+        if (!OperatingSystem.IsLinux()) return; // it reads the process's open files from /proc
+        var store = await CreateStoreAsync();
+        var path = ((SqliteEventStore)store).Path;
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(3));
+        Assert.Equal(3, (await ReadAll(store)).Count);
+        Assert.Equal(3, (await ReadStream(store, MemberA)).Count);
+        Assert.NotEmpty(OpenHandlesOn(path));
+
+        await store.DisposeAsync();
+
+        Assert.Empty(OpenHandlesOn(path));
+    }
+
+    private static List<string> OpenHandlesOn(string path) =>
+        Directory.GetFiles("/proc/self/fd")
+            .Select(fd =>
+            {
+                try { return new FileInfo(fd).LinkTarget ?? ""; }
+                catch (IOException) { return ""; } // closed between listing and reading
+            })
+            .Where(target => target.StartsWith(path, StringComparison.Ordinal))
+            .ToList();
 }
