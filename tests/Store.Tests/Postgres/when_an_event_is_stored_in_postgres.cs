@@ -35,22 +35,4 @@ public sealed class when_an_event_is_stored_in_postgres(PostgresFixture pg)
         Assert.Equal(TimeSpan.Zero, read[0].Metadata.OccurredAt.Offset);
         Assert.Equal(new DateTimeOffset(2026, 3, 5, 1, 30, 15, 123, TimeSpan.Zero).AddTicks(4560), read[0].Metadata.OccurredAt);
     }
-
-    [Fact]
-    public async Task a_nul_character_is_refused_and_the_store_keeps_working()
-    {
-        // Given a store
-        var db = await pg.CreateDatabaseAsync("nul");
-        await using var store = await OpenAsync(db);
-        var stream = new StreamName("branch-2");
-
-        // When an event carries U+0000, which PostgreSQL text cannot hold
-        var bad = new EventData(Guid.NewGuid(), "V1.Raw", "a\0b", new EventMetadata(DateTimeOffset.UtcNow, "tester"));
-
-        // Then that append alone is refused as invalid, and the next one is stored as usual
-        await Assert.ThrowsAsync<ArgumentException>(() => store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, [bad]));
-        var good = NewEvent();
-        await store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, [good]);
-        Assert.Equal([good.EventId], (await store.ReadStreamAsync(stream, StreamRevision.Start).ToListAsync()).Select(e => e.EventId));
-    }
 }

@@ -9,11 +9,12 @@ public sealed partial class PostgresEventStore
     // retry waits for one such commit, and only processes that left the append lock before we took it
     // can still be committing, so a handful of retries always suffices in practice.
     private const int MaxAttemptsPerRequest = 10;
+    private const string RequestSavepoint = "append_request";
 
     protected override async Task CommitBatchAsync(IReadOnlyList<PendingAppend> batch, CancellationToken ct)
     {
-        var requests = RefuseUnstorable(batch);
-        if (requests.Count == 0) return;
+        // Text PostgreSQL cannot store (U+0000, lone surrogates) never gets here: AppendDecision.ValidateBatch
+        // refuses it before it is queued, so it cannot fail a whole batch.
         var c = await WriterAsync(ct).ConfigureAwait(false);
         var recordedAt = Timestamps.Normalize(_options.Clock.GetUtcNow());
         try
@@ -24,8 +25,11 @@ public sealed partial class PostgresEventStore
                 SELECT pg_advisory_lock({PostgresSchema.AppendLockKey});
                 SELECT pg_current_xact_id();
                 """, ct).ConfigureAwait(false);
-            foreach (var pending in requests)
-                await AppendOneAsync(c, pending, recordedAt, ct).ConfigureAwait(false);
+            if (!await TryAppendAllAtOnceAsync(c, batch, recordedAt, ct).ConfigureAwait(false))
+            {
+                foreach (var pending in batch)
+                    await AppendOneAsync(c, pending, recordedAt, ct).ConfigureAwait(false);
+            }
             await ExecAsync(c, $"SELECT pg_advisory_unlock({PostgresSchema.AppendLockKey})", ct).ConfigureAwait(false);
 
             if (_options.BeforeCommit is { } beforeCommit)
@@ -42,23 +46,6 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    // PostgreSQL text cannot hold U+0000. Sent in a batch it would fail the whole transaction, and with it
-    // every other caller's append, so such a request is failed on its own before the transaction starts.
-    private static List<PendingAppend> RefuseUnstorable(IReadOnlyList<PendingAppend> batch)
-    {
-        var storable = new List<PendingAppend>(batch.Count);
-        foreach (var pending in batch)
-        {
-            var bad = pending.Events.FirstOrDefault(e =>
-                e.Type.Contains('\0', StringComparison.Ordinal) || e.Data.Contains('\0', StringComparison.Ordinal)
-                || e.Metadata.RecordedBy.Contains('\0', StringComparison.Ordinal));
-            if (bad is null) storable.Add(pending);
-            else pending.Fail(new ArgumentException(
-                $"Event {bad.EventId} contains a NUL character, which PostgreSQL text cannot store.", "events"));
-        }
-        return storable;
-    }
-
     private static async Task AppendOneAsync(NpgsqlConnection c, PendingAppend pending, DateTimeOffset recordedAt, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
@@ -69,19 +56,16 @@ public sealed partial class PostgresEventStore
                 switch (AppendDecision.Decide(pending.Stream, pending.Expected, pending.Events, current, committed))
                 {
                     case AppendDecision.Write w:
-                        var last = await InsertAsync(c, pending, w.FirstRevision, recordedAt, ct).ConfigureAwait(false);
-                        await ExecAsync(c, "RELEASE SAVEPOINT append_request", ct).ConfigureAwait(false);
-                        var lastRevision = pending.Events.Count > 0
-                            ? new StreamRevision(w.FirstRevision.Value + pending.Events.Count - 1)
-                            : current;
-                        pending.Succeeded(new AppendResult(lastRevision, last, AlreadyCommitted: false));
+                        var rows = NewRows(pending, w.FirstRevision);
+                        var positions = await InsertAsync(c, rows, recordedAt, RequestSavepoint, ct).ConfigureAwait(false);
+                        pending.Succeeded(WrittenResult(pending, w.FirstRevision, positions, current));
                         return;
                     case AppendDecision.Duplicate d:
-                        await ExecAsync(c, "RELEASE SAVEPOINT append_request", ct).ConfigureAwait(false);
+                        await ExecAsync(c, $"RELEASE SAVEPOINT {RequestSavepoint}", ct).ConfigureAwait(false);
                         pending.Succeeded(d.Result);
                         return;
                     case AppendDecision.Reject r:
-                        await RollbackToSavepointAsync(c, ct).ConfigureAwait(false);
+                        await RollbackToSavepointAsync(c, RequestSavepoint, ct).ConfigureAwait(false);
                         pending.Rejected(r.Error);
                         return;
                 }
@@ -90,7 +74,7 @@ public sealed partial class PostgresEventStore
             {
                 // Another process committed these ids or this revision after we read: decide again, now
                 // seeing its rows (Duplicate, WrongExpectedRevision, or for Any the next free revision).
-                await RollbackToSavepointAsync(c, ct).ConfigureAwait(false);
+                await RollbackToSavepointAsync(c, RequestSavepoint, ct).ConfigureAwait(false);
             }
         }
     }
@@ -103,7 +87,7 @@ public sealed partial class PostgresEventStore
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SAVEPOINT append_request"),
+                new NpgsqlBatchCommand($"SAVEPOINT {RequestSavepoint}"),
                 new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
                 {
                     Parameters = { new NpgsqlParameter<Guid[]>("ids", pending.Events.Select(e => e.EventId).ToArray()) },
@@ -125,54 +109,73 @@ public sealed partial class PostgresEventStore
         return (committed, current);
     }
 
-    // One statement for the whole request. Rows are fed in batch order and the identity default is
-    // evaluated after the sort, so positions ascend with revisions.
-    private static async Task<LogPosition?> InsertAsync(
-        NpgsqlConnection c, PendingAppend pending, StreamRevision first, DateTimeOffset recordedAt, CancellationToken ct)
+    private readonly record struct NewRow(StreamName Stream, StreamRevision Revision, EventData Event);
+
+    private static List<NewRow> NewRows(PendingAppend pending, StreamRevision first) =>
+        pending.Events.Select((e, i) => new NewRow(pending.Stream, new StreamRevision(first.Value + i), e)).ToList();
+
+    private static AppendResult WrittenResult(
+        PendingAppend pending, StreamRevision first, Dictionary<Guid, long> positions, StreamRevision? current) =>
+        pending.Events.Count == 0
+            ? new AppendResult(current, null, AlreadyCommitted: false)
+            : new AppendResult(new StreamRevision(first.Value + pending.Events.Count - 1),
+                new LogPosition(positions[pending.Events[^1].EventId]), AlreadyCommitted: false);
+
+    // One statement for all rows, then the savepoint's release, in one round trip. Rows are fed in order
+    // and the identity default is evaluated after the sort, so positions ascend in row order.
+    private static async Task<Dictionary<Guid, long>> InsertAsync(
+        NpgsqlConnection c, IReadOnlyList<NewRow> rows, DateTimeOffset recordedAt, string savepoint, CancellationToken ct)
     {
-        var events = pending.Events;
-        if (events.Count == 0) return null;
-        await using var cmd = new NpgsqlCommand("""
-            INSERT INTO events (stream, revision, event_id, type, data, occurred_at, recorded_at, recorded_by, correlation_id, causation_id)
-            SELECT @stream, @first + u.ord - 1, u.id, u.type, u.data, u.occurred_at, @recorded_at, u.recorded_by, u.correlation_id, u.causation_id
-            FROM unnest(@ids, @types, @data, @occurred_at, @recorded_by, @correlation_ids, @causation_ids)
-                 WITH ORDINALITY AS u(id, type, data, occurred_at, recorded_by, correlation_id, causation_id, ord)
-            ORDER BY u.ord
-            RETURNING position
-            """, c)
+        var positions = new Dictionary<Guid, long>(rows.Count);
+        await using var batch = new NpgsqlBatch(c);
+        if (rows.Count > 0)
         {
-            Parameters =
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                INSERT INTO events (stream, revision, event_id, type, data, occurred_at, recorded_at, recorded_by, correlation_id, causation_id)
+                SELECT u.stream, u.revision, u.id, u.type, u.data, u.occurred_at, @recorded_at, u.recorded_by, u.correlation_id, u.causation_id
+                FROM unnest(@streams, @revisions, @ids, @types, @data, @occurred_at, @recorded_by, @correlation_ids, @causation_ids)
+                     WITH ORDINALITY AS u(stream, revision, id, type, data, occurred_at, recorded_by, correlation_id, causation_id, ord)
+                ORDER BY u.ord
+                RETURNING event_id, position
+                """)
             {
-                new NpgsqlParameter<string>("stream", pending.Stream.Value),
-                new NpgsqlParameter<long>("first", first.Value),
-                new NpgsqlParameter<DateTimeOffset>("recorded_at", NpgsqlDbType.TimestampTz) { TypedValue = recordedAt },
-                new NpgsqlParameter<Guid[]>("ids", events.Select(e => e.EventId).ToArray()),
-                new NpgsqlParameter<string[]>("types", events.Select(e => e.Type).ToArray()),
-                new NpgsqlParameter<string[]>("data", events.Select(e => e.Data).ToArray()),
-                new NpgsqlParameter<DateTimeOffset[]>("occurred_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                Parameters =
                 {
-                    TypedValue = events.Select(e => e.Metadata.OccurredAt).ToArray(),
+                    new NpgsqlParameter<DateTimeOffset>("recorded_at", NpgsqlDbType.TimestampTz) { TypedValue = recordedAt },
+                    new NpgsqlParameter<string[]>("streams", rows.Select(r => r.Stream.Value).ToArray()),
+                    new NpgsqlParameter<long[]>("revisions", rows.Select(r => r.Revision.Value).ToArray()),
+                    new NpgsqlParameter<Guid[]>("ids", rows.Select(r => r.Event.EventId).ToArray()),
+                    new NpgsqlParameter<string[]>("types", rows.Select(r => r.Event.Type).ToArray()),
+                    new NpgsqlParameter<string[]>("data", rows.Select(r => r.Event.Data).ToArray()),
+                    new NpgsqlParameter<DateTimeOffset[]>("occurred_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                    {
+                        TypedValue = rows.Select(r => r.Event.Metadata.OccurredAt).ToArray(),
+                    },
+                    new NpgsqlParameter<string[]>("recorded_by", rows.Select(r => r.Event.Metadata.RecordedBy).ToArray()),
+                    new NpgsqlParameter<Guid?[]>("correlation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                    {
+                        TypedValue = rows.Select(r => r.Event.Metadata.CorrelationId).ToArray(),
+                    },
+                    new NpgsqlParameter<Guid?[]>("causation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
+                    {
+                        TypedValue = rows.Select(r => r.Event.Metadata.CausationId).ToArray(),
+                    },
                 },
-                new NpgsqlParameter<string[]>("recorded_by", events.Select(e => e.Metadata.RecordedBy).ToArray()),
-                new NpgsqlParameter<Guid?[]>("correlation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-                {
-                    TypedValue = events.Select(e => e.Metadata.CorrelationId).ToArray(),
-                },
-                new NpgsqlParameter<Guid?[]>("causation_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid)
-                {
-                    TypedValue = events.Select(e => e.Metadata.CausationId).ToArray(),
-                },
-            },
-        };
-        long last = 0;
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-            last = Math.Max(last, r.GetInt64(0));
-        return new LogPosition(last);
+            });
+        }
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {savepoint}"));
+        await using (var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                positions.Add(r.GetGuid(0), r.GetInt64(1));
+            // Drain to the end, so an error in a later command surfaces here.
+            while (await r.NextResultAsync(ct).ConfigureAwait(false)) { }
+        }
+        return positions;
     }
 
-    private static Task RollbackToSavepointAsync(NpgsqlConnection c, CancellationToken ct) =>
-        ExecAsync(c, "ROLLBACK TO SAVEPOINT append_request; RELEASE SAVEPOINT append_request", ct);
+    private static Task RollbackToSavepointAsync(NpgsqlConnection c, string savepoint, CancellationToken ct) =>
+        ExecAsync(c, $"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}", ct);
 
     private static async Task ExecAsync(NpgsqlConnection c, string sql, CancellationToken ct)
     {

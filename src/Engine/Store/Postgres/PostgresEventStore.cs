@@ -30,6 +30,14 @@ public sealed record PostgresStoreOptions(string ConnectionString)
 ///   with a smaller xid has finished; every in-flight or future appender has a larger xid and hence
 ///   larger positions. So a read returns a stable prefix of the log that can only grow at its end,
 ///   and a reader's last position is always a safe checkpoint.
+/// * Several processes: a process may decide an append while another's transaction with the same ids
+///   or revision is past the lock but not yet committed. Its insert then waits on the unique index and
+///   fails with a unique violation once the other commits; the request is rolled back to its savepoint
+///   and decided again, now seeing the committed rows (Duplicate, WrongExpectedRevision, or for Any the
+///   next revision).
+/// * Each batch is first decided from one read and written with one insert (PostgresEventStore.AppendBatch);
+///   on any conflict it falls back to deciding request by request, each in its own savepoint. Both apply
+///   AppendDecision.Decide exactly as SQLite does.
 ///
 /// Costs: a reader lags behind the oldest in-flight transaction that has an xid, in any database of
 /// the cluster (xids are cluster-wide). Short transactions delay it by milliseconds; a transaction left
@@ -74,17 +82,19 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore
 
     private async Task InitializeAsync(CancellationToken ct)
     {
-        // Unpooled, so a failure midway cannot leave the schema lock held by a pooled session.
         await using var c = await _unpooled.OpenConnectionAsync(ct).ConfigureAwait(false);
         await CheckServerAsync(c, ct).ConfigureAwait(false);
         // CREATE TABLE IF NOT EXISTS is not safe against itself: two sessions can both find the table
-        // missing and one fails on the catalog's unique index. The lock makes concurrent starts queue.
+        // missing and one fails on the catalog's unique index. The lock makes concurrent starts queue; it
+        // is a transaction lock so that it is held until the table is committed (a session lock released
+        // before COMMIT would let the next session in while the table is still invisible to it).
+        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            SELECT pg_advisory_lock({PostgresSchema.SchemaLockKey});
+            SELECT pg_advisory_xact_lock({PostgresSchema.SchemaLockKey});
             {PostgresSchema.Events}
-            SELECT pg_advisory_unlock({PostgresSchema.SchemaLockKey});
-            """, c);
+            """, c, tx);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     private static async Task CheckServerAsync(NpgsqlConnection c, CancellationToken ct)
