@@ -129,11 +129,11 @@ public static class MemberScoring
             events.Add(accepted);
             state = Evolve(state, accepted);
         }
-        foreach (var year in years) Diff(state, year, YearScorer.Score(state, year, rules), cause, events);
+        foreach (var year in years) Diff(state, year, YearScorer.Lines(state, year, rules), cause, events);
         return new Accepted(events);
     }
 
-    private static void Diff(MemberState state, int year, List<LedgerEntry> computed, string cause, List<IMemberEvent> events)
+    private static void Diff(MemberState state, int year, List<ScoredLine> computed, string cause, List<IMemberEvent> events)
     {
         var current = state.LedgerIn(year);
         var matched = 0;
@@ -141,7 +141,7 @@ public static class MemberScoring
         {
             if (!current.TryGetValue(line.AwardId, out var old))
             {
-                events.Add(new PointsAwarded(state.Member, line.AwardId, line.FactId, line.Rule, line.Version, line.Category, line.OccurredOn,
+                events.Add(new PointsAwarded(state.Member, line.AwardId, line.Fact, line.Rule, line.Version, line.Category, line.Date,
                     line.Requested, line.Granted, line.CapNote, cause));
                 continue;
             }
@@ -149,7 +149,7 @@ public static class MemberScoring
             if (old.Granted != line.Granted || old.Requested != line.Requested)
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
-                events.Add(new PointsCorrected(state.Member, line.AwardId, line.FactId, line.Rule, line.Category, line.OccurredOn,
+                events.Add(new PointsCorrected(state.Member, line.AwardId, line.Fact, line.Rule, line.Category, line.Date,
                     old.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
         }

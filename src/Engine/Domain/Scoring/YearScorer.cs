@@ -13,17 +13,21 @@ public static class YearScorer
     public const string BaseRule = "base";
     public const string BaseCategory = "base";
 
-    private enum Stage { Base = 0, Fact = 1, Bonus = 2 }
+    // Allocation order within a day: the base score, then facts, then period bonuses.
+    private static class Stage
+    {
+        public const int Base = 0, Fact = 1, Bonus = 2;
+    }
 
-    // Order = the rule's position in its rule set, so two rules on one fact allocate in document order.
-    private sealed record Item(
-        DateOnly Date, Stage Stage, string AwardId, FactId? Fact, int Order, RuleSet Set, RuleId Rule, string Category,
-        Points Requested, IReadOnlyList<Cap> RuleCaps);
+    public static List<LedgerEntry> Score(MemberState state, int year, RuleBook book) =>
+        Lines(state, year, book).ConvertAll(l => l.ToEntry());
 
-    public static List<LedgerEntry> Score(MemberState state, int year, RuleBook book)
+    /// The year's award lines in allocation order. Order = the rule's position in its rule set, so two
+    /// rules on one fact allocate in document order.
+    public static List<ScoredLine> Lines(MemberState state, int year, RuleBook book)
     {
         var facts = ActiveFacts(state, year);
-        var items = new List<Item>(facts.Count + 8);
+        var items = new List<ScoredLine>(facts.Count + 8);
         AddBase(state, year, book, items);
         foreach (var fact in facts) AddFactAwards(state, fact, book, items);
         AddBonuses(state, year, facts, book, items);
@@ -73,7 +77,7 @@ public static class YearScorer
     private static bool Later(MemberFact a, MemberFact b) =>
         a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : a.FactId.CompareTo(b.FactId) > 0;
 
-    private static void AddBase(MemberState state, int year, RuleBook book, List<Item> items)
+    private static void AddBase(MemberState state, int year, RuleBook book, List<ScoredLine> items)
     {
         if (!state.Profile.MemberDuring(year)) return;
         var jan1 = new DateOnly(year, 1, 1);
@@ -87,10 +91,10 @@ public static class YearScorer
             date = set.EffectiveFrom;
         }
         if (set.BaseScore == Points.Zero) return;
-        items.Add(new Item(date, Stage.Base, $"{BaseRule}/{year}", null, 0, set, new RuleId(BaseRule), BaseCategory, set.BaseScore, []));
+        items.Add(new ScoredLine(date, Stage.Base, $"{BaseRule}/{year}", null, 0, set, new RuleId(BaseRule), BaseCategory, set.BaseScore, []));
     }
 
-    private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<Item> items)
+    private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<ScoredLine> items)
     {
         var set = book.InForceOn(fact.OccurredOn);
         if (set is null) return;
@@ -100,7 +104,7 @@ public static class YearScorer
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
             if (Requested(rule, fact, member) is not { } requested) continue;
-            items.Add(new Item(fact.OccurredOn, Stage.Fact, $"{fact.FactId}/{rule.Id}", fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
+            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, $"{fact.FactId}/{rule.Id}", fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
     }
 
@@ -144,7 +148,7 @@ public static class YearScorer
         }
     }
 
-    private static void AddBonuses(MemberState state, int year, List<MemberFact> facts, RuleBook book, List<Item> items)
+    private static void AddBonuses(MemberState state, int year, List<MemberFact> facts, RuleBook book, List<ScoredLine> items)
     {
         // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
         Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
@@ -178,39 +182,39 @@ public static class YearScorer
                     if (Array.IndexOf(bonus.Counted, a.Status) < 0) { complete = false; break; }
                 }
                 if (!complete || meetings < Math.Max(1, bonus.MinMeetings)) continue;
-                items.Add(new Item(period.End, Stage.Bonus, $"{bonus.Id}/{period}", null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
+                items.Add(new ScoredLine(period.End, Stage.Bonus, $"{bonus.Id}/{period}", null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
             }
         }
     }
 
-    private static List<LedgerEntry> Allocate(List<Item> items)
+    private static List<ScoredLine> Allocate(List<ScoredLine> items)
     {
         // Running sums per scope (total, each rule id, each category) for every period of the one year
         // being scored: 17 slots per scope (the year, four quarters, twelve months), so a cap added by a
         // mid-year rule set still sees the points granted under the previous one. Arrays, not
         // dictionaries: this loop runs for every fact of the year on every decision.
-        var scopes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var ruleScopes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var categoryScopes = new Dictionary<string, int>(StringComparer.Ordinal);
         var ruleScope = new int[items.Count];
         var categoryScope = new int[items.Count];
+        var next = 1; // scope 0 is the total
         for (var i = 0; i < items.Count; i++)
         {
-            ruleScope[i] = ScopeOf(scopes, items[i].Rule.Value, 'r');
-            categoryScope[i] = ScopeOf(scopes, items[i].Category, 'c');
+            ruleScope[i] = ScopeOf(ruleScopes, items[i].Rule.Value, ref next);
+            categoryScope[i] = ScopeOf(categoryScopes, items[i].Category, ref next);
         }
-        var sums = new decimal[(scopes.Count + 1) * PeriodsPerYear]; // scope 0 is the total
+        var sums = new decimal[next * PeriodsPerYear];
 
-        var entries = new List<LedgerEntry>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
             var granted = item.Requested.Value;
-            string? note = null;
             if (granted != 0)
             {
-                granted = Clip(granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, item.Date, sums, ref note);
+                granted = Clip(item, granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, sums);
                 if (item.Set.CategoryOf(item.Category) is { } category)
-                    granted = Clip(granted, categoryScope[i], 'c', category.Id, category.Caps, item.Date, sums, ref note);
-                granted = Clip(granted, 0, 't', "", item.Set.TotalCaps, item.Date, sums, ref note);
+                    granted = Clip(item, granted, categoryScope[i], 'c', category.Id, category.Caps, sums);
+                granted = Clip(item, granted, 0, 't', "", item.Set.TotalCaps, sums);
             }
             if (granted != 0)
             {
@@ -218,19 +222,16 @@ public static class YearScorer
                 Add(sums, categoryScope[i], item.Date, granted);
                 Add(sums, 0, item.Date, granted);
             }
-            if (note is not null) note = $"{note}: requested {item.Requested}, granted {new Points(granted)}";
-            entries.Add(new LedgerEntry(item.AwardId, item.Fact, item.Rule, item.Set.Version, item.Category, item.Date, item.Requested, new Points(granted), note));
+            item.Granted = granted == item.Requested.Value ? item.Requested : new Points(granted);
         }
-        return entries;
+        return items;
     }
 
     private const int PeriodsPerYear = 17;
 
-    private static int ScopeOf(Dictionary<string, int> scopes, string id, char kind)
+    private static int ScopeOf(Dictionary<string, int> scopes, string id, ref int next)
     {
-        // Rule ids and category ids live in separate namespaces; the prefix keeps them apart.
-        var key = kind == 'r' ? "r:" + id : "c:" + id;
-        if (!scopes.TryGetValue(key, out var scope)) scopes[key] = scope = scopes.Count + 1;
+        if (!scopes.TryGetValue(id, out var scope)) scopes[id] = scope = next++;
         return scope;
     }
 
@@ -249,31 +250,20 @@ public static class YearScorer
         sums[baseIndex + 4 + date.Month] += granted;
     }
 
-    private static decimal Clip(
-        decimal granted, int scope, char kind, string id, IReadOnlyList<Cap> caps, DateOnly date, decimal[] sums, ref string? note)
+    private static decimal Clip(ScoredLine line, decimal granted, int scope, char kind, string id, IReadOnlyList<Cap> caps, decimal[] sums)
     {
         for (var c = 0; c < caps.Count; c++)
         {
             var cap = caps[c];
-            var used = sums[scope * PeriodsPerYear + PeriodSlot(date, cap.Period)];
-            if (granted > 0 && cap.Max is { } max)
-            {
-                var room = Math.Max(0, max.Value - used);
-                if (granted > room) { granted = room; note = Describe(kind, id, cap, "上限已满 cap reached"); }
-            }
-            else if (granted < 0 && cap.Min is { } min)
-            {
-                var room = Math.Min(0, min.Value - used);
-                if (granted < room) { granted = room; note = Describe(kind, id, cap, "保底 floor reached"); }
-            }
+            var used = sums[scope * PeriodsPerYear + PeriodSlot(line.Date, cap.Period)];
+            var clipped = granted;
+            if (granted > 0 && cap.Max is { } max) clipped = Math.Min(granted, Math.Max(0, max.Value - used));
+            else if (granted < 0 && cap.Min is { } min) clipped = Math.Max(granted, Math.Min(0, min.Value - used));
+            if (clipped == granted) continue;
+            granted = clipped;
+            (line.ClipScope, line.ClipId, line.ClipCap) = (kind, id, cap);
         }
         return granted;
-    }
-
-    private static string Describe(char scope, string id, Cap cap, string what)
-    {
-        var where = scope switch { 'r' => $"规则 rule {id}", 'c' => $"类别 category {id}", _ => "总分 total" };
-        return $"{what}: {where} {cap}";
     }
 }
 
