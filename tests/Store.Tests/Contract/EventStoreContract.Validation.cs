@@ -38,6 +38,13 @@ public abstract partial class EventStoreContract
         await AssertNothingWritten(store, logBefore, MemberA, 1);
     }
 
+    // The name is checked once, where it is made, so no backend ever receives one it cannot store.
+    [Theory]
+    [InlineData("lone-high")]
+    [InlineData("lone-low")]
+    public void a_stream_name_with_a_lone_surrogate_is_refused(string which) =>
+        Assert.Throws<ArgumentException>(() => new StreamName(which == "lone-high" ? "member-\ud800" : "member-\udc00x"));
+
     [Fact]
     public async Task an_event_with_unstorable_text_does_not_fail_appends_committed_beside_it()
     {

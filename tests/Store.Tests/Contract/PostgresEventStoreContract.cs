@@ -15,7 +15,20 @@ public sealed class PostgresEventStoreContract(PostgresFixture postgres) : Event
     protected override bool ModelSharesOneStore => true;
     protected override int ModelSequences => 30;
 
-    protected override async Task<IEventStore> CreateStoreAsync() =>
-        await PostgresEventStore.OpenAsync(
-            new PostgresStoreOptions(await postgres.CreateDatabaseAsync("contract")) { Clock = Clock });
+    private readonly Dictionary<IEventStore, string> _databases = [];
+
+    protected override async Task<IEventStore> CreateStoreAsync()
+    {
+        var database = await postgres.CreateDatabaseAsync("contract");
+        var store = await PostgresEventStore.OpenAsync(new PostgresStoreOptions(database) { Clock = Clock });
+        lock (_databases) _databases[store] = database;
+        return store;
+    }
+
+    protected override async Task<IEventStore> OpenOnSameDataAsync(IEventStore store)
+    {
+        string database;
+        lock (_databases) database = _databases[store];
+        return await PostgresEventStore.OpenAsync(new PostgresStoreOptions(database) { Clock = Clock });
+    }
 }

@@ -16,6 +16,9 @@ public sealed class SqliteEventStoreContract : EventStoreContract
         return await SqliteEventStore.OpenAsync(new SqliteStoreOptions(path) { Clock = Clock });
     }
 
+    protected override async Task<IEventStore> OpenOnSameDataAsync(IEventStore store) =>
+        await SqliteEventStore.OpenAsync(new SqliteStoreOptions(((SqliteEventStore)store).Path) { Clock = Clock });
+
     protected override Task DisposeBackendAsync()
     {
         Directory.Delete(_directory, recursive: true);
