@@ -121,8 +121,9 @@ public sealed partial class PostgresEventStore
             : new AppendResult(new StreamRevision(first.Value + pending.Events.Count - 1),
                 new LogPosition(positions[pending.Events[^1].EventId]), AlreadyCommitted: false);
 
-    // One statement for all rows, then the savepoint's release, in one round trip. Rows are fed in order
-    // and the identity default is evaluated after the sort, so positions ascend in row order.
+    // One statement for all rows, then the savepoint's release, in one round trip. unnest yields the rows
+    // in array order and ORDER BY keeps them so, so positions ascend in row order (revision order within
+    // a stream); the tests check it.
     private static async Task<Dictionary<Guid, long>> InsertAsync(
         NpgsqlConnection c, IReadOnlyList<NewRow> rows, DateTimeOffset recordedAt, string savepoint, CancellationToken ct)
     {
