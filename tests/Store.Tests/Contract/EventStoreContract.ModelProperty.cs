@@ -25,22 +25,31 @@ public abstract partial class EventStoreContract
         await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(ModelSequences), property));
     }
 
+    [Fact]
+    public async Task appends_issued_without_waiting_give_the_reference_models_outcomes_in_the_order_issued()
+    {
+        var shared = ModelSharesOneStore ? await StoreAsync() : null;
+        var property = Prop.ForAll(StoreGenerators.Sequences(ModelSequenceLength), commands => RunBlocking(commands, shared, pipelined: true));
+        await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(ModelSequences), property));
+    }
+
     // FsCheck 3 runs properties synchronously; the store is async. This runs on a pool thread (see above),
     // where blocking cannot deadlock a synchronisation context.
-    private void RunBlocking(StoreCommand[] commands, IEventStore? shared) =>
-        RunAgainstModelAsync(commands, shared).GetAwaiter().GetResult();
+    private void RunBlocking(StoreCommand[] commands, IEventStore? shared, bool pipelined = false) =>
+        RunAgainstModelAsync(commands, shared, pipelined).GetAwaiter().GetResult();
 
-    private async Task RunAgainstModelAsync(StoreCommand[] commands, IEventStore? shared)
+    private async Task RunAgainstModelAsync(StoreCommand[] commands, IEventStore? shared, bool pipelined)
     {
         if (shared is not null)
         {
-            var run = new ModelRun(shared, $"seq{Guid.NewGuid():N}-", await shared.ReadHeadPositionAsync());
-            await run.RunAsync(commands);
+            await Run(new ModelRun(shared, $"seq{Guid.NewGuid():N}-", await shared.ReadHeadPositionAsync()));
             return;
         }
 
         await using var store = await CreateStoreAsync();
-        await new ModelRun(store, "", LogPosition.Start).RunAsync(commands);
+        await Run(new ModelRun(store, "", LogPosition.Start));
+
+        Task Run(ModelRun run) => pipelined ? run.RunPipelinedAsync(commands) : run.RunAsync(commands);
     }
 
     private sealed class ModelRun(IEventStore store, string prefix, LogPosition start)
@@ -67,7 +76,37 @@ public abstract partial class EventStoreContract
             await CheckFinalStateAsync();
         }
 
+        /// Appends issued one after another without waiting (so several share a group commit, each
+        /// depending on the one before), compared with the model applied in the order issued. Reads are
+        /// left out: they would wait for nothing in particular.
+        public async Task RunPipelinedAsync(StoreCommand[] commands)
+        {
+            var issued = new List<(PreparedAppend Append, int Step, Task<object> Outcome)>();
+            for (_step = 0; _step < commands.Length; _step++)
+            {
+                if (commands[_step] is not AppendCommand a) continue;
+                var prepared = Prepare(a);
+                issued.Add((prepared, _step, OutcomeOf(store.AppendToStreamAsync(prepared.Stream, prepared.Expected, prepared.Events))));
+            }
+            foreach (var (append, step, outcome) in issued)
+            {
+                _step = step;
+                Compare(append, await outcome);
+            }
+            await CheckFinalStateAsync();
+        }
+
+        private sealed record PreparedAppend(
+            StreamName Stream, ExpectedRevision Expected, EventData[] Events, ReferenceStore.Outcome ModelOutcome, string What);
+
         private async Task AppendAsync(AppendCommand command)
+        {
+            var prepared = Prepare(command);
+            Compare(prepared, await OutcomeOf(store.AppendToStreamAsync(prepared.Stream, prepared.Expected, prepared.Events)));
+        }
+
+        /// Resolves the symbolic command against the model and applies it there.
+        private PreparedAppend Prepare(AppendCommand command)
         {
             var (stream, events) = Resolve(command.Batch, Stream(command.Stream));
             var current = _model.RevisionOf(stream.Value);
@@ -80,31 +119,38 @@ public abstract partial class EventStoreContract
                 _ => ExpectedRevision.Exact(WrongRevision(current, command.WrongBy)),
             };
             var what = $"step {_step}: append [{string.Join(", ", events.Select(e => e.Type))}] to {stream} expecting {expected}";
-
             var modelOutcome = _model.Append(stream.Value, expected, events.Select(e => (e.EventId, e.Type, e.Data)).ToList());
-            object storeOutcome;
+            return new PreparedAppend(stream, expected, events, modelOutcome, what);
+        }
+
+        private static async Task<object> OutcomeOf(Task<AppendResult> append)
+        {
             try
             {
-                storeOutcome = await store.AppendToStreamAsync(stream, expected, events);
+                return await append;
             }
             catch (AppendRejectedException e)
             {
-                storeOutcome = e;
+                return e;
             }
+        }
 
-            switch (modelOutcome, storeOutcome)
+        private void Compare(PreparedAppend append, object storeOutcome)
+        {
+            switch (append.ModelOutcome, storeOutcome)
             {
                 case (ReferenceStore.Appended m, AppendResult s)
                     when m.Revision == s.NextExpectedRevision?.Value && m.AlreadyCommitted == s.AlreadyCommitted:
                     _results.Add((_step, s, m.LastEventId));
                     break;
                 case (ReferenceStore.WrongRevision m, WrongExpectedRevisionException s)
-                    when m.Actual == s.ActualRevision?.Value && s.Stream == stream && s.Expected == expected:
+                    when m.Actual == s.ActualRevision?.Value && s.Stream == append.Stream && s.Expected == append.Expected:
                     break;
-                case (ReferenceStore.IdConflict, EventIdConflictException s) when s.Stream == stream:
+                case (ReferenceStore.IdConflict, EventIdConflictException s) when s.Stream == append.Stream:
                     break;
                 default:
-                    throw new Xunit.Sdk.XunitException($"{what}: the model says {modelOutcome}, the store gave {Describe(storeOutcome)}");
+                    throw new Xunit.Sdk.XunitException(
+                        $"{append.What}: the model says {append.ModelOutcome}, the store gave {Describe(storeOutcome)}");
             }
         }
 
