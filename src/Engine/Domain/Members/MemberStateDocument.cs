@@ -1,0 +1,93 @@
+using System.Collections.Immutable;
+using System.Runtime.Serialization;
+using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Domain.Members;
+
+/// MemberState in a shape any plain serializer can write and read back (no abstract or interface
+/// element types), for snapshots: MemberStateDocument.From(state) → JSON → ToState() equals state.
+public sealed record MemberStateDocument(
+    MemberId Member,
+    IReadOnlyList<StoredMemberFact> Facts,
+    IReadOnlyList<StoredMembershipChange> Changes,
+    IReadOnlyList<SeenFact> Seen,
+    IReadOnlyList<FactId> Revoked,
+    IReadOnlyList<int> Years,
+    IReadOnlyList<LedgerEntry> Ledger)
+{
+    public static MemberStateDocument From(MemberState state) => new(
+        state.Member,
+        [.. state.FactsByYear.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value).Select(StoredMemberFact.Of)],
+        [.. state.Profile.Changes.Select(StoredMembershipChange.Of)],
+        [.. state.Seen.OrderBy(kv => kv.Key.Value, StringComparer.Ordinal).Select(kv => new SeenFact(kv.Key, kv.Value))],
+        [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],
+        [.. state.Years],
+        [.. state.Ledger.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value.Values.OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
+
+    public MemberState ToState()
+    {
+        var profile = MemberProfile.Unknown;
+        foreach (var change in Changes) profile = profile.With(change.Event);
+        return new MemberState(
+            Member,
+            profile,
+            Seen.ToImmutableDictionary(s => s.Fact, s => s.OccurredOn),
+            [.. Revoked],
+            [.. Years],
+            Facts.Select(f => f.Fact).GroupBy(f => f.OccurredOn.Year).ToImmutableDictionary(g => g.Key, g => g.ToImmutableList()),
+            Ledger.GroupBy(l => l.OccurredOn.Year).ToImmutableDictionary(g => g.Key, g => g.ToImmutableDictionary(l => l.AwardId)));
+    }
+}
+
+public sealed record SeenFact(FactId Fact, DateOnly OccurredOn);
+
+/// Exactly one member fact, in whichever field its type names.
+public sealed record StoredMemberFact(
+    AttendanceRecorded? Attendance = null,
+    SuggestionAssessmentRecorded? SuggestionAssessment = null,
+    GoldenIdeaAwardRecorded? GoldenIdeaAward = null,
+    GoldenIdeaImplementationRecorded? GoldenIdeaImplementation = null,
+    VolunteerServiceRecorded? VolunteerService = null,
+    AdjustmentRecorded? Adjustment = null)
+{
+    public static StoredMemberFact Of(MemberFact fact) => fact switch
+    {
+        AttendanceRecorded a => new(Attendance: a),
+        SuggestionAssessmentRecorded s => new(SuggestionAssessment: s),
+        GoldenIdeaAwardRecorded g => new(GoldenIdeaAward: g),
+        GoldenIdeaImplementationRecorded i => new(GoldenIdeaImplementation: i),
+        VolunteerServiceRecorded v => new(VolunteerService: v),
+        AdjustmentRecorded a => new(Adjustment: a),
+        _ => throw new ArgumentException($"Unknown member fact {fact.GetType().Name}.", nameof(fact)),
+    };
+
+    [IgnoreDataMember]
+    public MemberFact Fact =>
+        (MemberFact?)Attendance ?? SuggestionAssessment ?? GoldenIdeaAward ?? GoldenIdeaImplementation ?? VolunteerService
+        ?? (MemberFact?)Adjustment ?? throw new InvalidOperationException("A stored member fact holds no fact.");
+}
+
+/// Exactly one membership change, in whichever field its type names.
+public sealed record StoredMembershipChange(
+    MemberEnrolled? Enrolled = null,
+    MemberTransferred? Transferred = null,
+    MemberLeft? Left = null,
+    MemberCategoryChanged? CategoryChanged = null,
+    MemberStatusChanged? StatusChanged = null)
+{
+    public static StoredMembershipChange Of(IMemberEvent change) => change switch
+    {
+        MemberEnrolled e => new(Enrolled: e),
+        MemberTransferred t => new(Transferred: t),
+        MemberLeft l => new(Left: l),
+        MemberCategoryChanged c => new(CategoryChanged: c),
+        MemberStatusChanged s => new(StatusChanged: s),
+        _ => throw new ArgumentException($"Unknown membership change {change.GetType().Name}.", nameof(change)),
+    };
+
+    [IgnoreDataMember]
+    public IMemberEvent Event =>
+        (IMemberEvent?)Enrolled ?? Transferred ?? Left ?? CategoryChanged ?? (IMemberEvent?)StatusChanged
+        ?? throw new InvalidOperationException("A stored membership change holds no change.");
+}
