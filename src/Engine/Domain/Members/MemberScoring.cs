@@ -99,7 +99,7 @@ public static class MemberScoring
                 if (change is not (MemberEnrolled or MemberTransferred or MemberLeft or MemberCategoryChanged or MemberStatusChanged) || change is not IFact orgFact)
                     return Reject("not-a-membership-change", $"{change.GetType().Name} 不是党员组织关系变化。", $"{change.GetType().Name} is not a membership change.");
                 if (state.Seen.ContainsKey(orgFact.FactId)) return Decision.Nothing;
-                return Rescore(state, change, OpenYearsFrom(state.With(orgFact.OccurredOn.Year, change), orgFact.OccurredOn.Year, calendar), rules,
+                return Rescore(state, change, OpenYearsFrom(WithEnrolmentYear(state, change), orgFact.OccurredOn.Year, calendar), rules,
                     $"{change.GetType().Name} {orgFact.FactId}");
 
             case OpenYear open:
@@ -113,8 +113,9 @@ public static class MemberScoring
         }
     }
 
-    private static MemberState With(this MemberState state, int year, IMemberEvent change) =>
-        change is MemberEnrolled ? state with { Years = state.Years.Add(year) } : state;
+    // An enrolment opens its year, so that year is scored (base score) along with the later ones.
+    private static MemberState WithEnrolmentYear(MemberState state, IMemberEvent change) =>
+        change is MemberEnrolled e ? state with { Years = state.Years.Add(e.OccurredOn.Year) } : state;
 
     private static int[] OpenYearsFrom(MemberState state, int fromYear, OrganisationCalendar calendar) =>
         [.. state.Years.Where(y => y >= fromYear && !calendar.IsClosed(y))];
