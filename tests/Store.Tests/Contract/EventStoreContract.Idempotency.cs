@@ -141,4 +141,28 @@ public abstract partial class EventStoreContract
         Assert.Empty(await ReadAll(store));
         Assert.Null(await store.ReadStreamRevisionAsync(MemberA));
     }
+
+    [Fact]
+    public async Task a_retry_after_giving_up_on_an_append_stores_the_batch_exactly_once()
+    {
+        var store = await StoreAsync();
+        var batch = NewEvents(3);
+        using var giveUp = new CancellationTokenSource();
+        var abandoned = store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch, giveUp.Token);
+        await giveUp.CancelAsync();
+        try
+        {
+            await abandoned;
+        }
+        catch (OperationCanceledException)
+        {
+            // Giving up on the wait does not withdraw the append: it may or may not have been committed.
+        }
+
+        var retry = await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch);
+
+        Assert.Equal(new StreamRevision(2), retry.NextExpectedRevision);
+        Assert.Equal(Ids(batch), Ids(await ReadAll(store)));
+        Assert.Equal(retry.LastPosition, (await ReadAll(store))[^1].Position);
+    }
 }
