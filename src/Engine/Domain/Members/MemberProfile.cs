@@ -5,7 +5,7 @@ using PointsEngine.Domain.Values;
 namespace PointsEngine.Domain.Members;
 
 /// What the rules need to know about the member on a given date.
-public readonly record struct MemberSnapshot(MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left);
+public readonly record struct MemberAsOf(MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left);
 
 /// The member's organisational history, kept in date order so that a category change dated in March
 /// affects March's facts even when it is recorded in June.
@@ -27,19 +27,19 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
 
     /// Before any enrolment is known the member counts as a full, regular member: facts may reach
     /// the member before the enrolment does, and the diff corrects them once it arrives.
-    public MemberSnapshot On(DateOnly date) => On(date, ImmutableHashSet<FactId>.Empty);
+    public MemberAsOf On(DateOnly date) => On(date, ImmutableHashSet<FactId>.Empty);
 
     /// As on the date, ignoring revoked changes (a category change recorded by mistake).
-    public MemberSnapshot On(DateOnly date, ImmutableHashSet<FactId> revoked)
+    public MemberAsOf On(DateOnly date, ImmutableHashSet<FactId> revoked)
     {
-        var snapshot = new MemberSnapshot(MemberStatus.Full, MemberCategory.Regular, null, Enrolled: false, Left: false);
+        var snapshot = new MemberAsOf(MemberStatus.Full, MemberCategory.Regular, null, Enrolled: false, Left: false);
         foreach (var change in Changes)
         {
             if (Key(change).Date > date) break;
             if (revoked.Count > 0 && change is Facts.IFact f && revoked.Contains(f.FactId)) continue;
             snapshot = change switch
             {
-                MemberEnrolled e => new MemberSnapshot(e.Status, e.Category, e.Branch, Enrolled: true, Left: false),
+                MemberEnrolled e => new MemberAsOf(e.Status, e.Category, e.Branch, Enrolled: true, Left: false),
                 MemberTransferred t => snapshot with { Branch = t.ToBranch },
                 MemberCategoryChanged c => snapshot with { Category = c.Category },
                 MemberStatusChanged s => snapshot with { Status = s.Status },

@@ -108,7 +108,7 @@ public static class YearScorer
         }
     }
 
-    public static bool Matches(RuleConditions when, MemberFact fact, MemberSnapshot member)
+    public static bool Matches(RuleConditions when, MemberFact fact, MemberAsOf member)
     {
         if (when.MemberStatuses is { } statuses && Array.IndexOf(statuses, member.Status) < 0) return false;
         if (when.MemberCategories is { } categories && Array.IndexOf(categories, member.Category) < 0) return false;
@@ -122,7 +122,7 @@ public static class YearScorer
         return true;
     }
 
-    private static Points? Requested(Rule rule, MemberFact fact, MemberSnapshot member)
+    private static Points? Requested(Rule rule, MemberFact fact, MemberAsOf member)
     {
         var amount = rule.CategoryAmounts is { } overrides && overrides.TryGetValue(member.Category, out var o) ? o : rule.Amount;
         switch (rule.Basis)
