@@ -64,6 +64,9 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore
         });
     }
 
+    /// Pooled connections for readers and for tables beside the log (checkpoints, read models).
+    internal NpgsqlDataSource Readers => _readers;
+
     public static async Task<PostgresEventStore> OpenAsync(PostgresStoreOptions options, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);

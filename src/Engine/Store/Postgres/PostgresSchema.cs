@@ -31,6 +31,10 @@ internal static class PostgresSchema
             CONSTRAINT events_event_id UNIQUE (event_id),
             CONSTRAINT events_stream_revision UNIQUE (stream, revision)
         );
+        CREATE TABLE IF NOT EXISTS checkpoints (
+            consumer text   PRIMARY KEY,
+            position bigint NOT NULL
+        );
         """;
 
     public const string Columns =
