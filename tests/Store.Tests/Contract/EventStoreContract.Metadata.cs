@@ -80,7 +80,7 @@ public abstract partial class EventStoreContract
         Assert.Equal(read[0].RecordedAt, read[1].RecordedAt);
         if (UsesContractClock)
         {
-            var first = ContractClock.Origin.AddTicks(-7); // truncated to the microsecond
+            var first = ClockOrigin.AddTicks(-7); // truncated to the microsecond
             Assert.Equal(first, read[0].RecordedAt);
             Assert.Equal(first.AddMinutes(5), read[2].RecordedAt);
         }

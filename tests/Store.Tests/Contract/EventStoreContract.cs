@@ -1,3 +1,5 @@
+using PointsEngine.TestSupport;
+
 namespace PointsEngine.Store.Tests.Contract;
 
 /// The store contract (docs: ARCHITECTURE.md, "Storage semantics"), written once. Each backend derives
@@ -7,8 +9,13 @@ public abstract partial class EventStoreContract : IAsyncLifetime
 {
     private readonly List<IEventStore> _stores = [];
 
+    /// Where <see cref="Clock"/> starts. Its sub-microsecond ticks are on purpose: the store must truncate
+    /// recorded-at to the microsecond like every other timestamp.
+    protected static readonly DateTimeOffset ClockOrigin =
+        new DateTimeOffset(2026, 3, 1, 8, 30, 0, TimeSpan.Zero).AddTicks(1_234_567);
+
     /// Backends whose options take a clock are given this one (see <see cref="UsesContractClock"/>).
-    protected ContractClock Clock { get; } = new();
+    protected ManualClock Clock { get; } = new(ClockOrigin);
 
     /// A fresh, empty store. The caller disposes it; <see cref="StoreAsync"/> does that for a test.
     protected abstract Task<IEventStore> CreateStoreAsync();
