@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Newtonsoft.Json.Linq;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Api.Tests;
 
@@ -36,4 +37,36 @@ public sealed class when_the_server_starts_on_a_new_sqlite_file : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
+
+[CollectionDefinition(PostgresFixture.Collection)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>;
+
+[Collection(PostgresFixture.Collection)]
+public sealed class when_the_server_starts_on_postgresql(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task health_answers_ok_from_the_database()
+    {
+        var database = await postgres.CreateDatabaseAsync("api");
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Store:Provider", "postgres")
+            .UseSetting("Store:ConnectionString", database));
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", (string?)JObject.Parse(await response.Content.ReadAsStringAsync())["status"]);
+    }
+
+    [Fact]
+    public void a_missing_connection_string_stops_start_up_with_a_clear_message()
+    {
+        using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Store:Provider", "postgres"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => factory.CreateClient());
+
+        Assert.Contains("Store:ConnectionString", error.Message);
+    }
 }
