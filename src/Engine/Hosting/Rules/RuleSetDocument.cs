@@ -171,7 +171,7 @@ public static class RuleSetDocument
                 var table = new Dictionary<MemberCategory, Points>();
                 foreach (var prop in cp.Properties())
                 {
-                    var p = $"{path}.categoryPoints.{prop.Name}";
+                    var p = Member($"{path}.categoryPoints", prop.Name);
                     if (!ChineseNames.TryParse<MemberCategory>(prop.Name, out var c)) { Problem(p, $"unknown member category; use one of {Names<MemberCategory>()}", "未知的党员类别"); continue; }
                     if (PtsValue(prop.Value, p) is { } v) table[c] = v;
                 }
@@ -208,7 +208,7 @@ public static class RuleSetDocument
             var result = new Dictionary<string, Points>();
             foreach (var prop in table.Properties())
             {
-                var lp = $"{p}.{prop.Name}";
+                var lp = Member(p, prop.Name);
                 string? level = fact switch
                 {
                     FactKind.GoldenIdeaAward => ChineseNames.TryParse<GoldenIdeaLevel>(prop.Name, out var g) ? g.ToString() : null,
@@ -367,11 +367,18 @@ public static class RuleSetDocument
 
         // ---- primitives ----
 
+        // JSONPath as Newtonsoft writes it (JToken.Path): $.levels.一般, but $['a b'] for names with
+        // characters JSONPath reserves.
+        private static readonly char[] Reserved = ['.', ' ', '\'', '/', '"', '[', ']', '(', ')', '\t', '\n', '\r', '\f', '\b', '\\', '\u0085', '\u2028', '\u2029'];
+
+        private static string Member(string path, string name) =>
+            name.IndexOfAny(Reserved) < 0 ? $"{path}.{name}" : $"{path}['{name.Replace("'", "\\'", StringComparison.Ordinal)}']";
+
         private void Known(JObject o, string path, params string[] names)
         {
             foreach (var prop in o.Properties())
                 if (Array.IndexOf(names, prop.Name) < 0)
-                    Problem($"{path}.{prop.Name}", $"unknown property; expected one of {string.Join(", ", names)}", "未知属性");
+                    Problem(Member(path, prop.Name), $"unknown property; expected one of {string.Join(", ", names)}", "未知属性");
         }
 
         private JObject? Obj(JObject o, string name, string path)
