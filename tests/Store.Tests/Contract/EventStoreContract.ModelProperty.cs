@@ -240,6 +240,33 @@ public abstract partial class EventStoreContract
                 AssertSame($"final {stream}", _model.ReadStream(stream.Value, 0, int.MaxValue), await ReadStream(store, stream));
             }
             Assert.Equal(whole.Count > 0 ? whole[^1].Position : start, await store.ReadHeadPositionAsync());
+
+            // A subscription from the start and one from the middle catch up to exactly the model's log.
+            AssertSame("subscription from the start", _model.Log, await SubscribeAndTakeAsync(start, _model.Log.Count));
+            var half = _model.Log.Count / 2;
+            if (half > 0)
+                AssertSame($"subscription after event {half - 1}", _model.Log.Skip(half).ToList(),
+                    await SubscribeAndTakeAsync(whole[half - 1].Position, _model.Log.Count - half));
+        }
+
+        private async Task<List<RecordedEvent>> SubscribeAndTakeAsync(LogPosition after, int count)
+        {
+            var taken = new List<RecordedEvent>();
+            if (count == 0) return taken;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await foreach (var e in store.SubscribeToAllAsync(after, timeout.Token))
+                {
+                    taken.Add(e);
+                    if (taken.Count == count) break;
+                }
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                // Fewer events than the model has: the comparison reports which.
+            }
+            return taken;
         }
 
         private static void AssertSame(string what, IReadOnlyList<ReferenceStore.Event> expected, IReadOnlyList<RecordedEvent> actual)

@@ -39,7 +39,7 @@ public static class StoreGenerators
 {
     public const int Streams = 3;
 
-    private static readonly int[] MaxCounts = [1, 2, 3, int.MaxValue];
+    private static readonly int[] MaxCounts = [0, 1, 2, 3, int.MaxValue];
 
     public static Gen<BatchSpec> Batch() =>
         Gen.Frequency(
