@@ -38,7 +38,7 @@ public abstract partial class EventStoreContract
         var acknowledged = (await Task.WhenAll(writers).WaitAsync(timeout.Token)).SelectMany(a => a).ToList();
 
         var total = acknowledged.Sum(a => a.Events.Length);
-        while (Count() < total && !timeout.IsCancellationRequested)
+        while (Count() < total && !timeout.IsCancellationRequested && !subscriber.IsCompleted)
             await Task.Delay(50);
         // Anything delivered twice would come after the last new event: give it a moment to show.
         await Task.Delay(300);
