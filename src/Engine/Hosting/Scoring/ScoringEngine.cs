@@ -1,0 +1,141 @@
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Actors;
+using PointsEngine.Engine.Dispatching;
+using PointsEngine.Store;
+
+namespace PointsEngine.Engine.Scoring;
+
+public sealed record ScoringEngineOptions
+{
+    public ActorOptions Actors { get; init; } = new();
+    public DispatcherOptions Dispatcher { get; init; } = new();
+    public TimeSpan PassivationSweep { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// The scoring engine as one unit: facts are recorded durably into their streams; the dispatcher routes
+/// them from the log to one actor per member, which decides with the pure domain and persists awards to
+/// member-{id}. Scoring runs behind recording: a caller that needs its points visible waits for the
+/// position its fact was written at.
+public sealed class ScoringEngine : IAsyncDisposable
+{
+    public const string DispatcherName = "scoring";
+
+    private readonly IEventStore _store;
+    private readonly EventSerializer _serializer;
+    private readonly ActorHost<MemberState, MemberMessage, IMemberEvent> _members;
+    private readonly ScoringRouter _router;
+    private readonly Dispatcher<MemberMessage> _dispatcher;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly ScoringEngineOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Queue<string> _recentRejections = new();
+    private Task _running = Task.CompletedTask;
+    private long _rejected;
+
+    public ScoringEngine(
+        IEventStore store,
+        ICheckpointStore checkpoints,
+        EventSerializer serializer,
+        Func<RuleSetPublished, RuleSet> parseRuleSet,
+        ScoringEngineOptions? options = null,
+        TimeProvider? clock = null)
+    {
+        _store = store;
+        _checkpoints = checkpoints;
+        _serializer = serializer;
+        _options = options ?? new ScoringEngineOptions();
+        _members = new ActorHost<MemberState, MemberMessage, IMemberEvent>(
+            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, clock: clock);
+        _router = new ScoringRouter(serializer, parseRuleSet);
+        _dispatcher = new Dispatcher<MemberMessage>(store, checkpoints, DispatcherName, _router.Route, DeliverAsync, _options.Dispatcher, clock);
+    }
+
+    public int ResidentMembers => _members.ResidentCount;
+    public long Delivered => _dispatcher.Delivered;
+    public long Rejected => Interlocked.Read(ref _rejected);
+    public LogPosition ScoredUpTo => _dispatcher.CompletedUpTo;
+
+    /// The latest refusals by the domain (e.g. a fact in a closed year), newest last.
+    public IReadOnlyList<string> RecentRejections { get { lock (_recentRejections) return [.. _recentRejections]; } }
+
+    /// Appends the fact to its stream; returns once it is durable. Recording the same fact id again
+    /// writes nothing.
+    public Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default)
+    {
+        var metadata = new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy);
+        var data = _serializer.ToEventData(FactStreams.EventIdOf(fact), fact, metadata);
+        return _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [data], ct);
+    }
+
+    /// Starts scoring from the dispatcher's checkpoint in the background.
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        var checkpoint = await _checkpoints.LoadAsync(DispatcherName, ct).ConfigureAwait(false);
+        await _router.LoadAsync(_store, checkpoint, ct).ConfigureAwait(false);
+        var stop = _stopping.Token;
+        _running = Task.WhenAll(
+            Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None),
+            Task.Run(() => _members.RunPassivationAsync(_options.PassivationSweep, stop), CancellationToken.None));
+    }
+
+    private async Task RunDispatcherAsync(CancellationToken ct)
+    {
+        // Supervision: a failed subscription (the store unreachable) restarts from the checkpoint.
+        var backoff = TimeSpan.FromMilliseconds(100);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _dispatcher.RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                await Task.Delay(backoff, ct).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// Completes once every fact up to <paramref name="position"/> is scored and its awards durable.
+    public Task WaitUntilScoredAsync(LogPosition position, CancellationToken ct = default) =>
+        _dispatcher.WaitForAsync(position, ct);
+
+    /// The member's state folded from their stream (for queries and tests; the actor keeps its own).
+    public async Task<MemberState> ReadMemberAsync(MemberId member, CancellationToken ct = default)
+    {
+        var state = MemberScoring.Initial(member);
+        await foreach (var e in _store.ReadStreamAsync(FactStreams.Member(member), StreamRevision.Start, int.MaxValue, ct).ConfigureAwait(false))
+            if (_serializer.Deserialize(e) is IMemberEvent me) state = MemberScoring.Evolve(state, me);
+        return state;
+    }
+
+    private async Task DeliverAsync(Delivery<MemberMessage> d, CancellationToken ct)
+    {
+        var result = await _members.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct).ConfigureAwait(false);
+        if (result is CommandResult<MemberState, IMemberEvent>.Rejected rejected)
+        {
+            Interlocked.Increment(ref _rejected);
+            lock (_recentRejections)
+            {
+                _recentRejections.Enqueue($"{d.ActorId} {d.CommandId}: {rejected.Reason}");
+                if (_recentRejections.Count > 100) _recentRejections.Dequeue();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try { await _running.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        await _members.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

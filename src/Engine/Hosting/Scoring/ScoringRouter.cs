@@ -1,0 +1,82 @@
+using PointsEngine.Domain.Calendar;
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Dispatching;
+using PointsEngine.Store;
+
+namespace PointsEngine.Engine.Scoring;
+
+/// Turns each logged fact into member commands, in log order. It folds what decisions depend on beyond
+/// the member (the rule book, the closed years, the roster a rule set is applied to) as of each event's
+/// position, so scoring is a function of the log alone.
+public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublished, RuleSet> parseRuleSet)
+{
+    private readonly List<MemberId> _roster = [];
+    private readonly HashSet<MemberId> _onRoster = [];
+
+    public RuleBook Rules { get; private set; } = RuleBook.Empty;
+    public OrganisationCalendar Calendar { get; private set; } = OrganisationCalendar.AllOpen;
+    public int RosterSize => _roster.Count;
+    public long UnreadableRuleSets { get; private set; }
+
+    /// Rebuilds the router as of <paramref name="upTo"/> from the organisation, rules and calendar streams.
+    public async Task LoadAsync(IEventStore store, LogPosition upTo, CancellationToken ct)
+    {
+        var earlier = new List<RecordedEvent>();
+        foreach (var stream in new[] { FactStreams.Organisation, FactStreams.Rules, FactStreams.Calendar })
+        {
+            await foreach (var e in store.ReadStreamAsync(stream, StreamRevision.Start, int.MaxValue, ct).ConfigureAwait(false))
+            {
+                if (e.Position > upTo) break;
+                earlier.Add(e);
+            }
+        }
+        foreach (var e in earlier.OrderBy(e => e.Position)) Route(e);
+    }
+
+    public IReadOnlyList<Delivery<MemberMessage>> Route(RecordedEvent recorded)
+    {
+        if (serializer.Deserialize(recorded) is not IFact fact) return [];
+
+        switch (fact)
+        {
+            case RuleSetPublished published:
+                RuleSet set;
+                try
+                {
+                    set = parseRuleSet(published);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Validated before it was published; one that still does not parse is skipped rather
+                    // than stopping all scoring behind it.
+                    UnreadableRuleSets++;
+                    return [];
+                }
+                Rules = Rules.With(set);
+                return [.. _roster.Select(m => Deliver(
+                    new ApplyRuleBook(m, published.Version, published.EffectiveFrom), $"{published.FactId.Value}", recorded))];
+
+            case YearClosed or YearReopened:
+                Calendar = OrganisationCalendar.Evolve(Calendar, fact);
+                return [];
+
+            case MemberEnrolled enrolled when _onRoster.Add(enrolled.Member):
+                _roster.Add(enrolled.Member);
+                break;
+        }
+
+        return [.. FactRouting.Route(fact).Select(c => Deliver(c, fact.FactId.Value, recorded))];
+    }
+
+    private Delivery<MemberMessage> Deliver(MemberCommand command, string commandId, RecordedEvent cause) =>
+        new(command.Member.Value, new MemberMessage(command, Rules, Calendar), commandId,
+            new EventMetadata(cause.Metadata.OccurredAt, cause.Metadata.RecordedBy)
+            {
+                CorrelationId = cause.Metadata.CorrelationId ?? cause.EventId,
+                CausationId = cause.EventId,
+            });
+}

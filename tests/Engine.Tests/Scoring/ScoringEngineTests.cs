@@ -1,0 +1,171 @@
+using Newtonsoft.Json.Linq;
+using PointsEngine.Domain.Calendar;
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Rules;
+using PointsEngine.Engine.Scoring;
+using PointsEngine.Store;
+using PointsEngine.Store.Sqlite;
+using PointsEngine.TestSupport;
+
+namespace PointsEngine.Engine.Tests.Scoring;
+
+/// The engine end to end on a real SQLite file: facts recorded into the log, routed by the dispatcher,
+/// decided by member actors, awards persisted to member streams.
+public sealed class the_scoring_engine : IAsyncLifetime
+{
+    private TempSqlite _sqlite = null!;
+
+    public async Task InitializeAsync() => _sqlite = await TempSqlite.OpenAsync();
+
+    public async Task DisposeAsync() => await _sqlite.DisposeAsync();
+
+    private ScoringEngine NewEngine() =>
+        new(_sqlite.Store, new SqliteCheckpointStore(_sqlite.Store), DomainSerializer.Create(), RuleSetDocument.Parse);
+
+    private static async Task<LogPosition> RecordAll(ScoringEngine engine, IEnumerable<IFact> facts)
+    {
+        var last = LogPosition.Start;
+        foreach (var fact in facts)
+            last = (await engine.RecordAsync(fact, "secretary-1")).LastPosition ?? last;
+        return last;
+    }
+
+    private static async Task ScoreUpTo(ScoringEngine engine, LogPosition position)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await engine.StartAsync(timeout.Token);
+        await engine.WaitUntilScoredAsync(position, timeout.Token);
+    }
+
+    /// The same facts folded by the pure domain alone, in the same order: what the engine must produce.
+    private static Dictionary<MemberId, MemberState> ScoredPurely(IEnumerable<IFact> facts)
+    {
+        var book = RuleBook.Empty;
+        var calendar = OrganisationCalendar.AllOpen;
+        var states = new Dictionary<MemberId, MemberState>();
+        foreach (var fact in facts)
+        {
+            IEnumerable<MemberCommand> commands = FactRouting.Route(fact);
+            switch (fact)
+            {
+                case RuleSetPublished p:
+                    book = book.With(RuleSetDocument.Parse(p));
+                    commands = states.Keys.Select(m => new ApplyRuleBook(m, p.Version, p.EffectiveFrom)).ToList();
+                    break;
+                case YearClosed or YearReopened:
+                    calendar = OrganisationCalendar.Evolve(calendar, fact);
+                    break;
+            }
+            foreach (var command in commands)
+            {
+                var state = states.GetValueOrDefault(command.Member) ?? MemberScoring.Initial(command.Member);
+                if (MemberScoring.Decide(state, command, book, calendar) is Accepted a)
+                    states[command.Member] = a.Events.Aggregate(state, MemberScoring.Evolve);
+            }
+        }
+        return states;
+    }
+
+    [Fact]
+    public async Task a_300_member_organisations_year_scores_into_member_streams_as_the_pure_domain_decides()
+    {
+        var facts = OrganisationYear.Generate(branches: 10, membersPerBranch: 30);
+        await using var engine = NewEngine();
+
+        var last = await RecordAll(engine, facts);
+        await ScoreUpTo(engine, last);
+
+        var expected = ScoredPurely(facts);
+        Assert.Equal(300, expected.Count);
+        Assert.Equal(0, engine.Rejected);
+        foreach (var (member, state) in expected)
+        {
+            var stored = await engine.ReadMemberAsync(member);
+            Assert.Equal(state.TotalIn(2025), stored.TotalIn(2025));
+            Assert.Equal(
+                state.LinesIn(2025).Select(l => (l.AwardId, l.Granted)),
+                stored.LinesIn(2025).Select(l => (l.AwardId, l.Granted)));
+        }
+        Assert.True(expected.Values.Select(s => s.TotalIn(2025).Value).Distinct().Count() > 20, "totals should vary between members");
+    }
+
+    [Fact]
+    public async Task replaying_the_whole_log_in_a_new_engine_writes_nothing()
+    {
+        var facts = OrganisationYear.Generate(branches: 2, membersPerBranch: 15, seed: 7);
+        LogPosition head;
+        await using (var first = NewEngine())
+        {
+            await ScoreUpTo(first, await RecordAll(first, facts));
+            head = await _sqlite.Store.ReadHeadPositionAsync();
+        }
+        await using (var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_sqlite.Path}"))
+        {
+            await c.OpenAsync();
+            await using var forget = c.CreateCommand();
+            forget.CommandText = "DELETE FROM checkpoints";
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+
+        await using var second = NewEngine();
+        await ScoreUpTo(second, head);
+
+        Assert.Equal(head, await _sqlite.Store.ReadHeadPositionAsync());
+        Assert.True(second.Delivered > 500, $"the replay delivered {second.Delivered} member facts");
+    }
+
+    [Fact]
+    public async Task recording_the_same_fact_twice_scores_it_once()
+    {
+        var facts = OrganisationYear.Generate(branches: 1, membersPerBranch: 10, seed: 3);
+        await using var engine = NewEngine();
+        var first = await RecordAll(engine, facts);
+
+        var again = await RecordAll(engine, facts.OfType<MeetingHeld>().Take(3));
+        Assert.Equal(first, await _sqlite.Store.ReadHeadPositionAsync()); // nothing new in the log
+        Assert.True(again < first, "a re-recorded fact answers with its original position");
+        await ScoreUpTo(engine, first);
+
+        var member = facts.OfType<MemberEnrolled>().First().Member;
+        Assert.Equal(ScoredPurely(facts)[member].TotalIn(2025), (await engine.ReadMemberAsync(member)).TotalIn(2025));
+    }
+
+    [Fact]
+    public async Task a_back_dated_rule_set_corrects_exactly_the_members_it_affects()
+    {
+        var facts = OrganisationYear.Generate(branches: 2, membersPerBranch: 20, seed: 11);
+        await using var engine = NewEngine();
+        await ScoreUpTo(engine, await RecordAll(engine, facts));
+        var before = new Dictionary<MemberId, MemberState>();
+        foreach (var m in facts.OfType<MemberEnrolled>()) before[m.Member] = await engine.ReadMemberAsync(m.Member);
+
+        // From July, an unexcused absence costs 5 instead of 3.
+        var document = JObject.Parse(RuleSetDocument.DefaultDocument());
+        document["version"] = "2025.2";
+        document["effectiveFrom"] = "2025-07-01";
+        ((JArray)document["rules"]!).Single(r => (string?)r["id"] == "absent")["points"] = -5;
+        var stricter = new RuleSetPublished(new FactId("rules-2025.2"), new DateOnly(2025, 9, 1), new RuleSetVersion("2025.2"),
+            new DateOnly(2025, 7, 1), document.ToString());
+        await ScoreUpTo(engine, (await engine.RecordAsync(stricter, "admin")).LastPosition!.Value);
+
+        var expected = ScoredPurely([.. facts, stricter]);
+        var corrected = 0;
+        foreach (var (member, was) in before)
+        {
+            var now = await engine.ReadMemberAsync(member);
+            Assert.Equal(expected[member].TotalIn(2025), now.TotalIn(2025));
+            var absentSinceJuly = was.FactsIn(2025).OfType<AttendanceRecorded>()
+                .Any(a => a.Status == AttendanceStatus.Absent && a.OccurredOn >= new DateOnly(2025, 7, 1) && was.IsActive(a));
+            var changed = now.TotalIn(2025) != was.TotalIn(2025) || now.LinesIn(2025).Any(l => l.Version.Value == "2025.2");
+            if (changed) corrected++;
+            // Members with no absence since July keep every line as it was.
+            if (!absentSinceJuly)
+                Assert.Equal(was.LinesIn(2025).Select(l => (l.AwardId, l.Granted)), now.LinesIn(2025).Select(l => (l.AwardId, l.Granted)));
+        }
+        Assert.True(corrected > 0, "some members had absences after July");
+    }
+}
