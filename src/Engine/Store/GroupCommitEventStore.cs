@@ -57,6 +57,7 @@ public abstract class GroupCommitEventStore : IEventStore
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
     private readonly Lock _startLock = new();
+    private int _disposed;
 
     protected GroupCommitEventStore(GroupCommitOptions options) => Options = options;
 
@@ -150,6 +151,8 @@ public abstract class GroupCommitEventStore : IEventStore
 
     public async ValueTask DisposeAsync()
     {
+        // Disposal must be idempotent (a host may dispose explicitly and again through `await using`).
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _queue.Writer.TryComplete();
         if (_writer is not null)
         {
