@@ -38,4 +38,25 @@ public abstract partial class EventStoreContract
         Assert.Equal(Ids(batch), Ids(await ReadAll(reopened)));
         Assert.Equal(new StreamRevision(2), await reopened.ReadStreamRevisionAsync(MemberA));
     }
+
+    [Fact]
+    public async Task appends_in_flight_at_disposal_are_each_committed_or_failed_and_never_left_waiting()
+    {
+        var store = await CreateStoreAsync();
+        var batches = Enumerable.Range(0, 200).Select(i => (Stream: new StreamName($"member-{i % 7}"), Events: NewEvents(1 + i % 3))).ToArray();
+        var appends = batches.Select(b => Task.Run(() => store.AppendToStreamAsync(b.Stream, ExpectedRevision.Any, b.Events))).ToArray();
+
+        await store.DisposeAsync();
+        await Task.WhenAll(appends.Select(a => a.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30));
+
+        var reopened = await SecondStoreAsync(store);
+        var stored = Ids(await ReadAll(reopened)).ToHashSet();
+        for (var i = 0; i < batches.Length; i++)
+        {
+            if (appends[i].IsCompletedSuccessfully)
+                Assert.All(batches[i].Events, e => Assert.Contains(e.EventId, stored));
+            else
+                Assert.All(batches[i].Events, e => Assert.DoesNotContain(e.EventId, stored));
+        }
+    }
 }
