@@ -63,6 +63,24 @@ public abstract partial class EventStoreContract
         Assert.Equal(new DateTimeOffset(2026, 2, 14, 11, 30, 5, TimeSpan.Zero).AddTicks(1_234_560), read);
     }
 
+    [Theory]
+    [InlineData("0001-01-01T00:00:00.0000000+00:00")]
+    [InlineData("1949-10-01T15:00:00.0000010+08:00")] // before the Unix epoch
+    [InlineData("1970-01-01T00:00:00.0000000+00:00")]
+    [InlineData("9999-12-31T23:59:59.9999990+00:00")]
+    public async Task occurred_at_reads_back_exactly_across_the_whole_range(string iso)
+    {
+        var store = await StoreAsync();
+        var occurred = DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
+        var sent = new EventData(Guid.NewGuid(), "V1.MeetingAttended", "{}", new EventMetadata(occurred, "secretary-wang"));
+
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
+
+        var read = Assert.Single(await ReadStream(store, MemberA)).Metadata.OccurredAt;
+        Assert.Equal(occurred.UtcDateTime, read.UtcDateTime);
+        Assert.Equal(TimeSpan.Zero, read.Offset);
+    }
+
     [Fact]
     public async Task recorded_at_is_set_by_the_store_when_it_commits()
     {
