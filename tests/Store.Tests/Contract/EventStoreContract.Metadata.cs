@@ -109,6 +109,19 @@ public abstract partial class EventStoreContract
     }
 
     [Fact]
+    public async Task a_large_payload_reads_back_exactly()
+    {
+        var store = await StoreAsync();
+        // About 3 MB of UTF-8: a year-end evidence export attached to one event is the realistic worst case.
+        var data = "{\"evidence\":\"" + string.Concat(Enumerable.Repeat("民主评议党员🎖\\n", 100_000)) + "\"}";
+        var sent = new EventData(Guid.NewGuid(), "V1.EvidenceAttached", data, Meta());
+
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
+
+        Assert.Equal(data, Assert.Single(await ReadAll(store)).Data);
+    }
+
+    [Fact]
     public async Task a_stream_name_in_chinese_reads_back_unchanged()
     {
         var store = await StoreAsync();
