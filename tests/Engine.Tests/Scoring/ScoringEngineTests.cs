@@ -5,6 +5,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Actors;
 using PointsEngine.Engine.Rules;
 using PointsEngine.Engine.Scoring;
 using PointsEngine.Store;
@@ -41,34 +42,7 @@ public sealed class the_scoring_engine : IAsyncLifetime
         await engine.WaitUntilScoredAsync(position, timeout.Token);
     }
 
-    /// The same facts folded by the pure domain alone, in the same order: what the engine must produce.
-    private static Dictionary<MemberId, MemberState> ScoredPurely(IEnumerable<IFact> facts)
-    {
-        var book = RuleBook.Empty;
-        var calendar = OrganisationCalendar.AllOpen;
-        var states = new Dictionary<MemberId, MemberState>();
-        foreach (var fact in facts)
-        {
-            IEnumerable<MemberCommand> commands = FactRouting.Route(fact);
-            switch (fact)
-            {
-                case RuleSetPublished p:
-                    book = book.With(RuleSetDocument.Parse(p));
-                    commands = states.Keys.Select(m => new ApplyRuleBook(m, p.Version, p.EffectiveFrom)).ToList();
-                    break;
-                case YearClosed or YearReopened:
-                    calendar = OrganisationCalendar.Evolve(calendar, fact);
-                    break;
-            }
-            foreach (var command in commands)
-            {
-                var state = states.GetValueOrDefault(command.Member) ?? MemberScoring.Initial(command.Member);
-                if (MemberScoring.Decide(state, command, book, calendar) is Accepted a)
-                    states[command.Member] = a.Events.Aggregate(state, MemberScoring.Evolve);
-            }
-        }
-        return states;
-    }
+    private static Dictionary<MemberId, MemberState> ScoredPurely(IEnumerable<IFact> facts) => PureScoring.Score(facts);
 
     [Fact]
     public async Task a_300_member_organisations_year_scores_into_member_streams_as_the_pure_domain_decides()
@@ -167,5 +141,87 @@ public sealed class the_scoring_engine : IAsyncLifetime
                 Assert.Equal(was.LinesIn(2025).Select(l => (l.AwardId, l.Granted)), now.LinesIn(2025).Select(l => (l.AwardId, l.Granted)));
         }
         Assert.True(corrected > 0, "some members had absences after July");
+    }
+}
+
+public sealed class a_member_actor_recovering_from_a_snapshot : IAsyncLifetime
+{
+    private TempSqlite _sqlite = null!;
+
+    public async Task InitializeAsync() => _sqlite = await TempSqlite.OpenAsync();
+
+    public async Task DisposeAsync() => await _sqlite.DisposeAsync();
+
+    private ScoringEngine NewEngine(IEventStore? store = null) => new(store ?? _sqlite.Store, new SqliteCheckpointStore(_sqlite.Store),
+        DomainSerializer.Create(), RuleSetDocument.Parse, new ScoringEngineOptions { Actors = new ActorOptions { SnapshotEvery = 10 } });
+
+    [Fact]
+    public async Task decides_as_one_that_replayed_its_whole_stream()
+    {
+        var facts = OrganisationYear.Generate(branches: 1, membersPerBranch: 5, seed: 5);
+        var member = facts.OfType<MemberEnrolled>().First().Member;
+        await using (var engine = NewEngine())
+        {
+            var head = LogPosition.Start;
+            foreach (var f in facts) head = (await engine.RecordAsync(f, "secretary-1")).LastPosition ?? head;
+            await engine.StartAsync();
+            await engine.WaitUntilScoredAsync(head);
+        }
+        var snapshot = await new EventStoreSnapshots<MemberStateDocument>(_sqlite.Store, ScoringEngine.MemberSnapshotVersion)
+            .LoadAsync(FactStreams.Member(member), default);
+        Assert.NotNull(snapshot);
+
+        // A fresh engine recovers the member from that snapshot (plus the events after it) and scores
+        // one more meeting: its decision must be the one a full replay would have made.
+        var extra = new MeetingHeld(new FactId("late-meeting"), new DateOnly(2025, 12, 30), facts.OfType<MeetingHeld>().First().Branch, null,
+            MeetingKind.PartyLecture, MeetingMode.InPerson, "补课", [new AttendanceEntry(member, AttendanceStatus.Absent)]);
+        var memberStreamLength = (await _sqlite.Store.ReadStreamRevisionAsync(FactStreams.Member(member)))!.Value.Value + 1;
+        var counting = new FaultyEventStore(_sqlite.Store);
+        await using (var engine = NewEngine(counting))
+        {
+            var at = (await engine.RecordAsync(extra, "secretary-1")).LastPosition!.Value;
+            await engine.StartAsync();
+            await engine.WaitUntilScoredAsync(at);
+            // Recovery read the snapshot and the few events after it, not the member's whole stream.
+            Assert.True(counting.StreamEventsRead < memberStreamLength / 2,
+                $"read {counting.StreamEventsRead} stream events; the member's stream has {memberStreamLength}");
+
+            var stored = await engine.ReadMemberAsync(member);
+            var expected = PureScoring.Score([.. facts, extra])[member];
+            Assert.Contains(stored.FactsIn(2025), f => f.FactId == extra.FactId);
+            Assert.Equal(expected.LinesIn(2025).Select(l => (l.AwardId, l.Granted)), stored.LinesIn(2025).Select(l => (l.AwardId, l.Granted)));
+        }
+    }
+}
+
+/// The same facts folded by the pure domain alone, in the same order: what the engine must produce.
+internal static class PureScoring
+{
+    public static Dictionary<MemberId, MemberState> Score(IEnumerable<IFact> facts)
+    {
+        var book = RuleBook.Empty;
+        var calendar = OrganisationCalendar.AllOpen;
+        var states = new Dictionary<MemberId, MemberState>();
+        foreach (var fact in facts)
+        {
+            IEnumerable<MemberCommand> commands = FactRouting.Route(fact);
+            switch (fact)
+            {
+                case RuleSetPublished p:
+                    book = book.With(RuleSetDocument.Parse(p));
+                    commands = states.Keys.Select(m => new ApplyRuleBook(m, p.Version, p.EffectiveFrom)).ToList();
+                    break;
+                case YearClosed or YearReopened:
+                    calendar = OrganisationCalendar.Evolve(calendar, fact);
+                    break;
+            }
+            foreach (var command in commands)
+            {
+                var state = states.GetValueOrDefault(command.Member) ?? MemberScoring.Initial(command.Member);
+                if (MemberScoring.Decide(state, command, book, calendar) is Accepted a)
+                    states[command.Member] = a.Events.Aggregate(state, MemberScoring.Evolve);
+            }
+        }
+        return states;
     }
 }

@@ -12,8 +12,10 @@ public sealed record ActorOptions
     /// A snapshot is written after this many events since the last one (0: never).
     public int SnapshotEvery { get; init; } = 200;
 
-    /// How often a decision is retried when another writer moved the stream meanwhile.
-    public int MaxConcurrencyRetries { get; init; } = 5;
+    /// How often a decision is retried when another writer (another engine process) moved the stream
+    /// meanwhile. Every lost race means the other writer progressed, so this only bounds starvation;
+    /// under load two writers on one member can trade places many times.
+    public int MaxConcurrencyRetries { get; init; } = 100;
 }
 
 /// The actor's mailbox is full: the caller should back off (HTTP 429/503 with Retry-After).

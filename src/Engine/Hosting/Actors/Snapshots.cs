@@ -51,3 +51,15 @@ public sealed class EventStoreSnapshots<TState>(IEventStore store, string stateV
             [new EventData(id, SnapshotType, data, metadata)], ct);
     }
 }
+
+/// Snapshots a state through a document shape the serializer can read back (e.g. a state holding
+/// abstract types in immutable collections), leaving the domain's state type as it is.
+public sealed class MappedSnapshots<TState, TDocument>(
+    ISnapshotStore<TDocument> documents, Func<TState, TDocument> toDocument, Func<TDocument, TState> toState) : ISnapshotStore<TState>
+{
+    public async Task<Snapshot<TState>?> LoadAsync(StreamName stream, CancellationToken ct) =>
+        await documents.LoadAsync(stream, ct).ConfigureAwait(false) is { } s ? new Snapshot<TState>(toState(s.State), s.Revision) : null;
+
+    public Task SaveAsync(StreamName stream, Snapshot<TState> snapshot, CancellationToken ct) =>
+        documents.SaveAsync(stream, new Snapshot<TDocument>(toDocument(snapshot.State), snapshot.Revision), ct);
+}

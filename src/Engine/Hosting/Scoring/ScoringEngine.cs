@@ -23,6 +23,9 @@ public sealed class ScoringEngine : IAsyncDisposable
 {
     public const string DispatcherName = "scoring";
 
+    /// Bump when MemberStateDocument changes shape: older snapshots are then ignored and streams replayed.
+    public const string MemberSnapshotVersion = "member-state-v1";
+
     private readonly IEventStore _store;
     private readonly EventSerializer _serializer;
     private readonly ActorHost<MemberState, MemberMessage, IMemberEvent> _members;
@@ -47,8 +50,11 @@ public sealed class ScoringEngine : IAsyncDisposable
         _checkpoints = checkpoints;
         _serializer = serializer;
         _options = options ?? new ScoringEngineOptions();
+        // MemberState holds abstract fact types Newtonsoft cannot read back; its document shape can.
+        var snapshots = new MappedSnapshots<MemberState, MemberStateDocument>(
+            new EventStoreSnapshots<MemberStateDocument>(store, MemberSnapshotVersion), MemberStateDocument.From, d => d.ToState());
         _members = new ActorHost<MemberState, MemberMessage, IMemberEvent>(
-            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, clock: clock);
+            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, snapshots, clock);
         _router = new ScoringRouter(serializer, parseRuleSet);
         _dispatcher = new Dispatcher<MemberMessage>(store, checkpoints, DispatcherName, _router.Route, DeliverAsync, _options.Dispatcher, clock);
     }
