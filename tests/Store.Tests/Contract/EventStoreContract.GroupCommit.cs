@@ -67,13 +67,16 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task a_retry_racing_its_original_commits_the_batch_once_and_both_get_the_same_result()
     {
+        // Given
         var store = await StoreAsync();
         var batch = NewEvents(3);
 
+        // When
         var results = await Task.WhenAll(
             store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch),
             store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch));
 
+        // Then
         Assert.Equal(Ids(batch), Ids(await ReadAll(store)));
         Assert.Single(results, r => r.AlreadyCommitted);
         Assert.All(results, r => Assert.Equal(new StreamRevision(2), r.NextExpectedRevision));

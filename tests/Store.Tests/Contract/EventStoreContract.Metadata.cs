@@ -11,6 +11,7 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task an_event_reads_back_with_the_id_type_data_and_metadata_it_was_sent_with()
     {
+        // Given
         var store = await StoreAsync();
         var metadata = new EventMetadata(new DateTimeOffset(2026, 2, 14, 19, 30, 5, TimeSpan.FromHours(8)), "支部书记 王芳")
         {
@@ -19,8 +20,10 @@ public abstract partial class EventStoreContract
         };
         var sent = new EventData(Guid.NewGuid(), "V1.SuggestionAssessed", TrickyData, metadata);
 
+        // When
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
 
+        // Then
         foreach (var read in new[] { Assert.Single(await ReadStream(store, MemberA)), Assert.Single(await ReadAll(store)) })
         {
             Assert.Equal(sent.EventId, read.EventId);
@@ -36,11 +39,14 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task missing_correlation_and_causation_ids_read_back_as_null()
     {
+        // Given
         var store = await StoreAsync();
         var withOnlyCausation = new EventData(Guid.NewGuid(), "V1.Adjusted", "{}", Meta() with { CausationId = Guid.NewGuid() });
 
+        // When
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [NewEvent(), withOnlyCausation]);
 
+        // Then
         var read = await ReadStream(store, MemberA);
         Assert.Null(read[0].Metadata.CorrelationId);
         Assert.Null(read[0].Metadata.CausationId);
@@ -51,13 +57,16 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task occurred_at_reads_back_in_utc_to_the_microsecond()
     {
+        // Given
         var store = await StoreAsync();
         // 19:30:05.1234567 in Beijing; the seventh fractional digit is below a microsecond.
         var occurred = new DateTimeOffset(2026, 2, 14, 19, 30, 5, TimeSpan.FromHours(8)).AddTicks(1_234_567);
         var sent = new EventData(Guid.NewGuid(), "V1.MeetingAttended", "{}", new EventMetadata(occurred, "secretary-wang"));
 
+        // When
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
 
+        // Then
         var read = Assert.Single(await ReadStream(store, MemberA)).Metadata.OccurredAt;
         Assert.Equal(TimeSpan.Zero, read.Offset);
         Assert.Equal(new DateTimeOffset(2026, 2, 14, 11, 30, 5, TimeSpan.Zero).AddTicks(1_234_560), read);
@@ -70,12 +79,15 @@ public abstract partial class EventStoreContract
     [InlineData("9999-12-31T23:59:59.9999990+00:00")]
     public async Task occurred_at_reads_back_exactly_across_the_whole_range(string iso)
     {
+        // Given
         var store = await StoreAsync();
         var occurred = DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
         var sent = new EventData(Guid.NewGuid(), "V1.MeetingAttended", "{}", new EventMetadata(occurred, "secretary-wang"));
 
+        // When
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
 
+        // Then
         var read = Assert.Single(await ReadStream(store, MemberA)).Metadata.OccurredAt;
         Assert.Equal(occurred.UtcDateTime, read.UtcDateTime);
         Assert.Equal(TimeSpan.Zero, read.Offset);
@@ -84,15 +96,18 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task recorded_at_is_set_by_the_store_when_it_commits()
     {
+        // Given
         var store = await StoreAsync();
         var before = DateTimeOffset.UtcNow.AddTicks(-10);
+
+        // When two commits land five minutes apart
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(2));
         Clock.Advance(TimeSpan.FromMinutes(5));
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.Exact(1), NewEvents(1));
         var after = DateTimeOffset.UtcNow;
 
+        // Then
         var read = await ReadStream(store, MemberA);
-
         Assert.All(read, e => Assert.Equal(TimeSpan.Zero, e.RecordedAt.Offset));
         Assert.All(read, e => Assert.Equal(0, e.RecordedAt.Ticks % 10));
         Assert.Equal(read[0].RecordedAt, read[1].RecordedAt);
@@ -111,24 +126,30 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task a_large_payload_reads_back_exactly()
     {
+        // Given
         var store = await StoreAsync();
         // About 3 MB of UTF-8: a year-end evidence export attached to one event is the realistic worst case.
         var data = "{\"evidence\":\"" + string.Concat(Enumerable.Repeat("民主评议党员🎖\\n", 100_000)) + "\"}";
         var sent = new EventData(Guid.NewGuid(), "V1.EvidenceAttached", data, Meta());
 
+        // When
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, [sent]);
 
+        // Then
         Assert.Equal(data, Assert.Single(await ReadAll(store)).Data);
     }
 
     [Fact]
     public async Task a_stream_name_in_chinese_reads_back_unchanged()
     {
+        // Given
         var store = await StoreAsync();
         var stream = new StreamName("branch-第一党支部");
 
+        // When
         await store.AppendToStreamAsync(stream, ExpectedRevision.NoStream, NewEvents(1));
 
+        // Then
         Assert.Equal(stream, Assert.Single(await ReadAll(store)).Stream);
         Assert.Single(await ReadStream(store, stream));
     }

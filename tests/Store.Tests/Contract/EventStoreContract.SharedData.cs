@@ -18,13 +18,16 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task a_batch_committed_through_one_store_is_a_retry_through_another_on_the_same_data()
     {
+        // Given
         var first = await StoreAsync();
         var second = await SecondStoreAsync(first);
         var batch = NewEvents(2);
         var original = await first.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch);
 
+        // When
         var retry = await second.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, batch);
 
+        // Then
         Assert.True(retry.AlreadyCommitted);
         Assert.Equal(original.LastPosition, retry.LastPosition);
         Assert.Equal(Ids(batch), Ids(await ReadAll(second)));
@@ -33,13 +36,16 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task the_expected_revision_is_checked_against_appends_made_through_another_store()
     {
+        // Given
         var first = await StoreAsync();
         var second = await SecondStoreAsync(first);
         await first.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(2));
 
+        // When
         var error = await Assert.ThrowsAsync<WrongExpectedRevisionException>(
             () => second.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(1)));
 
+        // Then
         Assert.Equal(new StreamRevision(1), error.ActualRevision);
         var accepted = await second.AppendToStreamAsync(MemberA, ExpectedRevision.Exact(1), NewEvents(1));
         Assert.Equal(new StreamRevision(2), accepted.NextExpectedRevision);
@@ -48,12 +54,13 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task writers_on_two_stores_share_one_ordered_log_that_a_subscription_on_either_follows()
     {
+        // Given
         var first = await StoreAsync();
         var second = await SecondStoreAsync(first);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await using var subscription = new Subscription(first, LogPosition.Start);
 
-        // Both stores race for the same streams: Any always lands, Exact on a shared stream may be refused.
+        // When both stores race for the same streams: Any always lands, Exact on a shared stream may be refused
         var writers = new[] { first, second, first, second }.Select((store, w) => Task.Run(async () =>
         {
             var random = new Random(w);
@@ -79,6 +86,7 @@ public abstract partial class EventStoreContract
         })).ToArray();
         var acknowledged = (await Task.WhenAll(writers).WaitAsync(timeout.Token)).SelectMany(a => a).ToList();
 
+        // Then
         var seen = await subscription.Take(acknowledged.Count);
         Assert.Empty(await subscription.Drain(TimeSpan.FromMilliseconds(500)));
         Assert.Equal(Ids(acknowledged).ToHashSet(), Ids(seen).ToHashSet());

@@ -26,15 +26,18 @@ public abstract partial class EventStoreContract
     [InlineData("lone-surrogate-in-recorded-by")]
     public async Task an_event_with_text_no_backend_can_store_exactly_is_refused_and_nothing_is_written(string where)
     {
+        // Given
         var (type, data, recordedBy) = Unstorable(where);
         var store = await StoreAsync();
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(1));
         var logBefore = Ids(await ReadAll(store));
         var bad = new EventData(Guid.NewGuid(), type, data, Meta(recordedBy));
 
+        // When
         await Assert.ThrowsAsync<ArgumentException>(
             () => store.AppendToStreamAsync(MemberA, ExpectedRevision.Exact(0), [NewEvent(), bad]));
 
+        // Then
         await AssertNothingWritten(store, logBefore, MemberA, 1);
     }
 
@@ -48,13 +51,16 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task an_event_with_unstorable_text_does_not_fail_appends_committed_beside_it()
     {
+        // Given
         var store = await StoreAsync();
         var good = Enumerable.Range(0, 30).Select(i => (Stream: new StreamName($"member-{i}"), Events: NewEvents(2))).ToArray();
         var bad = new EventData(Guid.NewGuid(), "V1.Raw", "x\ud800y", Meta());
 
+        // When
         var badAppend = Task.Run(() => store.AppendToStreamAsync(MemberA, ExpectedRevision.Any, [bad]));
         var goodAppends = good.Select(g => Task.Run(() => store.AppendToStreamAsync(g.Stream, ExpectedRevision.NoStream, g.Events))).ToArray();
 
+        // Then
         await Assert.ThrowsAsync<ArgumentException>(() => badAppend);
         var results = await Task.WhenAll(goodAppends);
         Assert.All(results, r => Assert.Equal(new StreamRevision(1), r.NextExpectedRevision));
@@ -64,9 +70,11 @@ public abstract partial class EventStoreContract
     [Fact]
     public async Task reading_with_a_max_count_of_zero_returns_nothing()
     {
+        // Given
         var store = await StoreAsync();
         await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(2));
 
+        // When / Then
         Assert.Empty(await ReadStream(store, MemberA, maxCount: 0));
         Assert.Empty(await ReadAll(store, maxCount: 0));
     }
