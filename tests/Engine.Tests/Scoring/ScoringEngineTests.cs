@@ -56,6 +56,8 @@ public sealed class the_scoring_engine : IAsyncLifetime
         var expected = ScoredPurely(facts);
         Assert.Equal(300, expected.Count);
         Assert.Equal(0, engine.Rejected);
+        // Each member fact delivered once: the dispatcher does not route the members' own streams back.
+        Assert.Equal(facts.Sum(f => FactRouting.Route(f).Count), engine.Delivered);
         foreach (var (member, state) in expected)
         {
             var stored = await engine.ReadMemberAsync(member);

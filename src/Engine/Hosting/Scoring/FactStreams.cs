@@ -16,7 +16,17 @@ public static class FactStreams
     public static readonly StreamName Calendar = new("calendar");
     public static readonly StreamName Revocations = new("revocations");
 
+    private const string BranchPrefix = "branch-";
+    private const string MemberFactsPrefix = "facts-";
+
     public static StreamName Member(MemberId member) => new($"member-{member.Value}");
+
+    /// Whether the stream holds facts as recorded (rather than members' decisions or snapshots): only
+    /// these are routed, so the dispatcher does not re-read its own awards.
+    public static bool HoldsRecordedFacts(StreamName stream) =>
+        stream == Organisation || stream == Rules || stream == Calendar || stream == Revocations
+        || stream.Value.StartsWith(BranchPrefix, StringComparison.Ordinal)
+        || stream.Value.StartsWith(MemberFactsPrefix, StringComparison.Ordinal);
 
     public static StreamName For(IFact fact) => fact switch
     {
@@ -25,14 +35,14 @@ public static class FactStreams
         RuleSetPublished => Rules,
         YearClosed or YearReopened => Calendar,
         FactRevoked => Revocations,
-        MeetingHeld m => new StreamName($"branch-{m.Branch.Value}"),
-        SuggestionSubmitted s => new StreamName($"facts-{s.Member.Value}"),
-        SuggestionAssessed s => new StreamName($"facts-{s.Member.Value}"),
-        GoldenIdeaSubmitted g => new StreamName($"facts-{g.Member.Value}"),
-        GoldenIdeaAwarded g => new StreamName($"facts-{g.Member.Value}"),
-        GoldenIdeaImplemented g => new StreamName($"facts-{g.Member.Value}"),
-        VolunteerServiceLogged v => new StreamName($"facts-{v.Member.Value}"),
-        ManualAdjustment a => new StreamName($"facts-{a.Member.Value}"),
+        MeetingHeld m => new StreamName(BranchPrefix + m.Branch.Value),
+        SuggestionSubmitted s => new StreamName(MemberFactsPrefix + s.Member.Value),
+        SuggestionAssessed s => new StreamName(MemberFactsPrefix + s.Member.Value),
+        GoldenIdeaSubmitted g => new StreamName(MemberFactsPrefix + g.Member.Value),
+        GoldenIdeaAwarded g => new StreamName(MemberFactsPrefix + g.Member.Value),
+        GoldenIdeaImplemented g => new StreamName(MemberFactsPrefix + g.Member.Value),
+        VolunteerServiceLogged v => new StreamName(MemberFactsPrefix + v.Member.Value),
+        ManualAdjustment a => new StreamName(MemberFactsPrefix + a.Member.Value),
         _ => throw new ArgumentException($"No stream is defined for {fact.GetType().Name}.", nameof(fact)),
     };
 

@@ -39,7 +39,7 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
 
     public IReadOnlyList<Delivery<MemberMessage>> Route(RecordedEvent recorded)
     {
-        if (serializer.Deserialize(recorded) is not IFact fact) return [];
+        if (!FactStreams.HoldsRecordedFacts(recorded.Stream) || serializer.Deserialize(recorded) is not IFact fact) return [];
 
         switch (fact)
         {
