@@ -39,6 +39,22 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
     public static async Task<PostgresServer> StartAsync()
     {
+        // FreePort releases its port before postgres binds it, and test assemblies start servers in
+        // parallel: another process can take the port in between. A fresh port on a retry fixes that.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync().ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<PostgresServer> StartOnceAsync()
+    {
         var binDir = FindBinDir();
         // initdb and postgres refuse to run as root; the Debian package creates a postgres user for this.
         var asPostgresUser = Environment.UserName == "root";
