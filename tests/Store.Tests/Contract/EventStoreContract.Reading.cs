@@ -64,6 +64,18 @@ public abstract partial class EventStoreContract
     }
 
     [Fact]
+    public async Task a_negative_max_count_is_refused_by_every_read()
+    {
+        // Given
+        var store = await StoreAsync();
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(2));
+
+        // When / Then: the same answer on every backend, not "everything" on one and a server error on another
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ReadStream(store, MemberA, from: 0, maxCount: -1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ReadAll(store, LogPosition.Start, maxCount: -1));
+    }
+
+    [Fact]
     public async Task reading_a_stream_from_past_its_end_returns_nothing()
     {
         // Given

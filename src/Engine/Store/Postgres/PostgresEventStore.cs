@@ -135,6 +135,7 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore
     public override async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         StreamName stream, StreamRevision from, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         // A stream needs no in-flight guard: revision r+1 is only ever decided after revision r is
         // visible, so a stream read cannot have holes, and a writer reads its own appends at once.
         await using var c = await _readers.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -151,6 +152,7 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore
     public override async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
         LogPosition after, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await using var c = await _readers.OpenConnectionAsync(ct).ConfigureAwait(false);
         // One statement: the xmin bound and the rows come from the same snapshot.
         await using var cmd = new NpgsqlCommand($"""

@@ -143,6 +143,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore
     public override async IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         StreamName stream, StreamRevision from, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE stream = $s AND revision >= $r ORDER BY revision LIMIT $n";
@@ -157,6 +158,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore
     public override async IAsyncEnumerable<RecordedEvent> ReadAllAsync(
         LogPosition after, int maxCount = int.MaxValue, [EnumeratorCancellation] CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
