@@ -88,24 +88,27 @@ public sealed partial class PostgresEventStore
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SAVEPOINT {RequestSavepoint}"),
-                new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
-                {
-                    Parameters = { new NpgsqlParameter<Guid[]>("ids", pending.Events.Select(e => e.EventId).ToArray()) },
-                },
+                // Revision first, ids second: each statement sees its own snapshot (READ COMMITTED), so a
+                // batch another process commits in between is seen by the id lookup, and ids committed
+                // always make the decision a retry (Duplicate), never a WrongExpectedRevision.
                 new NpgsqlBatchCommand("SELECT max(revision) FROM events WHERE stream = @s")
                 {
                     Parameters = { new NpgsqlParameter<string>("s", pending.Stream.Value) },
                 },
+                new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
+                {
+                    Parameters = { new NpgsqlParameter<Guid[]>("ids", pending.Events.Select(e => e.EventId).ToArray()) },
+                },
             },
         };
         await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await r.ReadAsync(ct).ConfigureAwait(false);
+        StreamRevision? current = r.IsDBNull(0) ? null : new StreamRevision(r.GetInt64(0));
+        await r.NextResultAsync(ct).ConfigureAwait(false);
         var committed = new List<CommittedEventLocation>();
         while (await r.ReadAsync(ct).ConfigureAwait(false))
             committed.Add(new CommittedEventLocation(r.GetGuid(0), new StreamName(r.GetString(1)),
                 new StreamRevision(r.GetInt64(2)), new LogPosition(r.GetInt64(3))));
-        await r.NextResultAsync(ct).ConfigureAwait(false);
-        await r.ReadAsync(ct).ConfigureAwait(false);
-        StreamRevision? current = r.IsDBNull(0) ? null : new StreamRevision(r.GetInt64(0));
         return (committed, current);
     }
 

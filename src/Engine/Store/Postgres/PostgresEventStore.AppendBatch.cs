@@ -79,13 +79,8 @@ public sealed partial class PostgresEventStore
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SAVEPOINT {BatchSavepoint}"),
-                new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
-                {
-                    Parameters =
-                    {
-                        new NpgsqlParameter<Guid[]>("ids", requests.SelectMany(p => p.Events).Select(e => e.EventId).Distinct().ToArray()),
-                    },
-                },
+                // Revisions first, ids second (see SavepointAndReadStateAsync): committed ids seen late
+                // still make a retry a Duplicate.
                 // A subquery per stream, so each max is one step down the (stream, revision) index.
                 new NpgsqlBatchCommand("""
                     SELECT s.stream, (SELECT max(revision) FROM events WHERE stream = s.stream)
@@ -97,22 +92,29 @@ public sealed partial class PostgresEventStore
                         new NpgsqlParameter<string[]>("streams", requests.Select(p => p.Stream.Value).Distinct().ToArray()),
                     },
                 },
+                new NpgsqlBatchCommand("SELECT event_id, stream, revision, position FROM events WHERE event_id = ANY(@ids)")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter<Guid[]>("ids", requests.SelectMany(p => p.Events).Select(e => e.EventId).Distinct().ToArray()),
+                    },
+                },
             },
         };
         await using var r = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var revisions = new Dictionary<StreamName, StreamRevision>();
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        {
+            if (!r.IsDBNull(1))
+                revisions[new StreamName(r.GetString(0))] = new StreamRevision(r.GetInt64(1));
+        }
+        await r.NextResultAsync(ct).ConfigureAwait(false);
         var committed = new Dictionary<Guid, CommittedEventLocation>();
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             var id = r.GetGuid(0);
             committed[id] = new CommittedEventLocation(id, new StreamName(r.GetString(1)),
                 new StreamRevision(r.GetInt64(2)), new LogPosition(r.GetInt64(3)));
-        }
-        await r.NextResultAsync(ct).ConfigureAwait(false);
-        var revisions = new Dictionary<StreamName, StreamRevision>();
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
-        {
-            if (!r.IsDBNull(1))
-                revisions[new StreamName(r.GetString(0))] = new StreamRevision(r.GetInt64(1));
         }
         return (committed, revisions);
     }
