@@ -10,10 +10,14 @@ public sealed class FaultyEventStore(IEventStore inner) : IEventStore
     private int _failNext;
     private volatile TaskCompletionSource? _gate;
     private int _appends;
+    private int _held;
     private long _streamEventsRead;
 
     public IEventStore Inner => inner;
     public int Appends => Volatile.Read(ref _appends);
+
+    /// Appends currently waiting for <see cref="ReleaseAppends"/>.
+    public int AppendsHeld => Volatile.Read(ref _held);
     public long StreamEventsRead => Interlocked.Read(ref _streamEventsRead);
 
     /// The next <paramref name="count"/> appends throw without reaching the store.
@@ -26,7 +30,12 @@ public sealed class FaultyEventStore(IEventStore inner) : IEventStore
 
     public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        if (_gate is { } gate) await gate.Task.WaitAsync(ct);
+        if (_gate is { } gate)
+        {
+            Interlocked.Increment(ref _held);
+            try { await gate.Task.WaitAsync(ct); }
+            finally { Interlocked.Decrement(ref _held); }
+        }
         if (TakeFailure())
             throw new IOException("disk unavailable (injected by the test)");
         Interlocked.Increment(ref _appends);

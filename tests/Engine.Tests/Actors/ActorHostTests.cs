@@ -123,9 +123,8 @@ public sealed class an_actor_host : IAsyncLifetime
         await using var host = NewHost(new ActorOptions { MailboxCapacity = 3 });
         _store.HoldAppends();
         var first = Ask(host, "m1", new Add("k0", 1), "k0");
-        // Wait until the actor has taken the first message and is stuck persisting it.
-        await WaitUntil(() => first.Status == TaskStatus.WaitingForActivation && host.ResidentCount == 1);
-        await Task.Delay(50);
+        // Wait until the actor has taken the first message out of its mailbox and is stuck persisting it.
+        await WaitUntil(() => _store.AppendsHeld == 1);
         var queued = Enumerable.Range(1, 3).Select(i => Ask(host, "m1", new Add($"k{i}", 1), $"k{i}")).ToList();
 
         Assert.Throws<MailboxFullException>(() => { _ = Ask(host, "m1", new Add("k4", 1), "k4"); });
