@@ -67,24 +67,9 @@ public static class AppendDecision
             ArgumentNullException.ThrowIfNull(e, nameof(events));
             if (!seen.Add(e.EventId))
                 throw new ArgumentException($"Event id {e.EventId} appears twice in one batch.", nameof(events));
-            if (!IsStorable(e.Type) || !IsStorable(e.Data) || !IsStorable(e.Metadata.RecordedBy))
+            if (!StorableText.IsStorable(e.Type) || !StorableText.IsStorable(e.Data) || !StorableText.IsStorable(e.Metadata.RecordedBy))
                 throw new ArgumentException(
                     $"Event {e.EventId} contains U+0000 or a lone surrogate, which not every backend can store exactly.", nameof(events));
         }
-    }
-
-    // Refused here, for every backend alike: SQLite would keep U+0000 but PostgreSQL text cannot, and a
-    // lone surrogate is not valid UTF-8, so one backend would corrupt it and another would fail the whole
-    // group commit it shares with other callers.
-    private static bool IsStorable(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\0') return false;
-            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) i++;
-            else if (char.IsSurrogate(c)) return false;
-        }
-        return true;
     }
 }

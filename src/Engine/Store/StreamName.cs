@@ -17,19 +17,9 @@ public readonly record struct StreamName
             throw new ArgumentException("A stream name must not contain control characters.", nameof(value));
         // A lone surrogate is not valid UTF-8: SQLite would store a different name, PostgreSQL would fail
         // the whole group commit the append shares with other callers.
-        if (HasLoneSurrogate(value))
+        if (StorableText.HasLoneSurrogate(value))
             throw new ArgumentException("A stream name must not contain a lone surrogate.", nameof(value));
         Value = value;
-    }
-
-    private static bool HasLoneSurrogate(string value)
-    {
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsSurrogatePair(value, i)) i++;
-            else if (char.IsSurrogate(value[i])) return true;
-        }
-        return false;
     }
 
     public static StreamName For(string category, string id) => new($"{category}-{id}");
