@@ -21,7 +21,8 @@ public sealed record DispatcherOptions
 /// Routes events from the global log to actors, in log order per actor, many actors at once. The
 /// checkpoint only passes an event once every delivery of it was persisted by its actor, so a crash
 /// re-delivers rather than loses; re-delivery awards nothing twice (state check + deterministic ids).
-/// A delivery that fails (store down, mailbox full) is retried, never skipped.
+/// A delivery that fails (store down, mailbox full) is retried, never skipped. <c>onStart</c> runs at
+/// every (re)start with the checkpoint, so state the routing folds can be rebuilt as of that position.
 public sealed class Dispatcher<TCommand>(
     IEventStore store,
     ICheckpointStore checkpoints,
@@ -29,7 +30,8 @@ public sealed class Dispatcher<TCommand>(
     Func<RecordedEvent, IReadOnlyList<Delivery<TCommand>>> route,
     Func<Delivery<TCommand>, CancellationToken, Task> deliver,
     DispatcherOptions? options = null,
-    TimeProvider? clock = null)
+    TimeProvider? clock = null,
+    Func<LogPosition, CancellationToken, Task>? onStart = null)
 {
     private readonly DispatcherOptions _options = options ?? new DispatcherOptions();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -67,7 +69,13 @@ public sealed class Dispatcher<TCommand>(
     public async Task RunAsync(CancellationToken ct)
     {
         var start = await checkpoints.LoadAsync(name, ct).ConfigureAwait(false);
-        lock (_gate) _completed = start;
+        if (onStart is not null) await onStart(start, ct).ConfigureAwait(false);
+        lock (_gate)
+        {
+            // A restart after a failed run delivers again from the checkpoint: nothing earlier is pending.
+            _inOrder.Clear();
+            _completed = start;
+        }
         using var slots = new SemaphoreSlim(_options.MaxInFlight);
         var saved = start;
         var lastSave = _clock.GetUtcNow();

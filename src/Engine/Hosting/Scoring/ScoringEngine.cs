@@ -31,7 +31,6 @@ public sealed class ScoringEngine : IAsyncDisposable
     private readonly ActorHost<MemberState, MemberMessage, IMemberEvent> _members;
     private readonly ScoringRouter _router;
     private readonly Dispatcher<MemberMessage> _dispatcher;
-    private readonly ICheckpointStore _checkpoints;
     private readonly ScoringEngineOptions _options;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Queue<string> _recentRejections = new();
@@ -47,7 +46,6 @@ public sealed class ScoringEngine : IAsyncDisposable
         TimeProvider? clock = null)
     {
         _store = store;
-        _checkpoints = checkpoints;
         _serializer = serializer;
         _options = options ?? new ScoringEngineOptions();
         // MemberState holds abstract fact types Newtonsoft cannot read back; its document shape can.
@@ -56,7 +54,10 @@ public sealed class ScoringEngine : IAsyncDisposable
         _members = new ActorHost<MemberState, MemberMessage, IMemberEvent>(
             store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, snapshots, clock);
         _router = new ScoringRouter(serializer, parseRuleSet);
-        _dispatcher = new Dispatcher<MemberMessage>(store, checkpoints, DispatcherName, _router.Route, DeliverAsync, _options.Dispatcher, clock);
+        // The router is rebuilt as of the checkpoint at every dispatcher (re)start, so events delivered again
+        // after a failure are decided with the rule book and calendar of their own place in the log.
+        _dispatcher = new Dispatcher<MemberMessage>(store, checkpoints, DispatcherName, _router.Route, DeliverAsync,
+            _options.Dispatcher, clock, (checkpoint, ct) => _router.LoadAsync(store, checkpoint, ct));
     }
 
     public int ResidentMembers => _members.ResidentCount;
@@ -77,14 +78,14 @@ public sealed class ScoringEngine : IAsyncDisposable
     }
 
     /// Starts scoring from the dispatcher's checkpoint in the background.
-    public async Task StartAsync(CancellationToken ct = default)
+    public Task StartAsync(CancellationToken ct = default)
     {
-        var checkpoint = await _checkpoints.LoadAsync(DispatcherName, ct).ConfigureAwait(false);
-        await _router.LoadAsync(_store, checkpoint, ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
         var stop = _stopping.Token;
         _running = Task.WhenAll(
             Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None),
             Task.Run(() => _members.RunPassivationAsync(_options.PassivationSweep, stop), CancellationToken.None));
+        return Task.CompletedTask;
     }
 
     private async Task RunDispatcherAsync(CancellationToken ct)

@@ -22,9 +22,15 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
     public int RosterSize => _roster.Count;
     public long UnreadableRuleSets { get; private set; }
 
-    /// Rebuilds the router as of <paramref name="upTo"/> from the organisation, rules and calendar streams.
+    /// Rebuilds the router as of <paramref name="upTo"/> from the organisation, rules and calendar streams,
+    /// forgetting whatever it folded before (a restart goes back to the checkpoint).
     public async Task LoadAsync(IEventStore store, LogPosition upTo, CancellationToken ct)
     {
+        _roster.Clear();
+        _onRoster.Clear();
+        Rules = RuleBook.Empty;
+        Calendar = OrganisationCalendar.AllOpen;
+        UnreadableRuleSets = 0;
         var earlier = new List<RecordedEvent>();
         foreach (var stream in new[] { FactStreams.Organisation, FactStreams.Rules, FactStreams.Calendar })
         {
