@@ -5,7 +5,8 @@ using PointsEngine.Domain.Values;
 namespace PointsEngine.Domain.Members;
 
 /// What the rules need to know about the member on a given date.
-public readonly record struct MemberAsOf(MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left);
+public readonly record struct MemberAsOf(
+    MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left, PartyGroupId? Group = null);
 
 /// The member's organisational history, kept in date order so that a category change dated in March
 /// affects March's facts even when it is recorded in June.
@@ -39,8 +40,8 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
             if (revoked.Count > 0 && change is Facts.IFact f && revoked.Contains(f.FactId)) continue;
             snapshot = change switch
             {
-                MemberEnrolled e => new MemberAsOf(e.Status, e.Category, e.Branch, Enrolled: true, Left: false),
-                MemberTransferred t => snapshot with { Branch = t.ToBranch },
+                MemberEnrolled e => new MemberAsOf(e.Status, e.Category, e.Branch, Enrolled: true, Left: false, e.Group),
+                MemberTransferred t => snapshot with { Branch = t.ToBranch, Group = t.ToGroup },
                 MemberCategoryChanged c => snapshot with { Category = c.Category },
                 MemberStatusChanged s => snapshot with { Status = s.Status },
                 MemberLeft => snapshot with { Left = true },

@@ -1,0 +1,55 @@
+using PointsEngine.Domain.Appraisal;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Projections.Queries;
+
+/// 台账: a member's year, line by line — every award, deduction, correction and revocation in date order,
+/// each with its fact and its rule — with the totals and the year-end grade and its reasons.
+public sealed record MemberEvidence(
+    MemberId Member,
+    string? Name,
+    int Year,
+    BranchId? Branch,
+    string? BranchName,
+    decimal Total,
+    IReadOnlyList<CategoryTotal> ByCategory,
+    IReadOnlyList<EvidenceLine> Lines,
+    Standing Standing,
+    AppraisalResult? Appraisal);
+
+/// One change to one award line. Change is awarded, corrected or reverted; Granted is the line's points
+/// after the change (0 once reverted) and PreviousGranted what it was before.
+public sealed record EvidenceLine(
+    DateOnly OccurredOn,
+    string Change,
+    string AwardId,
+    string Category,
+    string CategoryName,
+    RuleId Rule,
+    RuleSetVersion Version,
+    RuleSetVersion? PreviousVersion,
+    decimal Requested,
+    decimal Granted,
+    decimal? PreviousGranted,
+    string? CapNote,
+    string Cause,
+    DateTimeOffset DecidedAt,
+    EvidenceFact? Fact);
+
+/// The fact behind a line: what happened, when, who recorded it and who assessed it, and any revocation.
+public sealed record EvidenceFact(
+    FactId FactId,
+    string Kind,
+    DateOnly OccurredOn,
+    string Summary,
+    string? Title,
+    string RecordedBy,
+    DateTimeOffset RecordedAt,
+    string? AssessedBy,
+    IReadOnlyList<RevocationNote> Revocations);
+
+public sealed record RevocationNote(FactId Revocation, DateOnly OccurredOn, string Reason, string RecordedBy);
+
+/// A branch's year as one report: each member's evidence and the appraisal of the whole branch (vanguard
+/// posts are decided among the branch's members, so they are computed together).
+public sealed record BranchEvidence(BranchId Branch, string? Name, int Year, string? RuleSetVersion, IReadOnlyList<MemberEvidence> Members);

@@ -1,0 +1,164 @@
+using PointsEngine.Domain.Appraisal;
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Rules;
+using PointsEngine.Projections.Storage;
+using PointsEngine.Store;
+
+namespace PointsEngine.Projections.Queries;
+
+public sealed partial class ReadModels
+{
+    /// The member's evidence for the year, appraised among the members of their year-end branch.
+    public async Task<MemberEvidence?> EvidenceAsync(MemberId member, int year, CancellationToken ct = default)
+    {
+        var branch = await ReadAsync(async r => await PlaceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct).ConfigureAwait(false), ct)
+            .ConfigureAwait(false);
+        if (branch is not null)
+        {
+            var report = await BranchEvidenceAsync(new BranchId(branch.Branch), year, ct).ConfigureAwait(false);
+            var mine = report.Members.FirstOrDefault(m => m.Member == member);
+            if (mine is not null) return mine;
+        }
+        return await ReadAsync(async r =>
+        {
+            if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
+            var scheme = (await RuleBookAsync(r, ct).ConfigureAwait(false)).InForceOn(new DateOnly(year, 12, 31))?.Appraisal;
+            var evidence = await MemberEvidenceAsync(r, member, year, null, scheme, ct).ConfigureAwait(false);
+            return evidence with { Appraisal = scheme is null ? null : YearEndAppraisal.Appraise(scheme, [evidence.Standing]).Single() };
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// Every member whose year ended in the branch (or who left it during the year), appraised together.
+    public Task<BranchEvidence> BranchEvidenceAsync(BranchId branch, int year, CancellationToken ct = default) =>
+        ReadAsync(async r =>
+        {
+            var members = await r.QueryAsync("""
+                SELECT member, branch, valid_from FROM {s}member_periods WHERE valid_from <= @to AND valid_to >= @from
+                """, x => (Member: x.GetString(0), Branch: x.GetString(1), From: Sql.Date(x, 2)), ct,
+                ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(new DateOnly(year, 12, 31)))).ConfigureAwait(false);
+            var inBranch = members.GroupBy(m => m.Member, StringComparer.Ordinal)
+                .Select(g => g.MaxBy(m => m.From))
+                .Where(m => m.Branch == branch.Value)
+                .Select(m => new MemberId(m.Member))
+                .OrderBy(m => m.Value, StringComparer.Ordinal)
+                .ToList();
+
+            var set = (await RuleBookAsync(r, ct).ConfigureAwait(false)).InForceOn(new DateOnly(year, 12, 31));
+            var branchName = (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value))
+                .ConfigureAwait(false)).FirstOrDefault();
+            var evidence = new List<MemberEvidence>(inBranch.Count);
+            foreach (var member in inBranch)
+                evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, ct).ConfigureAwait(false));
+            if (set?.Appraisal is { } scheme)
+            {
+                var results = YearEndAppraisal.Appraise(scheme, evidence.Select(e => e.Standing)).ToDictionary(a => a.Member);
+                evidence = [.. evidence.Select(e => e with { Appraisal = results[e.Member] })];
+            }
+            return new BranchEvidence(branch, branchName, year, set?.Version.Value, evidence);
+        }, ct);
+
+    private async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme, CancellationToken ct)
+    {
+        var names = await CategoryNamesAsync(r, ct).ConfigureAwait(false);
+        var lines = await r.QueryAsync("""
+            SELECT h.occurred_on, h.change, h.award_id, h.category, h.rule, h.version, h.old_version, h.requested, h.granted, h.old_granted,
+                   h.cap_note, h.cause, h.recorded_at, f.fact_id, f.kind, f.occurred_on, f.summary, s.title, f.recorded_by, f.recorded_at, f.assessed_by
+            FROM {s}award_history h
+            LEFT JOIN {a}facts f ON f.fact_id = h.fact_id
+            LEFT JOIN {a}facts s ON s.fact_id = f.subject
+            WHERE h.member = @m AND h.year = @y
+            ORDER BY h.occurred_on, h.position
+            """, x => new EvidenceLine(
+                Sql.Date(x, 0), x.GetString(1), x.GetString(2), x.GetString(3), names.GetValueOrDefault(x.GetString(3), x.GetString(3)),
+                new RuleId(x.GetString(4)), new RuleSetVersion(x.GetString(5)), Sql.Text(x, 6) is { } ov ? new RuleSetVersion(ov) : null,
+                Sql.Points(Sql.Long(x, 7)), Sql.Points(Sql.Long(x, 8)), x.IsDBNull(9) ? null : Sql.Points(Sql.Long(x, 9)),
+                Sql.Text(x, 10), x.GetString(11), Timestamps.FromUnixMicroseconds(Sql.Long(x, 12)),
+                x.IsDBNull(13) ? null : new EvidenceFact(new FactId(x.GetString(13)), x.GetString(14), Sql.Date(x, 15), x.GetString(16), Sql.Text(x, 17),
+                    x.GetString(18), Timestamps.FromUnixMicroseconds(Sql.Long(x, 19)), Sql.Text(x, 20), [])),
+            ct, ("@m", member.Value), ("@y", year)).ConfigureAwait(false);
+
+        var revocations = (await r.QueryAsync("""
+            SELECT rf.target, rf.fact_id, rf.occurred_on, rf.reason, rf.recorded_by
+            FROM {a}revoked_facts rf JOIN {s}member_revocations mr ON mr.fact_id = rf.fact_id AND mr.member = @m
+            """, x => (Target: x.GetString(0), Note: new RevocationNote(new FactId(x.GetString(1)), Sql.Date(x, 2), x.GetString(3), x.GetString(4))),
+            ct, ("@m", member.Value)).ConfigureAwait(false))
+            .ToLookup(x => x.Target, x => x.Note, StringComparer.Ordinal);
+        lines = [.. lines.Select(l => l.Fact is { } f && revocations.Contains(f.FactId.Value)
+            ? l with { Fact = f with { Revocations = [.. revocations[f.FactId.Value].OrderBy(n => n.OccurredOn)] } }
+            : l)];
+
+        var current = await r.QueryAsync("SELECT category, granted FROM {s}award_lines WHERE member = @m AND year = @y",
+            x => (Category: x.GetString(0), Cents: Sql.Long(x, 1)), ct, ("@m", member.Value), ("@y", year)).ConfigureAwait(false);
+        var byCategory = current.GroupBy(l => l.Category, StringComparer.Ordinal)
+            .Select(g => new CategoryTotal(g.Key, names.GetValueOrDefault(g.Key, g.Key), Sql.Points(g.Sum(l => l.Cents))))
+            .OrderBy(c => c.Category, StringComparer.Ordinal).ToList();
+        var total = current.Sum(l => l.Cents);
+        var deductions = -current.Where(l => l.Cents < 0).Sum(l => l.Cents);
+
+        var place = await PlaceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct).ConfigureAwait(false);
+        var attendance = await AttendanceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), scheme?.AbsenceExemptCategories ?? [], ct)
+            .ConfigureAwait(false);
+        var standing = new Standing(member, place is null ? null : new BranchId(place.Branch), year,
+            place?.Status ?? MemberStatus.Full, place?.Category ?? MemberCategory.Regular, new Points(Sql.Points(total)), new Points(Sql.Points(deductions)),
+            attendance.Listed, attendance.Attended, attendance.Excused, attendance.Late, attendance.Unexcused, null);
+        return new MemberEvidence(member, await NameAsync(r, member, ct).ConfigureAwait(false), year, standing.Branch, branchName,
+            Sql.Points(total), byCategory, lines, standing, null);
+    }
+
+    private sealed record AttendanceCount(int Listed, int Attended, int Excused, int Late, int Unexcused);
+
+    /// The member's meetings between the dates, as accepted into their ledger and not revoked. An absence
+    /// counts as unexcused unless the member's category on that day is exempt (流动, 特殊 …).
+    private static async Task<AttendanceCount> AttendanceAsync(Reader r, MemberId member, DateOnly from, DateOnly to,
+        IReadOnlyCollection<MemberCategory> exempt, CancellationToken ct)
+    {
+        var rows = await r.QueryAsync("""
+            SELECT f.attendance, (SELECT p.category FROM {s}member_periods p
+                                  WHERE p.member = f.member AND p.valid_from <= f.occurred_on AND p.valid_to >= f.occurred_on)
+            FROM {s}member_facts f
+            WHERE f.member = @m AND f.kind = 'Attendance' AND f.occurred_on >= @from AND f.occurred_on <= @to
+              AND NOT EXISTS (SELECT 1 FROM {s}member_revocations v WHERE v.member = f.member AND v.target = f.fact_id)
+            """, x => (Status: Enum.Parse<AttendanceStatus>(x.GetString(0)), Category: Sql.Text(x, 1) is { } c ? Enum.Parse<MemberCategory>(c) : MemberCategory.Regular),
+            ct, ("@m", member.Value), ("@from", Sql.Date(from)), ("@to", Sql.Date(to))).ConfigureAwait(false);
+        return new AttendanceCount(
+            rows.Count,
+            rows.Count(a => a.Status is AttendanceStatus.Present or AttendanceStatus.Late),
+            rows.Count(a => a.Status == AttendanceStatus.Excused),
+            rows.Count(a => a.Status == AttendanceStatus.Late),
+            rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(a.Category)));
+    }
+
+    /// Every published rule set, in log order, as the scoring engine folds them.
+    private static async Task<RuleBook> RuleBookAsync(Reader r, CancellationToken ct)
+    {
+        var published = await r.QueryAsync("SELECT data FROM {s}rule_sets ORDER BY position", x => x.GetString(0), ct).ConfigureAwait(false);
+        var book = RuleBook.Empty;
+        foreach (var data in published)
+        {
+            try
+            {
+                if (r.Serializer.Deserialize(DomainNames.RuleSetPublished, data) is RuleSetPublished p) book = book.With(RuleSetDocument.Parse(p));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Skipped exactly as the scoring engine skips it: it was not used to score either.
+            }
+        }
+        return book;
+    }
+
+    private static async Task<Dictionary<string, string>> CategoryNamesAsync(Reader r, CancellationToken ct)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["base"] = "基础分 / base score" };
+        foreach (var set in (await RuleBookAsync(r, ct).ConfigureAwait(false)).Sets)
+            foreach (var c in set.Categories) names[c.Id] = c.Name;
+        return names;
+    }
+
+    private static class DomainNames
+    {
+        public static readonly string RuleSetPublished = Domain.DomainEventNames.Of(typeof(RuleSetPublished));
+    }
+}

@@ -1,0 +1,17 @@
+using PointsEngine.Store;
+
+namespace PointsEngine.Projections.Runner;
+
+/// One read model: its tables and how one logged event changes them. Apply must keep no state outside
+/// its tables, so that a restart from the checkpoint (or a rebuild from position 0) reaches the same rows.
+public interface IProjection
+{
+    /// Short lower-case name; part of every table name (rm_{name}_{generation}_{table}).
+    string Name { get; }
+
+    /// CREATE TABLE / CREATE INDEX statements, with {p} where the generation's table prefix goes.
+    /// Changing them changes the schema fingerprint, and a stored model with another fingerprint is rebuilt.
+    IReadOnlyList<string> Schema { get; }
+
+    Task ApplyAsync(ProjectionWriter writer, RecordedEvent e, object payload, CancellationToken ct);
+}

@@ -1,0 +1,29 @@
+using PointsEngine.Store;
+
+namespace PointsEngine.Projections.Runner;
+
+public sealed record ProjectionRunnerOptions
+{
+    /// Events applied per transaction at most. A catch-up after downtime takes full batches; live
+    /// following takes whatever has arrived, so a quiet log still commits each event promptly.
+    public int BatchSize { get; init; } = 2_000;
+
+    /// First wait before a failed projection (database unreachable) tries again from its checkpoint.
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// Test seam: awaited at each step of each batch; throwing there is the runner dying at that step.
+    public Func<ProjectionStep, CancellationToken, Task>? AtStep { get; init; }
+}
+
+public enum ProjectionStep
+{
+    BatchRead,      // events in memory, nothing written
+    BatchApplied,   // rows written and checkpoint moved, not committed
+    BatchCommitted, // committed, the in-memory position not yet moved
+}
+
+/// How far a rebuild has got: events applied, where in the log, and an estimate of the rest.
+public sealed record RebuildProgress(string Projection, long Events, LogPosition Position, LogPosition Head, double EventsPerSecond, TimeSpan? Remaining)
+{
+    public double Fraction => Head.Value <= 0 ? 1 : Math.Min(1, (double)Position.Value / Head.Value);
+}

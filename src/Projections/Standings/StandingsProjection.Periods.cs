@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Values;
+using PointsEngine.Projections.Runner;
+using PointsEngine.Projections.Storage;
+
+namespace PointsEngine.Projections.Standings;
+
+public sealed partial class StandingsProjection
+{
+    /// A membership period: from a date to the day before the next change, in one branch (and party group)
+    /// with one status and category. Only periods in a branch are kept: before enrolment and after leaving
+    /// the member belongs to no ranking.
+    public sealed record MemberPeriod(DateOnly From, DateOnly To, BranchId Branch, PartyGroupId? Group, MemberStatus Status, MemberCategory Category);
+
+    /// The periods the domain's own profile gives (the same rules the scoring uses: changes in date
+    /// order, revoked changes ignored), so rankings attribute points exactly as scoring saw the member.
+    public static IReadOnlyList<MemberPeriod> PeriodsOf(MemberProfile profile, ImmutableHashSet<FactId> revoked)
+    {
+        var dates = profile.Changes
+            .OfType<Domain.Facts.IFact>()
+            .Where(c => !revoked.Contains(c.FactId))
+            .Select(c => c.OccurredOn)
+            .Distinct()
+            .Order()
+            .ToList();
+        var periods = new List<MemberPeriod>(dates.Count);
+        for (var i = 0; i < dates.Count; i++)
+        {
+            var on = profile.On(dates[i], revoked);
+            if (!on.Enrolled || on.Left || on.Branch is not { } branch) continue;
+            var to = i + 1 < dates.Count ? dates[i + 1].AddDays(-1) : DateOnly.MaxValue;
+            periods.Add(new MemberPeriod(dates[i], to, branch, on.Group, on.Status, on.Category));
+        }
+        return periods;
+    }
+
+    private async Task RecomputePeriodsAsync(ProjectionWriter w, string member, CancellationToken ct)
+    {
+        var changes = await w.QueryAsync("SELECT type, data FROM {p}member_changes WHERE member = @m", r => (Type: r.GetString(0), Data: r.GetString(1)),
+            ct, ("@m", member)).ConfigureAwait(false);
+        var revoked = await w.QueryAsync("SELECT target FROM {p}member_revocations WHERE member = @m", r => new FactId(r.GetString(0)),
+            ct, ("@m", member)).ConfigureAwait(false);
+        var profile = MemberProfile.Unknown;
+        foreach (var (type, data) in changes)
+            if (serializer.Deserialize(type, data) is IMemberEvent change) profile = profile.With(change);
+
+        await w.ExecuteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
+        foreach (var period in PeriodsOf(profile, [.. revoked]))
+        {
+            await w.ExecuteAsync("""
+                INSERT INTO {p}member_periods (member, valid_from, valid_to, branch, grp, status, category)
+                VALUES (@m, @from, @to, @b, @g, @s, @c)
+                """, ct, ("@m", member), ("@from", Sql.Date(period.From)), ("@to", Sql.Date(period.To)), ("@b", period.Branch.Value),
+                ("@g", period.Group?.Value), ("@s", period.Status.ToString()), ("@c", period.Category.ToString())).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using PointsEngine.TestSupport;
+
+namespace PointsEngine.Projections.Tests.Support;
+
+[CollectionDefinition(PostgresFixture.Collection)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>;

@@ -1,0 +1,85 @@
+using PointsEngine.Domain.Facts;
+using PointsEngine.Engine.Rules;
+using PointsEngine.Engine.Scoring;
+using PointsEngine.Projections.Queries;
+using PointsEngine.Projections.Runner;
+using PointsEngine.Store;
+using PointsEngine.Store.Postgres;
+using PointsEngine.Store.Sqlite;
+
+namespace PointsEngine.Projections.Tests.Support;
+
+/// The whole pipeline on one real store: facts recorded through the scoring engine, member actors
+/// deciding awards, the projection runner following the log, and the query layer on top.
+public sealed class Scenario : IAsyncDisposable
+{
+    private readonly Func<ValueTask> _disposeStore;
+    private ProjectionRunner? _runner;
+
+    private Scenario(IEventStore store, Func<ValueTask> disposeStore)
+    {
+        Store = store;
+        _disposeStore = disposeStore;
+        Serializer = DomainSerializer.Create();
+        Checkpoints = store switch
+        {
+            SqliteEventStore s => new SqliteCheckpointStore(s),
+            PostgresEventStore p => new PostgresCheckpointStore(p),
+            _ => throw new NotSupportedException(),
+        };
+        Engine = new ScoringEngine(store, Checkpoints, Serializer, RuleSetDocument.Parse);
+        ReadModels = new ReadModels(store, Serializer);
+    }
+
+    public IEventStore Store { get; }
+    public EventSerializer Serializer { get; }
+    public ICheckpointStore Checkpoints { get; }
+    public ScoringEngine Engine { get; }
+    public ReadModels ReadModels { get; }
+    public ProjectionRunner Runner => _runner ?? throw new InvalidOperationException("No runner started.");
+
+    public static async Task<Scenario> StartAsync(Backend backend, ProjectionRunnerOptions? runner = null)
+    {
+        var (store, dispose) = await backend.OpenAsync();
+        var scenario = new Scenario(store, dispose);
+        await scenario.Engine.StartAsync();
+        await scenario.StartRunnerAsync(runner);
+        return scenario;
+    }
+
+    public async Task StartRunnerAsync(ProjectionRunnerOptions? options = null)
+    {
+        _runner = new ProjectionRunner(Store, Serializer, ReadModels.Projections(Serializer), options);
+        await _runner.InitializeAsync();
+        await _runner.StartAsync();
+    }
+
+    /// The runner dies (its transaction, if any, is rolled back with its connection) and a new one starts.
+    public async Task RestartRunnerAsync(ProjectionRunnerOptions? options = null)
+    {
+        if (_runner is not null) await _runner.DisposeAsync();
+        await StartRunnerAsync(options);
+    }
+
+    public async Task RecordAsync(IEnumerable<IFact> facts, string recordedBy = "书记")
+    {
+        foreach (var fact in facts) await Engine.RecordAsync(fact, recordedBy);
+    }
+
+    /// Waits until every recorded fact is scored and every projection has caught up with the log.
+    public async Task SettleAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var facts = await Store.ReadHeadPositionAsync(timeout.Token);
+        await Engine.WaitUntilScoredAsync(facts, timeout.Token);
+        var all = await Store.ReadHeadPositionAsync(timeout.Token);
+        await Runner.WaitForAsync(all, timeout.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_runner is not null) await _runner.DisposeAsync();
+        await Engine.DisposeAsync();
+        await _disposeStore();
+    }
+}
