@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using PointsEngine.Domain.Appraisal;
 using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Rules;
@@ -13,11 +15,10 @@ public sealed partial class ReadModels
     /// The member's evidence for the year, appraised among the members of their year-end branch.
     public async Task<MemberEvidence?> EvidenceAsync(MemberId member, int year, CancellationToken ct = default)
     {
-        var branch = await ReadAsync(async r => await PlaceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct).ConfigureAwait(false), ct)
-            .ConfigureAwait(false);
-        if (branch is not null)
+        var yearEnd = await ReadAsync(r => YearEndAsync(r, member, year, ct), ct).ConfigureAwait(false);
+        if (yearEnd.Branch is { } branch)
         {
-            var report = await BranchEvidenceAsync(new BranchId(branch.Branch), year, ct).ConfigureAwait(false);
+            var report = await BranchEvidenceAsync(branch, year, ct).ConfigureAwait(false);
             var mine = report.Members.FirstOrDefault(m => m.Member == member);
             if (mine is not null) return mine;
         }
@@ -34,16 +35,15 @@ public sealed partial class ReadModels
     public Task<BranchEvidence> BranchEvidenceAsync(BranchId branch, int year, CancellationToken ct = default) =>
         ReadAsync(async r =>
         {
-            var members = await r.QueryAsync("""
-                SELECT member, branch, valid_from FROM {s}member_periods WHERE valid_from <= @to AND valid_to >= @from
-                """, x => (Member: x.GetString(0), Branch: x.GetString(1), From: Sql.Date(x, 2)), ct,
+            // Everyone in a branch at some time in the year; the report holds those whose year ended in this
+            // branch, judged by the member's profile as on 31 December exactly as Standing.Of judges it.
+            var candidates = await r.QueryAsync("""
+                SELECT DISTINCT member FROM {s}member_periods WHERE valid_from <= @to AND valid_to >= @from
+                """, x => new MemberId(x.GetString(0)), ct,
                 ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(new DateOnly(year, 12, 31)))).ConfigureAwait(false);
-            var inBranch = members.GroupBy(m => m.Member, StringComparer.Ordinal)
-                .Select(g => g.MaxBy(m => m.From))
-                .Where(m => m.Branch == branch.Value)
-                .Select(m => new MemberId(m.Member))
-                .OrderBy(m => m.Value, StringComparer.Ordinal)
-                .ToList();
+            var inBranch = new List<MemberId>();
+            foreach (var member in candidates.OrderBy(m => m.Value, StringComparer.Ordinal))
+                if ((await YearEndAsync(r, member, year, ct).ConfigureAwait(false)).Branch == branch) inBranch.Add(member);
 
             var set = (await RuleBookAsync(r, ct).ConfigureAwait(false)).InForceOn(new DateOnly(year, 12, 31));
             var branchName = (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value))
@@ -97,37 +97,57 @@ public sealed partial class ReadModels
         var total = current.Sum(l => l.Cents);
         var deductions = -current.Where(l => l.Cents < 0).Sum(l => l.Cents);
 
-        var place = await PlaceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), ct).ConfigureAwait(false);
+        var yearEnd = await YearEndAsync(r, member, year, ct).ConfigureAwait(false);
         var attendance = await AttendanceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), scheme?.AbsenceExemptCategories ?? [], ct)
             .ConfigureAwait(false);
-        var standing = new Standing(member, place is null ? null : new BranchId(place.Branch), year,
-            place?.Status ?? MemberStatus.Full, place?.Category ?? MemberCategory.Regular, new Points(Sql.Points(total)), new Points(Sql.Points(deductions)),
-            attendance.Listed, attendance.Attended, attendance.Excused, attendance.Late, attendance.Unexcused, null);
+        var standing = new Standing(member, yearEnd.Branch, year, yearEnd.Status, yearEnd.Category, new Points(Sql.Points(total)),
+            new Points(Sql.Points(deductions)), attendance.Listed, attendance.Attended, attendance.Excused, attendance.Late, attendance.Unexcused, null);
         return new MemberEvidence(member, await NameAsync(r, member, ct).ConfigureAwait(false), year, standing.Branch, branchName,
             Sql.Points(total), byCategory, lines, standing, null);
+    }
+
+    /// The member as on 31 December, from their recorded changes by the domain's own rules (what
+    /// Standing.Of uses): the branch whose report holds them, and the status and category they are graded with.
+    private async Task<MemberAsOf> YearEndAsync(Reader r, MemberId member, int year, CancellationToken ct)
+    {
+        var (profile, revoked) = await ProfileAsync(r, member, ct).ConfigureAwait(false);
+        return profile.On(new DateOnly(year, 12, 31), revoked);
+    }
+
+    /// The member's recorded membership changes folded into the domain's profile, and the revoked ones.
+    private static async Task<(MemberProfile Profile, ImmutableHashSet<FactId> Revoked)> ProfileAsync(Reader r, MemberId member, CancellationToken ct)
+    {
+        var changes = await r.QueryAsync("SELECT type, data FROM {s}member_changes WHERE member = @m", x => (Type: x.GetString(0), Data: x.GetString(1)),
+            ct, ("@m", member.Value)).ConfigureAwait(false);
+        var revoked = await r.QueryAsync("SELECT target FROM {s}member_revocations WHERE member = @m", x => new FactId(x.GetString(0)),
+            ct, ("@m", member.Value)).ConfigureAwait(false);
+        var profile = MemberProfile.Unknown;
+        foreach (var (type, data) in changes)
+            if (r.Serializer.Deserialize(type, data) is IMemberEvent change) profile = profile.With(change);
+        return (profile, [.. revoked]);
     }
 
     private sealed record AttendanceCount(int Listed, int Attended, int Excused, int Late, int Unexcused);
 
     /// The member's meetings between the dates, as accepted into their ledger and not revoked. An absence
-    /// counts as unexcused unless the member's category on that day is exempt (流动, 特殊 …).
+    /// counts as unexcused unless the member's category on that day (by their profile, even before
+    /// enrolment, as scoring saw it) is exempt (流动, 特殊 …).
     private static async Task<AttendanceCount> AttendanceAsync(Reader r, MemberId member, DateOnly from, DateOnly to,
         IReadOnlyCollection<MemberCategory> exempt, CancellationToken ct)
     {
         var rows = await r.QueryAsync("""
-            SELECT f.attendance, (SELECT p.category FROM {s}member_periods p
-                                  WHERE p.member = f.member AND p.valid_from <= f.occurred_on AND p.valid_to >= f.occurred_on)
-            FROM {s}member_facts f
+            SELECT f.attendance, f.occurred_on FROM {s}member_facts f
             WHERE f.member = @m AND f.kind = 'Attendance' AND f.occurred_on >= @from AND f.occurred_on <= @to
               AND NOT EXISTS (SELECT 1 FROM {s}member_revocations v WHERE v.member = f.member AND v.target = f.fact_id)
-            """, x => (Status: Enum.Parse<AttendanceStatus>(x.GetString(0)), Category: Sql.Text(x, 1) is { } c ? Enum.Parse<MemberCategory>(c) : MemberCategory.Regular),
+            """, x => (Status: Enum.Parse<AttendanceStatus>(x.GetString(0)), Date: Sql.Date(x, 1)),
             ct, ("@m", member.Value), ("@from", Sql.Date(from)), ("@to", Sql.Date(to))).ConfigureAwait(false);
+        var (profile, revoked) = await ProfileAsync(r, member, ct).ConfigureAwait(false);
         return new AttendanceCount(
             rows.Count,
             rows.Count(a => a.Status is AttendanceStatus.Present or AttendanceStatus.Late),
             rows.Count(a => a.Status == AttendanceStatus.Excused),
             rows.Count(a => a.Status == AttendanceStatus.Late),
-            rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(a.Category)));
+            rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(profile.On(a.Date, revoked).Category)));
     }
 
     /// Every published rule set, in log order, as the scoring engine folds them.

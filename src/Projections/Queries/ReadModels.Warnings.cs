@@ -25,14 +25,11 @@ public sealed partial class ReadModels
                 ORDER BY p.member
                 """, x => (Member: x.GetString(0), Branch: x.GetString(1), Name: Sql.Text(x, 2), Since: Sql.Date(x, 3)), ct, parameters).ConfigureAwait(false);
             var attendance = (await r.QueryAsync($"""
-                SELECT m.member, m.occurred_on, m.attendance,
-                       (SELECT p.category FROM {"{s}"}member_periods p WHERE p.member = m.member AND p.valid_from <= m.occurred_on AND p.valid_to >= m.occurred_on)
-                FROM {"{s}"}member_facts m
+                SELECT m.member, m.occurred_on, m.attendance FROM {"{s}"}member_facts m
                 WHERE m.kind = 'Attendance' AND m.occurred_on <= @on
                   AND NOT EXISTS (SELECT 1 FROM {"{s}"}member_revocations v WHERE v.member = m.member AND v.target = m.fact_id)
-                """, x => (Member: x.GetString(0), Date: Sql.Date(x, 1), Status: Enum.Parse<AttendanceStatus>(x.GetString(2)),
-                    Category: Sql.Text(x, 3) is { } c ? Enum.Parse<MemberCategory>(c) : MemberCategory.Regular), ct, parameters).ConfigureAwait(false))
-                .ToLookup(a => a.Member, StringComparer.Ordinal);
+                """, x => (Member: x.GetString(0), Date: Sql.Date(x, 1), Status: Enum.Parse<AttendanceStatus>(x.GetString(2))), ct, parameters)
+                .ConfigureAwait(false)).ToLookup(a => a.Member, StringComparer.Ordinal);
 
             var memberWarnings = new List<MemberWarning>();
             var quietSince = asOf.AddMonths(-limits.MonthsWithoutAttendance);
@@ -40,7 +37,13 @@ public sealed partial class ReadModels
             {
                 var mine = attendance[m.Member].ToList();
                 DateOnly? last = mine.Where(a => a.Status is AttendanceStatus.Present or AttendanceStatus.Late).Select(a => (DateOnly?)a.Date).Max();
-                var absences = mine.Count(a => a.Date >= yearStart && a.Status == AttendanceStatus.Absent && !exempt.Contains(a.Category));
+                var absent = mine.Where(a => a.Date >= yearStart && a.Status == AttendanceStatus.Absent).ToList();
+                var absences = 0;
+                if (absent.Count > 0)
+                {
+                    var (profile, revoked) = await ProfileAsync(r, new MemberId(m.Member), ct).ConfigureAwait(false);
+                    absences = absent.Count(a => !exempt.Contains(profile.On(a.Date, revoked).Category));
+                }
                 if ((last ?? m.Since) < quietSince)
                     memberWarnings.Add(new MemberWarning(new MemberId(m.Member), m.Name, new BranchId(m.Branch), MemberWarningKind.NoAttendance, last, absences,
                         $"{m.Name ?? m.Member} 已连续 {limits.MonthsWithoutAttendance} 个月以上未参加组织生活（最近一次：{(last is { } l ? l.ToString("yyyy-MM-dd") : "无")}）。",

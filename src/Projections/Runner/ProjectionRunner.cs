@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
@@ -89,6 +88,16 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     /// Completes once every projection has committed everything up to <paramref name="position"/>.
     public Task WaitForAsync(LogPosition position, CancellationToken ct = default) =>
         Task.WhenAll(_followers.Values.Select(f => f.WaitForAsync(position, ct)));
+
+    /// Read-your-writes for one stream (a member's awards, say): completes once every projection has applied
+    /// the stream's last event. Waiting for the log head instead is not enough on PostgreSQL, whose readable
+    /// head stops below any transaction still in flight.
+    public async Task WaitForStreamAsync(StreamName stream, CancellationToken ct = default)
+    {
+        if (await _store.ReadStreamRevisionAsync(stream, ct).ConfigureAwait(false) is not { } last) return;
+        await foreach (var e in _store.ReadStreamAsync(stream, last, 1, ct).ConfigureAwait(false))
+            await WaitForAsync(e.Position, ct).ConfigureAwait(false);
+    }
 
     private async Task SuperviseAsync(Follower follower, CancellationToken ct)
     {

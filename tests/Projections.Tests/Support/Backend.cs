@@ -1,5 +1,6 @@
 using PointsEngine.Store;
 using PointsEngine.Store.Postgres;
+using PointsEngine.Store.Sqlite;
 using PointsEngine.TestSupport;
 
 namespace PointsEngine.Projections.Tests.Support;
@@ -14,7 +15,8 @@ public sealed class SqliteBackend : Backend
 {
     public override async Task<(IEventStore Store, Func<ValueTask> Dispose)> OpenAsync()
     {
-        var file = await TempSqlite.OpenAsync();
+        // synchronous=NORMAL: these tests are about read models, not power loss, and run many years of facts.
+        var file = await TempSqlite.OpenAsync(o => o with { Durability = SqliteDurability.Normal });
         return (file.Store, file.DisposeAsync);
     }
 }

@@ -67,13 +67,23 @@ public sealed class Scenario : IAsyncDisposable
     }
 
     /// Waits until every recorded fact is scored and every projection has caught up with the log.
+    /// On PostgreSQL the readable head stops below any transaction still in flight (the runner's own
+    /// included), so one reading can lag behind commits: wait until three readings agree.
     public async Task SettleAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var facts = await Store.ReadHeadPositionAsync(timeout.Token);
         await Engine.WaitUntilScoredAsync(facts, timeout.Token);
-        var all = await Store.ReadHeadPositionAsync(timeout.Token);
-        await Runner.WaitForAsync(all, timeout.Token);
+        var agreed = 0;
+        var head = LogPosition.Start;
+        while (agreed < 3)
+        {
+            var now = await Store.ReadHeadPositionAsync(timeout.Token);
+            await Runner.WaitForAsync(now, timeout.Token);
+            agreed = now == head ? agreed + 1 : 0;
+            head = now;
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Appraisal;
@@ -22,8 +23,8 @@ public static class YearEndAppraisal
         var reasons = new List<string>();
         var score = FinalScore(scheme, standing);
         reasons.Add(standing.DemocraticAppraisal is { } a && scheme.AppraisalWeight > 0
-            ? $"综合得分 final score {score} = 积分 points {standing.Total} × {scheme.PointsWeight} + 民主评议 appraisal {a} × {scheme.AppraisalWeight}"
-            : $"综合得分 final score {score} = 积分 points {standing.Total}");
+            ? $"综合得分 final score {N(score)} = 积分 points {standing.Total} × {N(scheme.PointsWeight)} + 民主评议 appraisal {N(a)} × {N(scheme.AppraisalWeight)}"
+            : $"综合得分 final score {N(score)} = 积分 points {standing.Total}");
 
         // A veto bars its grade and every better one.
         var barredUpTo = -1;
@@ -33,7 +34,7 @@ public static class YearEndAppraisal
             if (!veto.When.HoldsFor(value)) continue;
             var index = IndexOf(scheme, veto.Bars);
             barredUpTo = Math.Max(barredUpTo, index);
-            reasons.Add($"一票否决 veto {veto.Name}: {veto.When} ({value}) → 不得评为 not eligible for {veto.Bars}");
+            reasons.Add($"一票否决 veto {veto.Name}: {veto.When} ({N(value)}) → 不得评为 not eligible for {veto.Bars}");
         }
 
         for (var i = 0; i < scheme.Grades.Count; i++)
@@ -44,12 +45,12 @@ public static class YearEndAppraisal
             var unmet = band.Requires.FirstOrDefault(c => !c.HoldsFor(standing.Metric(c.Metric, score)));
             if (unmet is not null && i < scheme.Grades.Count - 1)
             {
-                reasons.Add($"条件不满足 condition not met for {band.Name}: {unmet} ({standing.Metric(unmet.Metric, score)})");
+                reasons.Add($"条件不满足 condition not met for {band.Name}: {unmet} ({N(standing.Metric(unmet.Metric, score))})");
                 continue;
             }
             reasons.Add(i == scheme.Grades.Count - 1 && score < band.MinScore
                 ? $"评定 grade {band.Name} ({band.Id}): 未达到更高等级 no higher grade reached"
-                : $"评定 grade {band.Name} ({band.Id}): {score} ≥ {band.MinScore}");
+                : $"评定 grade {band.Name} ({band.Id}): {N(score)} ≥ {N(band.MinScore)}");
             return (standing, new AppraisalResult(standing.Member, standing.Branch, score, band.Id, band.Name, false, reasons));
         }
         // Every band barred (a veto on the lowest grade): the lowest grade still applies, with the reason.
@@ -57,6 +58,9 @@ public static class YearEndAppraisal
         reasons.Add($"评定 grade {last.Name} ({last.Id})");
         return (standing, new AppraisalResult(standing.Member, standing.Branch, score, last.Id, last.Name, false, reasons));
     }
+
+    // Reasons print numbers the same way however they were summed: 89.0 and 89 are one score.
+    private static string N(decimal value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static int IndexOf(AppraisalScheme scheme, string grade)
     {
@@ -90,8 +94,8 @@ public static class YearEndAppraisal
                 var eligible = rule.EligibleGrades.Count == 0 || rule.EligibleGrades.Contains(r.Grade);
                 var reasons = r.Reasons.ToList();
                 var position = $"支部排名 rank {rank}/{members.Count}"
-                    + (rule.TopPercent is { } p ? $", 前 top {p}% = {places} 名 places" : "")
-                    + (rule.MinScore is { } m ? $", 分数线 min score {m}" : "");
+                    + (rule.TopPercent is { } p ? $", 前 top {N(p)}% = {places} 名 places" : "")
+                    + (rule.MinScore is { } m ? $", 分数线 min score {N(m)}" : "");
                 reasons.Add(byScore && eligible ? $"先锋示范岗 vanguard post: {position}"
                     : !eligible ? $"非先锋示范岗 not vanguard: 等级 grade {r.GradeName} 不在 not in [{string.Join(", ", rule.EligibleGrades)}]"
                     : $"非先锋示范岗 not vanguard: {position}");
