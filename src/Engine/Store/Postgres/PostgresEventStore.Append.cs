@@ -44,6 +44,10 @@ public sealed partial class PostgresEventStore
             await DropWriterAsync().ConfigureAwait(false);
             throw;
         }
+
+        // Committed: from here on nothing may fail the batch.
+        if (batch.Any(p => p.Events.Count > 0))
+            await SealAfterCommitAsync(c, ct).ConfigureAwait(false);
     }
 
     private static async Task AppendOneAsync(NpgsqlConnection c, PendingAppend pending, DateTimeOffset recordedAt, CancellationToken ct)

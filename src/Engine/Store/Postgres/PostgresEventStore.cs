@@ -1,6 +1,7 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 using Npgsql;
+using PointsEngine.Store.Chain;
 
 namespace PointsEngine.Store.Postgres;
 
@@ -43,8 +44,9 @@ public sealed record PostgresStoreOptions(string ConnectionString)
 /// the cluster (xids are cluster-wide). Short transactions delay it by milliseconds; a transaction left
 /// idle stalls subscriptions (they resume when it ends), so set idle_in_transaction_session_timeout.
 /// Anything inserting into events without this protocol breaks the guarantee.
+/// Tamper evidence (the hash chain) is sealed lazily over the same stable prefix: see PostgresEventStore.Chain.
 /// Needs PostgreSQL 13+ (xid8, pg_current_snapshot) and a UTF8 database (exact text round-trip).
-public sealed partial class PostgresEventStore : GroupCommitEventStore
+public sealed partial class PostgresEventStore : GroupCommitEventStore, IChainVerifiable
 {
     private readonly PostgresStoreOptions _options;
 
@@ -98,6 +100,8 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore
             """, c, tx);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        // Events written before the chain existed (or by a store that does not know it) are hashed now.
+        await SealAsync(c, waitForLock: true, ct).ConfigureAwait(false);
     }
 
     private static async Task CheckServerAsync(NpgsqlConnection c, CancellationToken ct)

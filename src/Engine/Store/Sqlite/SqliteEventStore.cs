@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using PointsEngine.Store.Chain;
 
 namespace PointsEngine.Store.Sqlite;
 
@@ -16,8 +17,9 @@ public sealed record SqliteStoreOptions(string Path)
 
 /// The embedded default: one SQLite file in WAL mode. Appends go through group commit on one writer
 /// connection; positions are rowids, which SQLite's single-writer lock hands out in commit order, so a
-/// reader's last position is always a safe checkpoint.
-public sealed class SqliteEventStore : GroupCommitEventStore
+/// reader's last position is always a safe checkpoint. Every event is hashed into the tamper-evidence
+/// chain as it is inserted (SqliteChain).
+public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
 {
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
@@ -56,8 +58,27 @@ public sealed class SqliteEventStore : GroupCommitEventStore
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = {sync};
             PRAGMA busy_timeout = 30000;
-            {SqliteSchema.Events}
             """, ct).ConfigureAwait(false);
+        // In one write transaction, so two processes opening an old file at once do not both add the column.
+        await ExecAsync(_writer, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
+        try
+        {
+            await ExecAsync(_writer, SqliteSchema.Events, ct).ConfigureAwait(false);
+            await using (var hasHash = _writer.CreateCommand())
+            {
+                hasHash.CommandText = SqliteSchema.HasHashColumn;
+                if ((long)(await hasHash.ExecuteScalarAsync(ct).ConfigureAwait(false))! == 0)
+                    await ExecAsync(_writer, SqliteSchema.AddHashColumn, ct).ConfigureAwait(false);
+            }
+            await ExecAsync(_writer, "COMMIT;", ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RollbackQuietlyAsync(_writer).ConfigureAwait(false);
+            throw;
+        }
+        // Events written before the chain existed are hashed now, in position order.
+        await SqliteChain.SealAsync(_writer, ct).ConfigureAwait(false);
     }
 
     internal async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
@@ -84,7 +105,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore
         await ExecAsync(c, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
         try
         {
-            using var commands = new SqliteAppendCommands(c);
+            using var commands = new SqliteAppendCommands(c, SqliteChain.Tip(c));
             foreach (var pending in batch)
                 AppendOne(commands, pending, recordedAt);
             await ExecAsync(c, "COMMIT;", ct).ConfigureAwait(false);
@@ -184,6 +205,25 @@ public sealed class SqliteEventStore : GroupCommitEventStore
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT coalesce(max(position), 0) FROM events";
         return new LogPosition((long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!);
+    }
+
+    /// Walks the whole log on a reader connection; appends go on meanwhile. Positions have no gaps here
+    /// (SQLite hands out max + 1, also after a rollback), so a missing position is a deleted event.
+    public async Task<ChainReport> VerifyChainAsync(ChainVerifyOptions? options = null, CancellationToken ct = default)
+    {
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await SqliteChain.SealAsync(c, ct).ConfigureAwait(false);
+        return await ChainVerifier.VerifyAsync(ReadLinksAsync(c, ct), positionsAreGapless: true, options ?? new(), ct)
+            .ConfigureAwait(false);
+    }
+
+    private static async IAsyncEnumerable<StoredLink> ReadLinksAsync(SqliteConnection c, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteSchema.ChainColumns} FROM events ORDER BY position";
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            yield return SqliteSchema.ReadLink(reader);
     }
 
     protected override async ValueTask DisposeCoreAsync()

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PointsEngine.Store.Chain;
 
 namespace PointsEngine.Store.Sqlite;
 
@@ -16,7 +17,9 @@ internal static class SqliteRuntime
 
 internal static class SqliteSchema
 {
-    // position is the rowid: the global log order. Times are UTC unix microseconds.
+    // position is the rowid: the global log order. Times are UTC unix microseconds. hash is the event's
+    // link in the tamper-evidence chain (EventChain), written with the row; null only on rows written
+    // before the column existed, until the store seals them at open.
     public const string Events = """
         CREATE TABLE IF NOT EXISTS events (
             position       INTEGER PRIMARY KEY,
@@ -29,7 +32,8 @@ internal static class SqliteSchema
             recorded_at    INTEGER NOT NULL,
             recorded_by    TEXT    NOT NULL,
             correlation_id BLOB,
-            causation_id   BLOB
+            causation_id   BLOB,
+            hash           BLOB
         );
         CREATE UNIQUE INDEX IF NOT EXISTS events_event_id ON events (event_id);
         CREATE UNIQUE INDEX IF NOT EXISTS events_stream_revision ON events (stream, revision);
@@ -41,6 +45,43 @@ internal static class SqliteSchema
 
     public const string Columns =
         "position, stream, revision, event_id, type, data, occurred_at, recorded_at, recorded_by, correlation_id, causation_id";
+
+    public const string ChainColumns = Columns + ", hash";
+
+    // A database created before the chain existed lacks the column (CREATE TABLE IF NOT EXISTS kept the old table).
+    public const string HasHashColumn = "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'hash'";
+    public const string AddHashColumn = "ALTER TABLE events ADD COLUMN hash BLOB";
+
+    /// A row read for the chain, whatever a direct edit left in it: SQLite columns take any type, so
+    /// values that no longer read as an event make a row with a problem rather than an exception.
+    public static StoredLink ReadLink(SqliteDataReader r)
+    {
+        var position = new LogPosition(r.GetInt64(0));
+        var hash = r.IsDBNull(11) ? null : r.GetFieldValue<byte[]>(11);
+        string? stream = null;
+        StreamRevision? revision = null;
+        Guid? eventId = null;
+        try
+        {
+            stream = r.GetString(1);
+            revision = new StreamRevision(r.GetInt64(2));
+            eventId = Uuid(r, 3, "event_id") ?? throw new FormatException("event_id is null");
+            var fields = new ChainedFields(position, stream, revision.Value.Value, eventId.Value, r.GetString(4), r.GetString(5),
+                r.GetInt64(6), r.GetInt64(7), r.GetString(8), Uuid(r, 9, "correlation_id"), Uuid(r, 10, "causation_id"));
+            return StoredLink.Readable(fields, hash);
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException)
+        {
+            return new StoredLink(position, null, hash, e.Message, stream, revision, eventId);
+        }
+    }
+
+    private static Guid? Uuid(SqliteDataReader r, int ordinal, string column)
+    {
+        if (r.IsDBNull(ordinal)) return null;
+        var bytes = r.GetFieldValue<byte[]>(ordinal);
+        return bytes.Length == 16 ? new Guid(bytes) : throw new FormatException($"{column} is not a 16-byte uuid");
+    }
 
     public static RecordedEvent ReadEvent(SqliteDataReader r) => new(
         new StreamName(r.GetString(1)),
@@ -67,14 +108,22 @@ internal sealed class SqliteAppendCommands : IDisposable
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
 
-    public SqliteAppendCommands(SqliteConnection c)
+    // The chain's tip moves with every insert; a request rolled back to its savepoint takes its rows out
+    // of the chain, so the tip goes back to where it stood at the savepoint.
+    private ChainTip _tip;
+    private ChainTip _tipAtSavepoint;
+
+    /// <param name="tip">The last event in the log (sealed), read inside this write transaction.</param>
+    public SqliteAppendCommands(SqliteConnection c, ChainTip tip)
     {
+        _tip = tip;
+        _tipAtSavepoint = tip;
         _findById = Command(c, "SELECT stream, revision, position FROM events WHERE event_id = $id", "$id");
         _streamRevision = Command(c, "SELECT max(revision) FROM events WHERE stream = $s", "$s");
         _insert = Command(c, """
-            INSERT INTO events (stream, revision, event_id, type, data, occurred_at, recorded_at, recorded_by, correlation_id, causation_id)
-            VALUES ($s, $r, $id, $t, $d, $o, $ra, $rb, $corr, $caus) RETURNING position
-            """, "$s", "$r", "$id", "$t", "$d", "$o", "$ra", "$rb", "$corr", "$caus");
+            INSERT INTO events (position, stream, revision, event_id, type, data, occurred_at, recorded_at, recorded_by, correlation_id, causation_id, hash)
+            VALUES ($p, $s, $r, $id, $t, $d, $o, $ra, $rb, $corr, $caus, $h)
+            """, "$p", "$s", "$r", "$id", "$t", "$d", "$o", "$ra", "$rb", "$corr", "$caus", "$h");
         _savepoint = Command(c, "SAVEPOINT append_request");
         _release = Command(c, "RELEASE append_request");
         _rollbackTo = Command(c, "ROLLBACK TO append_request; RELEASE append_request");
@@ -88,9 +137,19 @@ internal sealed class SqliteAppendCommands : IDisposable
         return cmd;
     }
 
-    public void Savepoint() => _savepoint.ExecuteNonQuery();
+    public void Savepoint()
+    {
+        _savepoint.ExecuteNonQuery();
+        _tipAtSavepoint = _tip;
+    }
+
     public void Release() => _release.ExecuteNonQuery();
-    public void RollbackToSavepoint() => _rollbackTo.ExecuteNonQuery();
+
+    public void RollbackToSavepoint()
+    {
+        _rollbackTo.ExecuteNonQuery();
+        _tip = _tipAtSavepoint;
+    }
 
     public List<CommittedEventLocation> FindCommitted(IReadOnlyList<EventData> events)
     {
@@ -112,20 +171,28 @@ internal sealed class SqliteAppendCommands : IDisposable
         return _streamRevision.ExecuteScalar() is long r ? new StreamRevision(r) : null;
     }
 
+    // The position is given, not left to SQLite, because the hash covers it: it is the rowid SQLite would
+    // pick (max + 1), as the tip is the last row and this transaction holds the write lock.
     public LogPosition Insert(StreamName stream, StreamRevision revision, EventData e, DateTimeOffset recordedAt)
     {
+        var fields = ChainedFields.Of(new LogPosition(_tip.Position.Value + 1), stream, revision, e, recordedAt);
+        var next = _tip.Next(fields);
         var p = _insert.Parameters;
-        p[0].Value = stream.Value;
-        p[1].Value = revision.Value;
-        p[2].Value = e.EventId.ToByteArray();
-        p[3].Value = e.Type;
-        p[4].Value = e.Data;
-        p[5].Value = Timestamps.ToUnixMicroseconds(e.Metadata.OccurredAt);
-        p[6].Value = Timestamps.ToUnixMicroseconds(recordedAt);
-        p[7].Value = e.Metadata.RecordedBy;
-        p[8].Value = e.Metadata.CorrelationId is { } corr ? corr.ToByteArray() : DBNull.Value;
-        p[9].Value = e.Metadata.CausationId is { } caus ? caus.ToByteArray() : DBNull.Value;
-        return new LogPosition((long)_insert.ExecuteScalar()!);
+        p[0].Value = fields.Position.Value;
+        p[1].Value = stream.Value;
+        p[2].Value = revision.Value;
+        p[3].Value = e.EventId.ToByteArray();
+        p[4].Value = e.Type;
+        p[5].Value = e.Data;
+        p[6].Value = fields.OccurredAtMicroseconds;
+        p[7].Value = fields.RecordedAtMicroseconds;
+        p[8].Value = e.Metadata.RecordedBy;
+        p[9].Value = e.Metadata.CorrelationId is { } corr ? corr.ToByteArray() : DBNull.Value;
+        p[10].Value = e.Metadata.CausationId is { } caus ? caus.ToByteArray() : DBNull.Value;
+        p[11].Value = next.Hash;
+        _insert.ExecuteNonQuery();
+        _tip = next;
+        return fields.Position;
     }
 
     public void Dispose()
