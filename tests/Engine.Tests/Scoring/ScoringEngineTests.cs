@@ -111,6 +111,19 @@ public sealed class the_scoring_engine : IAsyncLifetime
     }
 
     [Fact]
+    public async Task starting_twice_runs_one_dispatcher()
+    {
+        // Regression: a second StartAsync ran a second loop on the same dispatcher, whose router reset
+        // under the first; the back-dated rule-set test below then failed now and then under load.
+        var facts = OrganisationYear.Generate(branches: 1, membersPerBranch: 10, seed: 5);
+        await using var engine = NewEngine();
+        var last = await RecordAll(engine, facts);
+        await engine.StartAsync();
+        await ScoreUpTo(engine, last);
+        Assert.Equal(facts.Sum(f => FactRouting.Route(f).Count), engine.Delivered);
+    }
+
+    [Fact]
     public async Task a_back_dated_rule_set_corrects_exactly_the_members_it_affects()
     {
         var facts = OrganisationYear.Generate(branches: 2, membersPerBranch: 20, seed: 11);

@@ -36,6 +36,7 @@ public sealed class ScoringEngine : IAsyncDisposable
     private readonly Queue<string> _recentRejections = new();
     private Task _running = Task.CompletedTask;
     private long _rejected;
+    private int _started;
 
     public ScoringEngine(
         IEventStore store,
@@ -77,10 +78,13 @@ public sealed class ScoringEngine : IAsyncDisposable
         return _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [data], ct);
     }
 
-    /// Starts scoring from the dispatcher's checkpoint in the background.
+    /// Starts scoring from the dispatcher's checkpoint in the background. Starting again does nothing: two
+    /// loops on one dispatcher would rebuild the router under each other (a flaky test did exactly that,
+    /// and a correction for a back-dated rule set was decided with the older rule book).
     public Task StartAsync(CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
+        if (Interlocked.Exchange(ref _started, 1) == 1) return Task.CompletedTask;
         var stop = _stopping.Token;
         _running = Task.WhenAll(
             Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None),
