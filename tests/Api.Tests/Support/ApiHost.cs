@@ -23,26 +23,28 @@ public sealed class ApiHost : IAsyncDisposable
     private readonly string? _dir;
     private readonly WebApplicationFactory<Program> _factory;
 
-    private ApiHost(string? dir, Action<IWebHostBuilder> configure)
+    private ApiHost(string? dir, Action<IWebHostBuilder> configure, bool testKey = true)
     {
         _dir = dir;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("Auth:SigningKey", TestSigningKey);
+            if (testKey) b.UseSetting("Auth:SigningKey", TestSigningKey);
             configure(b);
         });
         Admin = Client(Token(Role.Admin, "admin-1"));
     }
 
-    public static ApiHost OnSqlite(Action<IWebHostBuilder>? configure = null)
-    {
-        var dir = Directory.CreateTempSubdirectory("pe-api-").FullName;
-        return new ApiHost(dir, b =>
+    public static ApiHost OnSqlite(Action<IWebHostBuilder>? configure = null) =>
+        InDirectory(Directory.CreateTempSubdirectory("pe-api-").FullName, configure);
+
+    /// On the SQLite file points.db in <paramref name="dir"/> (removed with the host); with
+    /// <paramref name="testKey"/> false the server finds its signing key as in production.
+    public static ApiHost InDirectory(string dir, Action<IWebHostBuilder>? configure = null, bool testKey = true) =>
+        new(dir, b =>
         {
             b.UseSetting("Store:Path", Path.Combine(dir, "points.db"));
             configure?.Invoke(b);
-        });
-    }
+        }, testKey);
 
     public static ApiHost OnPostgres(string connectionString) => new(null, b => b
         .UseSetting("Store:Provider", "postgres")
