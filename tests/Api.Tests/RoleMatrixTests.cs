@@ -38,19 +38,19 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("POST", "/api/members/{member}/departures", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/departures", new { reason = "去世", occurredOn = On })),
         new("POST", "/api/members/{member}/category-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/category-changes", new { category = "流动", reason = "外出务工", occurredOn = On })),
         new("POST", "/api/members/{member}/status-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/status-changes", new { status = "正式党员", occurredOn = On })),
-        new("POST", "/api/branches/{branch}/meetings/", Recorders, c => Task.FromResult(new Request("/api/branches/b1/meetings",
+        new("POST", "/api/branches/{branch}/meetings", Recorders, c => Task.FromResult(new Request("/api/branches/b1/meetings",
             new { occurredOn = On, kind = "党课", topic = c.Fresh("党课"), attendance = new[] { new { member = "m-01", status = "出席" }, new { member = "m-02", status = "请假" } } }))),
-        new("POST", "/api/suggestions/", Submitters, c => Task.FromResult(new Request("/api/suggestions", new { member = "m-01", title = c.Fresh("建议"), occurredOn = On }))),
+        new("POST", "/api/suggestions", Submitters, c => Task.FromResult(new Request("/api/suggestions", new { member = "m-01", title = c.Fresh("建议"), occurredOn = On }))),
         new("POST", "/api/suggestions/{suggestion}/assessments", Recorders, async c =>
             new Request($"/api/suggestions/{await c.AdminWritesAsync("/api/suggestions", new { member = "m-01", title = "建议", occurredOn = On })}/assessments", new { level = "有价值", occurredOn = On })),
-        new("POST", "/api/golden-ideas/", Submitters, c => Task.FromResult(new Request("/api/golden-ideas", new { member = "m-01", title = c.Fresh("金点子"), occurredOn = On }))),
+        new("POST", "/api/golden-ideas", Submitters, c => Task.FromResult(new Request("/api/golden-ideas", new { member = "m-01", title = c.Fresh("金点子"), occurredOn = On }))),
         new("POST", "/api/golden-ideas/{idea}/awards", Recorders, async c =>
             new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/awards", new { level = "二等奖", occurredOn = On })),
         new("POST", "/api/golden-ideas/{idea}/implementations", Recorders, async c =>
             new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/implementations", new { occurredOn = On })),
-        new("POST", "/api/volunteer-service/", Recorders, c => Task.FromResult(new Request("/api/volunteer-service", new { member = "m-01", hours = 2.5, activity = c.Fresh("社区服务"), occurredOn = On }))),
-        new("POST", "/api/adjustments/", Recorders, c => Task.FromResult(new Request("/api/adjustments", new { member = "m-01", points = 2, reason = c.Fresh("表彰"), approver = "支委会", occurredOn = On }))),
-        new("POST", "/api/revocations/", Recorders, async c =>
+        new("POST", "/api/volunteer-service", Recorders, c => Task.FromResult(new Request("/api/volunteer-service", new { member = "m-01", hours = 2.5, activity = c.Fresh("社区服务"), occurredOn = On }))),
+        new("POST", "/api/adjustments", Recorders, c => Task.FromResult(new Request("/api/adjustments", new { member = "m-01", points = 2, reason = c.Fresh("表彰"), approver = "支委会", occurredOn = On }))),
+        new("POST", "/api/revocations", Recorders, async c =>
             new Request("/api/revocations", new { target = await c.AdminWritesAsync("/api/adjustments", new { member = "m-01", points = -1, reason = "误记", approver = "支委会", occurredOn = On }), reason = "登记错误", occurredOn = On })),
         new("POST", "/api/years/{year}/close", AdminOnly, c => Task.FromResult(new Request($"/api/years/{c.FreshYear()}/close", new { occurredOn = On }))),
         new("POST", "/api/years/{year}/reopen", AdminOnly, async c =>
@@ -59,10 +59,10 @@ public sealed class the_role_matrix : IAsyncLifetime
             await c.AdminWritesAsync($"/api/years/{year}/close", new { occurredOn = On });
             return new Request($"/api/years/{year}/reopen", new { reason = "补录", occurredOn = On });
         }),
-        new("GET", "/api/rules/", Readers, _ => Task.FromResult(new Request($"/api/rules?on={On}"))),
+        new("GET", "/api/rules", Readers, _ => Task.FromResult(new Request($"/api/rules?on={On}"))),
         new("GET", "/api/rules/default", Readers, _ => Task.FromResult(new Request("/api/rules/default"))),
         new("POST", "/api/rules/validate", AdminOnly, _ => Task.FromResult(new Request("/api/rules/validate", RawJson: RuleSetDocument.DefaultDocument()))),
-        new("POST", "/api/rules/", AdminOnly, _ => Task.FromResult(new Request("/api/rules", RawJson: RuleSetDocument.DefaultDocument()))),
+        new("POST", "/api/rules", AdminOnly, _ => Task.FromResult(new Request("/api/rules", RawJson: RuleSetDocument.DefaultDocument()))),
     ];
 
     private sealed class Context(HttpClient admin)
@@ -101,7 +101,7 @@ public sealed class the_role_matrix : IAsyncLifetime
     {
         var mapped = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
             .Order().ToList();
 
         Assert.Equal(mapped, Table.Select(r => $"{r.Method} {r.Pattern}").Order().ToList());

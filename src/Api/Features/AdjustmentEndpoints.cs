@@ -17,7 +17,7 @@ public static class AdjustmentEndpoints
     {
         var group = app.MapGroup("/api/adjustments").WithTags("Adjustments 加减分");
 
-        group.MapPost("/", (RecordAdjustmentRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (RecordAdjustmentRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, (id, org, _) =>
             {
                 var e = new FieldErrors();

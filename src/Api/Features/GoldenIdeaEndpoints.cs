@@ -23,7 +23,7 @@ public static class GoldenIdeaEndpoints
     {
         var group = app.MapGroup("/api/golden-ideas").WithTags("Golden ideas 金点子");
 
-        group.MapPost("/", (SubmitGoldenIdeaRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (SubmitGoldenIdeaRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, (id, org, _) =>
             {
                 var e = new FieldErrors();

@@ -22,7 +22,7 @@ public static class MeetingEndpoints
     {
         var group = app.MapGroup("/api/branches/{branch}/meetings").WithTags("Meetings 组织生活");
 
-        group.MapPost("/", (string branch, RecordMeetingRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (string branch, RecordMeetingRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, (id, _, _) => Done(Build(id, branch, body)), ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Record a meeting and its attendance 登记会议及签到");
 

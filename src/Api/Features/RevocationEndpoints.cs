@@ -17,7 +17,7 @@ public static class RevocationEndpoints
     {
         var group = app.MapGroup("/api/revocations").WithTags("Revocations 撤销");
 
-        group.MapPost("/", (RevokeFactRequest body, IFactLookup lookup, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (RevokeFactRequest body, IFactLookup lookup, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, async (id, org, token) =>
             {
                 var e = new FieldErrors();

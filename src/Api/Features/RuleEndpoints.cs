@@ -25,7 +25,7 @@ public static class RuleEndpoints
     {
         var group = app.MapGroup("/api/rules").WithTags("Rules 积分规则");
 
-        group.MapGet("/", Results<Ok<RuleSetInForce>, ProblemHttpResult> (DateOnly? on, OrganisationDirectory directory, TimeProvider clock) =>
+        group.MapGet("", Results<Ok<RuleSetInForce>, ProblemHttpResult> (DateOnly? on, OrganisationDirectory directory, TimeProvider clock) =>
             {
                 var date = on ?? DateOnly.FromDateTime(clock.GetLocalNow().Date);
                 var org = directory.Current;
@@ -52,7 +52,7 @@ public static class RuleEndpoints
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).WithSummary("Validate a draft rule set 校验规则草稿");
 
         // publishedOn (the fact's date) defaults to the document's effectiveFrom, so a retry builds the same fact.
-        group.MapPost("/", async (HttpRequest request, DateOnly? publishedOn, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", async (HttpRequest request, DateOnly? publishedOn, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             {
                 var text = await ReadDocumentAsync(request, ct);
                 return await writer.RecordAsync(write, (id, _, _) => ValueTask.FromResult(Build(id, text, publishedOn)), ct);

@@ -22,7 +22,7 @@ public static class SuggestionEndpoints
     {
         var group = app.MapGroup("/api/suggestions").WithTags("Suggestions 合理化建议");
 
-        group.MapPost("/", (SubmitSuggestionRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (SubmitSuggestionRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, (id, org, _) =>
             {
                 var e = new FieldErrors();

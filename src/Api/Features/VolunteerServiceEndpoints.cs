@@ -17,7 +17,7 @@ public static class VolunteerServiceEndpoints
     {
         var group = app.MapGroup("/api/volunteer-service").WithTags("Volunteer service 志愿服务");
 
-        group.MapPost("/", (LogVolunteerServiceRequest body, Caller caller, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        group.MapPost("", (LogVolunteerServiceRequest body, Caller caller, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, (id, org, _) =>
             {
                 var e = new FieldErrors();
