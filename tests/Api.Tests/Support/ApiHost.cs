@@ -46,10 +46,11 @@ public sealed class ApiHost : IAsyncDisposable
             configure?.Invoke(b);
         }, testKey);
 
-    public static ApiHost OnPostgres(string connectionString) => new(null, b => b
+    /// On a PostgreSQL database; two hosts on one database are two engine processes (only one should score).
+    public static ApiHost OnPostgres(string connectionString, bool scoring = true) => new(null, b => b
         .UseSetting("Store:Provider", "postgres")
         .UseSetting("Store:ConnectionString", connectionString)
-        .UseSetting("Auth:KeyFile", Path.Combine(Path.GetTempPath(), $"pe-key-{Guid.NewGuid():N}")));
+        .UseSetting("Scoring:Run", scoring ? "true" : "false"));
 
     public HttpClient Admin { get; }
 
@@ -82,6 +83,7 @@ public sealed class ApiHost : IAsyncDisposable
     public async Task<LogPosition> HeadAsync()
     {
         var store = Services.GetRequiredService<IEventStore>();
+        if (!Services.GetRequiredService<ScoringHost>().Running) return await store.ReadHeadPositionAsync();
         var engine = Services.GetRequiredService<ScoringHost>().Engine;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
