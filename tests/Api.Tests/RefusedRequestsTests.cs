@@ -157,6 +157,11 @@ public sealed class when_a_request_is_wrong : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_fact_dated_in_the_future_is_400() =>
+        (await Refused(() => _secretary.PostJsonAsync("/api/volunteer-service", new { member = "m-01", hours = 2, activity = "a", occurredOn = "9999-12-31" }),
+            HttpStatusCode.BadRequest, "future-date")).ErrorsFor("occurredOn");
+
+    [Fact]
     public async Task text_with_control_characters_is_400() =>
         (await Refused(() => _secretary.PostRawAsync("/api/volunteer-service",
             """{"member":"m-01","hours":2,"activity":"bad\u0000text","occurredOn":"2025-03-01"}""", "k9"), HttpStatusCode.BadRequest)).ErrorsFor("activity");

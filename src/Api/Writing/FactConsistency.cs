@@ -38,7 +38,11 @@ public static class FactConsistency
         }
     }
 
-    public static ApiProblem? Check(IFact fact, OrganisationSnapshot org)
+    /// A fact may be dated at most this far ahead of the server's date (time zones, a meeting recorded
+    /// the evening before): anything later is a typing mistake, not a record of what happened.
+    public const int DaysAheadAllowed = 1;
+
+    public static ApiProblem? Check(IFact fact, OrganisationSnapshot org, DateOnly today)
     {
         var f = new Findings();
         switch (fact)
@@ -104,6 +108,9 @@ public static class FactConsistency
                 f.Add(409, "year", "year-not-closed", $"{y.Year} 年度未关闭，无需重新开放。", $"The year {y.Year} is not closed.");
                 break;
         }
+        if (IsInCalendar(fact) && fact.OccurredOn > today.AddDays(DaysAheadAllowed))
+            f.Add(400, "occurredOn", "future-date", $"发生日期 {fact.OccurredOn:yyyy-MM-dd} 晚于今天，只能登记已经发生的事。",
+                $"The date {fact.OccurredOn:yyyy-MM-dd} is in the future; only what has happened can be recorded.");
         if (IsInCalendar(fact) && org.Calendar.Check(fact.FactId, fact.OccurredOn) is { } closed)
             f.Add(409, "occurredOn", closed.Code, closed.Chinese, closed.English);
         return f.ToProblem();

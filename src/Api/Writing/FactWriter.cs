@@ -30,7 +30,8 @@ public sealed class FactWriter(
     EventSerializer serializer,
     OrganisationDirectory directory,
     IFactLookup lookup,
-    IOptions<ApiSettings> settings)
+    IOptions<ApiSettings> settings,
+    TimeProvider clock)
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxDirectoryAttempts = 3;
@@ -83,7 +84,7 @@ public sealed class FactWriter(
             return await ReplayAsync(write, fact, first, ct).ConfigureAwait(false);
 
         if (Precheck(fact) is { } invalid) return invalid.ToResult();
-        if (FactConsistency.Check(fact, snapshot) is { } inconsistent) return inconsistent.ToResult();
+        if (FactConsistency.Check(fact, snapshot, DateOnly.FromDateTime(clock.GetLocalNow().DateTime)) is { } inconsistent) return inconsistent.ToResult();
         if (await BacklogAsync(write.Http, ct).ConfigureAwait(false) is { } busy) return busy.ToResult();
 
         AppendResult result;
