@@ -3,7 +3,7 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 
@@ -31,7 +31,7 @@ public static class AdjustmentEndpoints
                 var approver = e.Text(body.Approver, "approver", max: 100);
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
-                return Done(Known(org, member!.Value) ?? Draft.Of(new ManualAdjustment(id, on!.Value, member.Value, new Points(points!.Value), reason!, approver!)));
+                return Done(KnownMember(org, member!.Value) ?? Draft.Of(new ManualAdjustment(id, on!.Value, member.Value, new Points(points!.Value), reason!, approver!)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Add or deduct points by hand 手工加减分");
 

@@ -2,7 +2,7 @@ using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 

@@ -3,7 +3,7 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 
@@ -24,16 +24,8 @@ public static class GoldenIdeaEndpoints
         var group = app.MapGroup("/api/golden-ideas").WithTags("Golden ideas 金点子");
 
         group.MapPost("", (SubmitGoldenIdeaRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
-            writer.RecordAsync(write, (id, org, _) =>
-            {
-                var e = new FieldErrors();
-                var member = e.Id<MemberId>(body.Member, "member");
-                var title = e.Text(body.Title, "title", max: 200);
-                var on = e.Date(body.OccurredOn, "occurredOn");
-                if (e.Any) return Done(e.ToProblem());
-                if (!org.Members.TryGetValue(member!.Value, out var entry)) return Done(FactConsistency.UnknownMember("member", member.Value));
-                return Done(Draft.Of(new GoldenIdeaSubmitted(id, on!.Value, member.Value, entry.BranchOn(on.Value), title!)));
-            }, ct))
+            writer.RecordAsync(write, (id, org, _) => Done(Submission(body.Member, body.Title, body.OccurredOn, org,
+                (member, branch, title, on) => new GoldenIdeaSubmitted(id, on, member, branch, title))), ct))
             .RequireAuthorization(AccessPolicies.Submitter).DocumentedAsWrite().WithSummary("Submit a golden idea 提交金点子");
 
         group.MapPost("/{idea}/awards", (string idea, AwardGoldenIdeaRequest body, Caller caller, IFactLookup lookup,

@@ -3,7 +3,7 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 

@@ -1,7 +1,7 @@
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
-using PointsEngine.Api.Registry;
 using PointsEngine.Api.Writing;
+using static PointsEngine.Api.Writing.Drafts;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
 
@@ -100,7 +100,7 @@ public static class OrganisationEndpoints
                 var reason = e.Text(body.Reason, "reason");
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
-                return Done(Known(org, who!.Value) ?? Draft.Of(new MemberLeft(id, on!.Value, who.Value, reason!)));
+                return Done(KnownMember(org, who!.Value) ?? Draft.Of(new MemberLeft(id, on!.Value, who.Value, reason!)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("A member leaves the organisation 党员离开");
 
@@ -113,7 +113,7 @@ public static class OrganisationEndpoints
                 var reason = e.Text(body.Reason, "reason");
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
-                return Done(Known(org, who!.Value) ?? Draft.Of(new MemberCategoryChanged(id, on!.Value, who.Value, category!.Value, reason!)));
+                return Done(KnownMember(org, who!.Value) ?? Draft.Of(new MemberCategoryChanged(id, on!.Value, who.Value, category!.Value, reason!)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Change a member's category 变更党员类别");
 
@@ -125,16 +125,10 @@ public static class OrganisationEndpoints
                 var status = e.Enum<MemberStatus>(body.Status, "status");
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
-                return Done(Known(org, who!.Value) ?? Draft.Of(new MemberStatusChanged(id, on!.Value, who.Value, status!.Value)));
+                return Done(KnownMember(org, who!.Value) ?? Draft.Of(new MemberStatusChanged(id, on!.Value, who.Value, status!.Value)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Change a member's status, e.g. 预备党员转正");
 
         return group;
     }
-
-    /// 404 for a member the directory does not know (so the branch scope can be judged), else null.
-    internal static Draft? Known(OrganisationSnapshot org, MemberId member) =>
-        org.Members.ContainsKey(member) ? null : (Draft)FactConsistency.UnknownMember("member", member);
-
-    internal static ValueTask<Draft> Done(Draft draft) => ValueTask.FromResult(draft);
 }

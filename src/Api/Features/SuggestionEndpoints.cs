@@ -4,7 +4,7 @@ using PointsEngine.Api.Registry;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 
@@ -23,16 +23,8 @@ public static class SuggestionEndpoints
         var group = app.MapGroup("/api/suggestions").WithTags("Suggestions 合理化建议");
 
         group.MapPost("", (SubmitSuggestionRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
-            writer.RecordAsync(write, (id, org, _) =>
-            {
-                var e = new FieldErrors();
-                var member = e.Id<MemberId>(body.Member, "member");
-                var title = e.Text(body.Title, "title", max: 200);
-                var on = e.Date(body.OccurredOn, "occurredOn");
-                if (e.Any) return Done(e.ToProblem());
-                if (!org.Members.TryGetValue(member!.Value, out var entry)) return Done(FactConsistency.UnknownMember("member", member.Value));
-                return Done(Draft.Of(new SuggestionSubmitted(id, on!.Value, member.Value, entry.BranchOn(on.Value), title!)));
-            }, ct))
+            writer.RecordAsync(write, (id, org, _) => Done(Submission(body.Member, body.Title, body.OccurredOn, org,
+                (member, branch, title, on) => new SuggestionSubmitted(id, on, member, branch, title))), ct))
             .RequireAuthorization(AccessPolicies.Submitter).DocumentedAsWrite().WithSummary("Submit a suggestion 提交建议");
 
         group.MapPost("/{suggestion}/assessments", (string suggestion, AssessSuggestionRequest body, Caller caller, IFactLookup lookup,

@@ -3,7 +3,7 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
-using static PointsEngine.Api.Features.OrganisationEndpoints;
+using static PointsEngine.Api.Writing.Drafts;
 
 namespace PointsEngine.Api.Features;
 
@@ -27,7 +27,7 @@ public static class VolunteerServiceEndpoints
                 var verifier = e.Text(body.Verifier ?? caller.Name, "verifier", max: 100);
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
-                return Done(Known(org, member!.Value) ?? Draft.Of(new VolunteerServiceLogged(id, on!.Value, member.Value, hours!.Value, activity!, verifier!)));
+                return Done(KnownMember(org, member!.Value) ?? Draft.Of(new VolunteerServiceLogged(id, on!.Value, member.Value, hours!.Value, activity!, verifier!)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Log verified volunteer hours 登记志愿服务");
 

@@ -42,6 +42,8 @@ public sealed class FactWriter(
         var caller = Caller.From(write.Http.User);
         var id = IdempotencyKeys.FactIdFor(caller.Subject, write.IdempotencyKey!);
 
+        // Built once to learn its stream; facts of the directory's streams are built again below, against
+        // the snapshot they are appended at.
         var draft = await build(id, directory.Current, ct).ConfigureAwait(false);
         if (draft.Problem is { } malformed) return malformed.ToResult();
         var stream = FactStreams.For(draft.Fact!);
