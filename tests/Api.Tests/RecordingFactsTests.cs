@@ -84,6 +84,19 @@ public sealed class when_a_branch_records_its_year : IAsyncLifetime
     }
 
     [Fact]
+    public async Task a_retried_transfer_answers_its_first_result()
+    {
+        await Setup.BranchAsync(_api.Admin, "b2");
+        var transfer = new { toBranch = "b2", occurredOn = "2025-05-01" };
+        var first = (await _secretary.PostJsonAsync("/api/members/m-02/transfers", transfer, "transfer-m-02")).ShouldBe(HttpStatusCode.Created);
+
+        var retry = (await _secretary.PostJsonAsync("/api/members/m-02/transfers", transfer, "transfer-m-02")).ShouldBe(HttpStatusCode.Created);
+
+        Assert.Equal(first["position"], retry["position"]);
+        (await _secretary.PostJsonAsync("/api/members/m-02/transfers", transfer)).ShouldBeProblem(HttpStatusCode.Forbidden, "branch-scope");
+    }
+
+    [Fact]
     public async Task a_transferred_member_is_checked_against_the_roster_of_the_meetings_own_day()
     {
         await Setup.BranchAsync(_api.Admin, "b2");

@@ -88,7 +88,7 @@ public static class OrganisationEndpoints
                 var on = e.Date(body.OccurredOn, "occurredOn");
                 if (e.Any) return Done(e.ToProblem());
                 if (!org.Members.TryGetValue(who!.Value, out var entry)) return Done(FactConsistency.UnknownMember("member", who.Value));
-                return Done(Draft.Of(new MemberTransferred(id, on!.Value, who.Value, entry.BranchOn(on.Value), to!.Value, toGroup)));
+                return Done(Draft.Of(new MemberTransferred(id, on!.Value, who.Value, entry.BranchOn(on.Value, ignoring: id), to!.Value, toGroup)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Transfer a member (by the source branch) 组织关系转接");
 

@@ -12,19 +12,23 @@ public sealed record BranchEntry(BranchId Id, string Name, NetworkZoneId? Zone);
 
 public sealed record PartyGroupEntry(PartyGroupId Id, BranchId Branch, string Name);
 
+/// From <see cref="From"/> the member belonged to <see cref="Branch"/>, by the enrolment or transfer <see cref="Cause"/>.
+public sealed record BranchSpell(DateOnly From, BranchId Branch, FactId Cause);
+
 public sealed record MemberEntry(
     MemberId Id, string Name, BranchId Branch, PartyGroupId? Group, MemberStatus Status, MemberCategory Category, DateOnly? LeftOn,
-    ImmutableList<(DateOnly From, BranchId Branch)> BranchHistory)
+    ImmutableList<BranchSpell> BranchHistory)
 {
     /// The branch the member belonged to on <paramref name="date"/> (their first branch before enrolment):
-    /// a back-dated meeting is checked against the roster of its own day, not today's.
-    public BranchId BranchOn(DateOnly date)
+    /// a back-dated meeting is checked against the roster of its own day, not today's. A transfer asks
+    /// where the member was <paramref name="ignoring"/> itself, so a retried transfer builds the same fact.
+    public BranchId BranchOn(DateOnly date, FactId? ignoring = null)
     {
         var branch = BranchHistory[0].Branch;
-        foreach (var (from, b) in BranchHistory)
+        foreach (var spell in BranchHistory)
         {
-            if (from > date) break;
-            branch = b;
+            if (spell.From > date) break;
+            if (spell.Cause != ignoring) branch = spell.Branch;
         }
         return branch;
     }
@@ -76,13 +80,13 @@ public sealed record OrganisationSnapshot(
             PartyGroupRegistered g => next with { Groups = Groups.SetItem(g.Group, new PartyGroupEntry(g.Group, g.Branch, g.Name)) },
             MemberEnrolled e => next with
             {
-                Members = Members.SetItem(e.Member, new MemberEntry(e.Member, e.Name, e.Branch, e.Group, e.Status, e.Category, null, [(e.OccurredOn, e.Branch)])),
+                Members = Members.SetItem(e.Member, new MemberEntry(e.Member, e.Name, e.Branch, e.Group, e.Status, e.Category, null, [new BranchSpell(e.OccurredOn, e.Branch, e.FactId)])),
             },
             MemberTransferred t => next.WithMember(t.Member, m => m with
             {
                 Branch = t.ToBranch,
                 Group = t.ToGroup,
-                BranchHistory = [.. m.BranchHistory.Add((t.OccurredOn, t.ToBranch)).OrderBy(h => h.From)],
+                BranchHistory = [.. m.BranchHistory.Add(new BranchSpell(t.OccurredOn, t.ToBranch, t.FactId)).OrderBy(h => h.From)],
             }),
             MemberLeft l => next.WithMember(l.Member, m => m with { LeftOn = l.OccurredOn }),
             MemberCategoryChanged c => next.WithMember(c.Member, m => m with { Category = c.Category }),

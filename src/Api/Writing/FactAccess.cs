@@ -46,7 +46,7 @@ public static class FactAccess
             NetworkZoneRegistered or BranchRegistered or YearClosed or YearReopened or RuleSetPublished => null,
             PartyGroupRegistered g => [g.Branch],
             MemberEnrolled e => [e.Branch],
-            MemberTransferred t => [t.FromBranch],
+            MemberTransferred t => [t.FromBranch], // the branch sending the member (转出)
             MemberLeft l => Of(l.Member),
             MemberCategoryChanged c => Of(c.Member),
             MemberStatusChanged s => Of(s.Member),
