@@ -11,7 +11,7 @@ public static class HealthEndpoints
     {
         var group = app.MapGroup("/health");
         // Reads the log's head, so "ok" means the store answers, not only that the process is up.
-        group.MapGet("/", async Task<Ok<HealthReport>> (IEventStore store, CancellationToken ct) =>
+        group.MapGet("", async Task<Ok<HealthReport>> (IEventStore store, CancellationToken ct) =>
             TypedResults.Ok(new HealthReport("ok", (await store.ReadHeadPositionAsync(ct)).Value)));
         return group;
     }

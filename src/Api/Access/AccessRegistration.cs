@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace PointsEngine.Api.Access;
+
+/// Authorization policies by role; branch scope (a secretary's own branches, a member's own data) is
+/// checked per request once the body says which branch or member a write concerns (FactAccess).
+public static class AccessPolicies
+{
+    public const string Admin = "admin";
+    /// Admins and branch secretaries: recording facts and organisation changes.
+    public const string Recorder = "recorder";
+    /// Recorders and members: submissions a member may make for themself.
+    public const string Submitter = "submitter";
+    /// Any authenticated role.
+    public const string Reader = "reader";
+}
+
+public static class AccessRegistration
+{
+    public static IServiceCollection AddAccessControl(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(_ => SigningKey.LoadOrCreate(configuration));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenService>();
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AccessPolicies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(AccessPolicies.Recorder, p => p.RequireRole(Roles.Admin, Roles.Secretary))
+            .AddPolicy(AccessPolicies.Submitter, p => p.RequireRole(Roles.Admin, Roles.Secretary, Roles.Member))
+            .AddPolicy(AccessPolicies.Reader, p => p.RequireAuthenticatedUser());
+        return services;
+    }
+}

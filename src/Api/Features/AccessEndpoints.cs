@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Problems;
+using PointsEngine.Api.Registry;
+using PointsEngine.Domain.Values;
+
+namespace PointsEngine.Api.Features;
+
+/// Bearer tokens: an admin issues them for other people; anyone can ask who their token says they are.
+/// Tokens are stateless (signed, with an expiry) and never logged.
+public static class AccessEndpoints
+{
+    public const int MaxLifetimeDays = 3650;
+    public const int DefaultLifetimeDays = 365;
+
+    /// Role: admin, secretary (with branches), appraiser, member (with member). Subject defaults to the
+    /// member id for members; it is the name every fact the token records is attributed to.
+    public sealed record IssueTokenRequest(string? Subject, string? Name, string? Role, List<string?>? Branches, string? Member, int? ExpiresInDays);
+
+    public sealed record IssuedToken(string Token, string Subject, string Name, string Role, IReadOnlyList<string> Branches, string? Member, DateTimeOffset ExpiresAt);
+
+    public sealed record Me(string Subject, string Name, string Role, IReadOnlyList<string> Branches, string? Member);
+
+    public static RouteGroupBuilder MapAccess(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/access").WithTags("Access 访问控制");
+
+        group.MapPost("/tokens", Results<Created<IssuedToken>, ProblemHttpResult> (IssueTokenRequest body, OrganisationDirectory directory, TokenService tokens) =>
+            {
+                var e = new FieldErrors();
+                if (!Roles.TryParse(body.Role, out var role))
+                    e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
+                var branches = new List<BranchId>();
+                for (var i = 0; i < (body.Branches?.Count ?? 0); i++)
+                    if (e.Id<BranchId>(body.Branches![i], $"branches[{i}]") is { } b) branches.Add(b);
+                var member = e.Id<MemberId>(body.Member, "member", required: false);
+                var subject = e.Text(body.Subject ?? member?.Value, "subject", max: 128);
+                var name = e.Text(body.Name ?? subject, "name", max: 100);
+                var days = body.ExpiresInDays ?? DefaultLifetimeDays;
+                if (days is < 1 or > MaxLifetimeDays)
+                    e.Add("expiresInDays", "out-of-range", $"有效期须为 1–{MaxLifetimeDays} 天。", $"expiresInDays must lie in 1–{MaxLifetimeDays}.");
+                if (role == Role.Secretary && body.Branches is not { Count: > 0 })
+                    e.Add("branches", "required", "支部书记的令牌须列出其负责的支部。", "A secretary's token lists the branches they keep.");
+                if (role == Role.Member && member is null)
+                    e.Add("member", "required", "党员的令牌须指明党员编号。", "A member's token names the member.");
+                if (e.Any) return e.ToProblem().ToResult();
+
+                var org = directory.Current;
+                foreach (var (b, i) in branches.Select((b, i) => (b, i)))
+                    if (!org.Branches.ContainsKey(b))
+                        return ApiProblem.Field(404, $"branches[{i}]", "unknown-branch", $"支部 {b} 不存在。", $"Branch {b} is not registered.").ToResult();
+                if (member is { } m && !org.Members.ContainsKey(m))
+                    return ApiProblem.Field(404, "member", "unknown-member", $"党员 {m} 不存在。", $"Member {m} is not enrolled.").ToResult();
+
+                var (token, grant) = tokens.IssueNew(subject!, name!, role, role == Role.Secretary ? branches : [], role == Role.Member ? member : null, TimeSpan.FromDays(days));
+                return TypedResults.Created((string?)null, new IssuedToken(token, grant.Subject, grant.Name, Roles.NameOf(grant.Role),
+                    [.. grant.Branches.Select(b => b.Value)], grant.Member?.Value, grant.ExpiresAt));
+            })
+            .RequireAuthorization(AccessPolicies.Admin)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).WithSummary("Issue a bearer token 签发访问令牌");
+
+        group.MapGet("/me", (Caller caller) => TypedResults.Ok(new Me(caller.Subject, caller.Name, Roles.NameOf(caller.Role),
+                [.. caller.Branches.Select(b => b.Value).Order(StringComparer.Ordinal)], caller.Member?.Value)))
+            .RequireAuthorization(AccessPolicies.Reader).ProducesProblem(401).WithSummary("Who the token says the caller is 当前身份");
+
+        return group;
+    }
+}

@@ -1,0 +1,70 @@
+using PointsEngine.Api.Registry;
+using PointsEngine.Api.Writing;
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Rules;
+using PointsEngine.Engine.Rules;
+using PointsEngine.Engine.Scoring;
+using PointsEngine.Store;
+
+namespace PointsEngine.Api.Hosting;
+
+public static class ScoringRegistration
+{
+    public static IServiceCollection AddScoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(DomainSerializer.Create());
+        services.AddSingleton<Func<RuleSetPublished, RuleSet>>(RuleSetDocument.Parse);
+        services.AddSingleton(sp => new ScoringHost(
+            new ScoringEngine(
+                sp.GetRequiredService<IEventStore>(),
+                sp.GetRequiredService<ICheckpointStore>(),
+                sp.GetRequiredService<EventSerializer>(),
+                RuleSetDocument.Parse),
+            configuration.GetValue("Scoring:Run", true),
+            sp.GetRequiredService<ILogger<ScoringHost>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ScoringHost>());
+
+        services.AddSingleton(sp => new OrganisationDirectory(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventSerializer>(), RuleSetDocument.Parse));
+        services.AddHostedService<DirectoryFollower>();
+        services.AddSingleton<IFactLookup, StoreFactLookup>();
+        services.AddSingleton<FactWriter>();
+        services.Configure<ApiSettings>(configuration.GetSection(ApiSettings.Section));
+        return services;
+    }
+}
+
+/// Owns the scoring engine: starts it when the host starts and disposes it when the host stops (the
+/// engine lets deliveries under way finish and saves its checkpoint), before the store closes.
+/// `Scoring:Run=false` records without scoring, for a process beside another that scores the same
+/// PostgreSQL log.
+public sealed class ScoringHost(ScoringEngine engine, bool run, ILogger<ScoringHost> log) : IHostedService, IAsyncDisposable
+{
+    private int _disposed;
+
+    public ScoringEngine Engine => engine;
+
+    /// Whether this process is scoring now (so waiting for a fact to be scored can succeed).
+    public bool Running { get; private set; }
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (!run)
+        {
+            log.LogInformation("Scoring is off in this process (Scoring:Run=false): facts are recorded, not scored");
+            return;
+        }
+        await engine.StartAsync(ct).ConfigureAwait(false);
+        Running = true;
+        log.LogInformation("Scoring started from its checkpoint");
+    }
+
+    public async Task StopAsync(CancellationToken ct) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        Running = false;
+        await engine.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,17 @@
+namespace PointsEngine.Api.Writing;
+
+/// The "Api" configuration section.
+public sealed class ApiSettings
+{
+    public const string Section = "Api";
+
+    /// Request bodies above this are refused with 413 (a 2,000-member meeting is about 150 KB).
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// How long `?wait=true` waits for scoring before answering with "scored": false.
+    public double WaitSeconds { get; set; } = 10;
+
+    /// Writes are refused with 503 + Retry-After while scoring lags this many log positions behind the
+    /// head (back-pressure instead of an unbounded backlog). 0 turns the check off.
+    public long MaxScoringBacklog { get; set; } = 100_000;
+}

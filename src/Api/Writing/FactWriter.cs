@@ -1,0 +1,197 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Hosting;
+using PointsEngine.Api.Problems;
+using PointsEngine.Api.Registry;
+using PointsEngine.Domain.Facts;
+using PointsEngine.Engine.Scoring;
+using PointsEngine.Store;
+
+namespace PointsEngine.Api.Writing;
+
+/// The one path every write takes, so each endpoint only turns its request into a fact:
+///
+/// 1. the Idempotency-Key header gives the fact id (derived with the caller's subject);
+/// 2. the endpoint builds the fact (400 for malformed fields, 404 for what it must look up);
+/// 3. the caller's branch scope (403);
+/// 4. a fact with this id already recorded: the same fact answers with the first result, another is 422;
+/// 5. the domain's pre-checks (400) and the organisation directory (404 / 409 / 400), closed years (409);
+/// 6. back-pressure: 503 with Retry-After while scoring lags too far behind;
+/// 7. append (organisation and calendar facts at the directory's expected revision), then answer —
+///    after the fact is durable, and with `?wait=true` after it is scored.
+///
+/// Nothing is written unless every check passes; a meeting is one fact, so its whole attendance list is
+/// recorded or none of it.
+public sealed class FactWriter(
+    ScoringHost scoring,
+    IEventStore store,
+    EventSerializer serializer,
+    OrganisationDirectory directory,
+    IFactLookup lookup,
+    IOptions<ApiSettings> settings,
+    TimeProvider clock)
+{
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxDirectoryAttempts = 3;
+
+    public async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync(WriteOptions write, BuildFact build, CancellationToken ct)
+    {
+        if (IdempotencyKeys.Check(write.IdempotencyKey) is { } badKey) return badKey.ToResult();
+        var caller = Caller.From(write.Http.User);
+        var id = IdempotencyKeys.FactIdFor(caller.Subject, write.IdempotencyKey!);
+
+        // Built once to learn its stream; facts of the directory's streams are built again below, against
+        // the snapshot they are appended at.
+        var draft = await build(id, directory.Current, ct).ConfigureAwait(false);
+        if (draft.Problem is { } malformed) return malformed.ToResult();
+        var stream = FactStreams.For(draft.Fact!);
+        if (!OrganisationDirectory.Holds(stream))
+            return await RecordAsync(write, caller, draft.Fact!, stream, directory.Current, expected: null, ct).ConfigureAwait(false);
+
+        // Organisation, calendar and rules: checked against the directory and appended at the revision
+        // it was checked at, so two requests (or two processes) cannot both enrol the same member.
+        await directory.WriteGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var snapshot = await directory.CatchUpAsync(stream, ct).ConfigureAwait(false);
+                draft = await build(id, snapshot, ct).ConfigureAwait(false);
+                if (draft.Problem is { } problem) return problem.ToResult();
+                var expected = snapshot.RevisionOf(stream) is { } r ? ExpectedRevision.Exact(r) : ExpectedRevision.NoStream;
+                try
+                {
+                    return await RecordAsync(write, caller, draft.Fact!, stream, snapshot, expected, ct).ConfigureAwait(false);
+                }
+                catch (WrongExpectedRevisionException) when (attempt < MaxDirectoryAttempts)
+                {
+                    // Another process wrote meanwhile: catch up and check again.
+                }
+            }
+        }
+        finally
+        {
+            directory.WriteGate.Release();
+        }
+    }
+
+    private async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync(
+        WriteOptions write, Caller caller, IFact fact, StreamName stream, OrganisationSnapshot snapshot, ExpectedRevision? expected, CancellationToken ct)
+    {
+        if (FactAccess.Check(caller, fact, snapshot) is { } forbidden) return forbidden.ToResult();
+
+        if (await FindOwnAsync(fact, stream, snapshot, ct).ConfigureAwait(false) is { } first)
+            return await ReplayAsync(write, fact, first, ct).ConfigureAwait(false);
+
+        if (Precheck(fact) is { } invalid) return invalid.ToResult();
+        if (FactConsistency.Check(fact, snapshot, DateOnly.FromDateTime(clock.GetLocalNow().DateTime)) is { } inconsistent) return inconsistent.ToResult();
+        if (await BacklogAsync(write.Http, ct).ConfigureAwait(false) is { } busy) return busy.ToResult();
+
+        AppendResult result;
+        try
+        {
+            result = expected is { } revision
+                ? await store.AppendToStreamAsync(stream, revision, [ToEventData(fact, caller.Subject)], ct).ConfigureAwait(false)
+                : await scoring.Engine.RecordAsync(fact, caller.Subject, ct).ConfigureAwait(false);
+        }
+        catch (EventIdConflictException)
+        {
+            // The id is committed in another stream: the key was used for a different kind of request.
+            return KeyReused(fact, null).ToResult();
+        }
+        if (result.AlreadyCommitted)
+        {
+            // A concurrent retry won the race: answer as a replay of what it wrote.
+            var winner = await lookup.FindInStreamAsync(fact.FactId, stream, ct).ConfigureAwait(false);
+            if (winner is not null) return await ReplayAsync(write, fact, winner, ct).ConfigureAwait(false);
+        }
+        if (OrganisationDirectory.Holds(stream)) await directory.CatchUpAsync(stream, ct).ConfigureAwait(false);
+
+        var position = result.LastPosition ?? throw new InvalidOperationException("The store returned no position for a committed append.");
+        return TypedResults.Created((string?)null, await AnswerAsync(write, fact, stream, position, ct).ConfigureAwait(false));
+    }
+
+    private async Task<Results<Created<FactRecorded>, ProblemHttpResult>> ReplayAsync(WriteOptions write, IFact fact, RecordedFact first, CancellationToken ct)
+    {
+        if (first.Fact.GetType() != fact.GetType() || Canonical(first.Fact) != Canonical(fact))
+            return KeyReused(fact, first.Fact).ToResult();
+        write.Http.Response.Headers[ReplayedHeader] = "true";
+        return TypedResults.Created((string?)null, await AnswerAsync(write, first.Fact, first.Stream, first.Position, ct).ConfigureAwait(false));
+    }
+
+    private async Task<FactRecorded> AnswerAsync(WriteOptions write, IFact fact, StreamName stream, LogPosition position, CancellationToken ct)
+    {
+        var scored = false;
+        if (write.Wait == true && scoring.Running)
+        {
+            try
+            {
+                await scoring.Engine.WaitUntilScoredAsync(position, ct).WaitAsync(TimeSpan.FromSeconds(settings.Value.WaitSeconds), ct).ConfigureAwait(false);
+                scored = true;
+            }
+            catch (TimeoutException)
+            {
+                // Durable but not yet scored: the answer says so and the client may read again later.
+            }
+        }
+        return new FactRecorded(fact.FactId.Value, stream.Value, position.Value, scored);
+    }
+
+    private async Task<RecordedFact?> FindOwnAsync(IFact fact, StreamName stream, OrganisationSnapshot snapshot, CancellationToken ct)
+    {
+        if (!OrganisationDirectory.Holds(stream)) return await lookup.FindInStreamAsync(fact.FactId, stream, ct).ConfigureAwait(false);
+        // The directory indexes its streams' facts: read the one event instead of the whole stream.
+        if (!snapshot.Facts.TryGetValue(fact.FactId, out var at)) return null;
+        await foreach (var e in store.ReadStreamAsync(at.Stream, at.Revision, 1, ct).ConfigureAwait(false))
+            if (serializer.Deserialize(e) is IFact recorded)
+                return new RecordedFact(recorded, e.Stream, e.Revision, e.Position, e.Metadata.RecordedBy);
+        return null;
+    }
+
+    private async Task<ApiProblem?> BacklogAsync(HttpContext http, CancellationToken ct)
+    {
+        var max = settings.Value.MaxScoringBacklog;
+        if (max <= 0 || !scoring.Running) return null;
+        var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+        if (head.Value - scoring.Engine.ScoredUpTo.Value <= max) return null;
+        http.Response.Headers.RetryAfter = "5";
+        return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "scoring-backlog",
+            "积分计算积压过多，请稍后重试。", "Scoring is too far behind the log; retry shortly.");
+    }
+
+    private static ApiProblem? Precheck(IFact fact)
+    {
+        var problems = FactChecks.Problems(fact);
+        if (problems.Count == 0) return null;
+        var errors = new FieldErrors();
+        foreach (var p in problems) errors.Add(FieldOf(p.Code), p.Code, p.Chinese, p.English);
+        return errors.ToProblem();
+    }
+
+    // FactChecks names problems by code; the request field each code is about.
+    private static string FieldOf(string code) => code switch
+    {
+        "empty-attendance" or "duplicate-attendance" => "attendance",
+        "invalid-hours" => "hours",
+        "zero-adjustment" => "points",
+        "missing-reason" => "reason",
+        "missing-approver" => "approver",
+        "self-revocation" or "no-members" => "target",
+        "invalid-year" => "year",
+        _ => "$",
+    };
+
+    private static ApiProblem KeyReused(IFact fact, IFact? first) => ApiProblem.Field(StatusCodes.Status422UnprocessableEntity,
+        IdempotencyKeys.Header, "idempotency-key-reused",
+        $"该 Idempotency-Key 已用于另一个不同的请求（已登记事实 {fact.FactId}{(first is null ? "" : $"，类型 {first.GetType().Name}")}），未写入任何内容；新的操作请使用新的键。",
+        $"This Idempotency-Key was already used for a different request (recorded as fact {fact.FactId}{(first is null ? "" : $", a {first.GetType().Name}")}); nothing was written. Use a new key for a new operation.");
+
+    private string Canonical(IFact fact) => JsonConvert.SerializeObject(fact, serializer.SerializerSettings);
+
+    // As ScoringEngine.RecordAsync writes it; here with an expected revision instead of "any".
+    private EventData ToEventData(IFact fact, string recordedBy) => serializer.ToEventData(
+        FactStreams.EventIdOf(fact), fact,
+        new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy));
+}

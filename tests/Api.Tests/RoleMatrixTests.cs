@@ -1,0 +1,161 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Tests.Support;
+using PointsEngine.Engine.Rules;
+
+namespace PointsEngine.Api.Tests;
+
+/// Every endpoint under /api × every kind of caller, from one table (issue #5, issue #8 item 4). The
+/// table must name every endpoint the server maps, so a new endpoint cannot be missed: add its row.
+public sealed class the_role_matrix : IAsyncLifetime
+{
+    public enum Caller { Admin, SecretaryOfBranch, SecretaryOfOtherBranch, Appraiser, Member, NoToken, ExpiredToken, ForgedToken }
+
+    private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
+    private static readonly Caller[] AdminOnly = [Caller.Admin];
+    private static readonly Caller[] Recorders = [Caller.Admin, Caller.SecretaryOfBranch];
+    private static readonly Caller[] Submitters = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Member];
+    private static readonly Caller[] Readers = [Caller.Admin, Caller.SecretaryOfBranch, Caller.SecretaryOfOtherBranch, Caller.Appraiser, Caller.Member];
+
+    /// A request to send; Setup runs first as the admin (e.g. records the suggestion to assess).
+    private sealed record Request(string Path, object? Body = null, string? RawJson = null);
+
+    private sealed record Row(string Method, string Pattern, Caller[] Allowed, Func<Context, Task<Request>> Make);
+
+    private const string On = "2025-06-01";
+
+    private static readonly Row[] Table =
+    [
+        new("POST", "/api/access/tokens", AdminOnly, c => Task.FromResult(new Request("/api/access/tokens", new { role = "appraiser", subject = c.Fresh("appraiser") }))),
+        new("GET", "/api/access/me", Readers, _ => Task.FromResult(new Request("/api/access/me"))),
+        new("POST", "/api/network-zones", AdminOnly, c => Task.FromResult(new Request("/api/network-zones", new { zone = c.Fresh("zone"), name = "网络区", occurredOn = On }))),
+        new("POST", "/api/branches", AdminOnly, c => Task.FromResult(new Request("/api/branches", new { branch = c.Fresh("branch"), name = "新支部", occurredOn = On }))),
+        new("POST", "/api/party-groups", Recorders, c => Task.FromResult(new Request("/api/party-groups", new { group = c.Fresh("group"), branch = "b1", name = "第一党小组", occurredOn = On }))),
+        new("POST", "/api/members", Recorders, c => Task.FromResult(new Request("/api/members", new { member = c.Fresh("new"), name = "新党员", branch = "b1", occurredOn = On }))),
+        new("POST", "/api/members/{member}/transfers", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/transfers", new { toBranch = "b2", occurredOn = On })),
+        new("POST", "/api/members/{member}/departures", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/departures", new { reason = "去世", occurredOn = On })),
+        new("POST", "/api/members/{member}/category-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/category-changes", new { category = "流动", reason = "外出务工", occurredOn = On })),
+        new("POST", "/api/members/{member}/status-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/status-changes", new { status = "正式党员", occurredOn = On })),
+        new("POST", "/api/branches/{branch}/meetings", Recorders, c => Task.FromResult(new Request("/api/branches/b1/meetings",
+            new { occurredOn = On, kind = "党课", topic = c.Fresh("党课"), attendance = new[] { new { member = "m-01", status = "出席" }, new { member = "m-02", status = "请假" } } }))),
+        new("POST", "/api/suggestions", Submitters, c => Task.FromResult(new Request("/api/suggestions", new { member = "m-01", title = c.Fresh("建议"), occurredOn = On }))),
+        new("POST", "/api/suggestions/{suggestion}/assessments", Recorders, async c =>
+            new Request($"/api/suggestions/{await c.AdminWritesAsync("/api/suggestions", new { member = "m-01", title = "建议", occurredOn = On })}/assessments", new { level = "有价值", occurredOn = On })),
+        new("POST", "/api/golden-ideas", Submitters, c => Task.FromResult(new Request("/api/golden-ideas", new { member = "m-01", title = c.Fresh("金点子"), occurredOn = On }))),
+        new("POST", "/api/golden-ideas/{idea}/awards", Recorders, async c =>
+            new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/awards", new { level = "二等奖", occurredOn = On })),
+        new("POST", "/api/golden-ideas/{idea}/implementations", Recorders, async c =>
+            new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/implementations", new { occurredOn = On })),
+        new("POST", "/api/volunteer-service", Recorders, c => Task.FromResult(new Request("/api/volunteer-service", new { member = "m-01", hours = 2.5, activity = c.Fresh("社区服务"), occurredOn = On }))),
+        new("POST", "/api/adjustments", Recorders, c => Task.FromResult(new Request("/api/adjustments", new { member = "m-01", points = 2, reason = c.Fresh("表彰"), approver = "支委会", occurredOn = On }))),
+        new("POST", "/api/revocations", Recorders, async c =>
+            new Request("/api/revocations", new { target = await c.AdminWritesAsync("/api/adjustments", new { member = "m-01", points = -1, reason = "误记", approver = "支委会", occurredOn = On }), reason = "登记错误", occurredOn = On })),
+        new("POST", "/api/years/{year}/close", AdminOnly, c => Task.FromResult(new Request($"/api/years/{c.FreshYear()}/close", new { occurredOn = On }))),
+        new("POST", "/api/years/{year}/reopen", AdminOnly, async c =>
+        {
+            var year = c.FreshYear();
+            await c.AdminWritesAsync($"/api/years/{year}/close", new { occurredOn = On });
+            return new Request($"/api/years/{year}/reopen", new { reason = "补录", occurredOn = On });
+        }),
+        new("GET", "/api/rules", Readers, _ => Task.FromResult(new Request($"/api/rules?on={On}"))),
+        new("GET", "/api/rules/default", Readers, _ => Task.FromResult(new Request("/api/rules/default"))),
+        new("POST", "/api/rules/validate", AdminOnly, _ => Task.FromResult(new Request("/api/rules/validate", RawJson: RuleSetDocument.DefaultDocument()))),
+        new("POST", "/api/rules", AdminOnly, _ => Task.FromResult(new Request("/api/rules", RawJson: RuleSetDocument.DefaultDocument()))),
+    ];
+
+    private sealed class Context(HttpClient admin)
+    {
+        private int _next;
+
+        public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
+
+        public int FreshYear() => 1950 + Interlocked.Increment(ref _next);
+
+        public async Task<string> EnrolAsync()
+        {
+            var member = Fresh("x");
+            await AdminWritesAsync("/api/members", new { member, name = "党员", branch = "b1", occurredOn = "2025-01-01" });
+            return member;
+        }
+
+        /// Writes as the admin and returns the fact id.
+        public async Task<string> AdminWritesAsync(string path, object body) =>
+            (await admin.PostJsonAsync(path, body)).ShouldBe(HttpStatusCode.Created)["factId"]!;
+    }
+
+    private readonly ApiHost _api = ApiHost.OnSqlite();
+
+    public async Task InitializeAsync()
+    {
+        await Setup.RulesAsync(_api.Admin);
+        await Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
+        await Setup.BranchAsync(_api.Admin, "b2", "n-01");
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public void the_table_names_every_endpoint_under_api()
+    {
+        var mapped = _api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m} {e.RoutePattern.RawText!.TrimEnd('/')}"))
+            .Order().ToList();
+
+        Assert.Equal(mapped, Table.Select(r => $"{r.Method} {r.Pattern}").Order().ToList());
+    }
+
+    [Fact]
+    public async Task every_endpoint_allows_exactly_its_roles_and_refuses_the_rest_with_a_problem_document()
+    {
+        var clients = new Dictionary<Caller, HttpClient>
+        {
+            [Caller.Admin] = _api.Admin,
+            [Caller.SecretaryOfBranch] = _api.Client(_api.Token(Role.Secretary, "secretary-b1", ["b1"])),
+            [Caller.SecretaryOfOtherBranch] = _api.Client(_api.Token(Role.Secretary, "secretary-b2", ["b2"])),
+            [Caller.Appraiser] = _api.Client(_api.Token(Role.Appraiser, "appraiser-1")),
+            [Caller.Member] = _api.Client(_api.Token(Role.Member, "m-01", member: "m-01")),
+            [Caller.NoToken] = _api.Client(),
+            [Caller.ExpiredToken] = _api.Client(_api.ExpiredToken(Role.Admin, "admin-1")),
+            [Caller.ForgedToken] = _api.Client(new TokenService(SigningKey.FromText(new string('x', 40), "test"), TimeProvider.System)
+                .IssueNew("admin-1", "admin-1", Role.Admin, [], null, TimeSpan.FromHours(1)).Token),
+        };
+        var context = new Context(_api.Admin);
+        var wrong = new List<string>();
+        var cells = 0;
+
+        foreach (var row in Table)
+        {
+            foreach (var caller in Everyone)
+            {
+                cells++;
+                var request = await row.Make(context);
+                var head = await _api.HeadAsync();
+                var answer = await SendAsync(clients[caller], row.Method, request);
+
+                var expected = row.Allowed.Contains(caller) ? (row.Method == "GET" || row.Pattern == "/api/rules/validate" ? 200 : 201)
+                    : caller is Caller.NoToken or Caller.ExpiredToken or Caller.ForgedToken ? 401 : 403;
+                if ((int)answer.Status != expected)
+                {
+                    wrong.Add($"{row.Method} {row.Pattern} as {caller}: expected {expected}, got {(int)answer.Status} {answer.Body}");
+                    continue;
+                }
+                if (expected < 400) continue;
+                if (answer.Response.Content.Headers.ContentType?.MediaType != "application/problem+json" || answer["zh"] is null || answer["en"] is null)
+                    wrong.Add($"{row.Method} {row.Pattern} as {caller}: {expected} without a bilingual problem document: {answer.Body}");
+                if (await _api.HeadAsync() != head)
+                    wrong.Add($"{row.Method} {row.Pattern} as {caller}: refused, yet the log moved");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {cells} cells wrong:\n{string.Join("\n", wrong)}");
+        Assert.Equal(Table.Length * Everyone.Length, cells);
+    }
+
+    private static Task<Answer> SendAsync(HttpClient client, string method, Request request) =>
+        method == "GET" ? client.GetJsonAsync(request.Path)
+        : request.RawJson is { } raw ? client.PostRawAsync(request.Path, raw, Guid.NewGuid().ToString("N"))
+        : client.PostJsonAsync(request.Path, request.Body!);
+}

@@ -1,0 +1,24 @@
+using System.Net;
+using PointsEngine.Engine.Rules;
+
+namespace PointsEngine.Api.Tests.Support;
+
+/// Organisation set-up through the API itself, as an admin would do it.
+public static class Setup
+{
+    public static readonly DateOnly Enrolled = new(2025, 1, 1);
+
+    public static async Task RulesAsync(HttpClient admin) =>
+        (await admin.PostRawAsync("/api/rules", RuleSetDocument.DefaultDocument(), "rules-default")).ShouldBe(HttpStatusCode.Created);
+
+    public static async Task BranchAsync(HttpClient admin, string branch, params string[] members)
+    {
+        (await admin.PostJsonAsync("/api/branches", new { branch, name = $"{branch} 党支部", occurredOn = Enrolled }, $"branch-{branch}"))
+            .ShouldBe(HttpStatusCode.Created);
+        foreach (var member in members)
+            (await admin.PostJsonAsync("/api/members", new { member, name = $"党员 {member}", branch, occurredOn = Enrolled }, $"enrol-{member}"))
+                .ShouldBe(HttpStatusCode.Created);
+    }
+
+    public static string[] Members(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}-{i:00}")];
+}
