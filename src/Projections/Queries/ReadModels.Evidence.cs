@@ -5,6 +5,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Rules;
+using PointsEngine.Projections.Standings;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
 
@@ -15,7 +16,7 @@ public sealed partial class ReadModels
     /// The member's evidence for the year, appraised among the members of their year-end branch.
     public async Task<MemberEvidence?> EvidenceAsync(MemberId member, int year, CancellationToken ct = default)
     {
-        var yearEnd = await ReadAsync(r => YearEndAsync(r, member, year, ct), ct).ConfigureAwait(false);
+        var yearEnd = await ReadAsync(async r => (await ProfileAsync(r, member, ct).ConfigureAwait(false)).On(YearEnd(year)), ct).ConfigureAwait(false);
         if (yearEnd.Branch is { } branch)
         {
             var report = await BranchEvidenceAsync(branch, year, ct).ConfigureAwait(false);
@@ -25,8 +26,10 @@ public sealed partial class ReadModels
         return await ReadAsync(async r =>
         {
             if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
-            var scheme = (await RuleBookAsync(r, ct).ConfigureAwait(false)).InForceOn(new DateOnly(year, 12, 31))?.Appraisal;
-            var evidence = await MemberEvidenceAsync(r, member, year, null, scheme, ct).ConfigureAwait(false);
+            var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
+            var scheme = book.InForceOn(YearEnd(year))?.Appraisal;
+            var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
+            var evidence = await MemberEvidenceAsync(r, member, year, null, scheme, CategoryNames(book), profile, ct).ConfigureAwait(false);
             return evidence with { Appraisal = scheme is null ? null : YearEndAppraisal.Appraise(scheme, [evidence.Standing]).Single() };
         }, ct).ConfigureAwait(false);
     }
@@ -41,16 +44,21 @@ public sealed partial class ReadModels
                 SELECT DISTINCT member FROM {s}member_periods WHERE valid_from <= @to AND valid_to >= @from
                 """, x => new MemberId(x.GetString(0)), ct,
                 ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(new DateOnly(year, 12, 31)))).ConfigureAwait(false);
-            var inBranch = new List<MemberId>();
+            var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>();
             foreach (var member in candidates.OrderBy(m => m.Value, StringComparer.Ordinal))
-                if ((await YearEndAsync(r, member, year, ct).ConfigureAwait(false)).Branch == branch) inBranch.Add(member);
+            {
+                var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
+                if (profile.On(YearEnd(year)).Branch == branch) inBranch.Add((member, profile));
+            }
 
-            var set = (await RuleBookAsync(r, ct).ConfigureAwait(false)).InForceOn(new DateOnly(year, 12, 31));
+            var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
+            var names = CategoryNames(book);
+            var set = book.InForceOn(YearEnd(year));
             var branchName = (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value))
                 .ConfigureAwait(false)).FirstOrDefault();
             var evidence = new List<MemberEvidence>(inBranch.Count);
-            foreach (var member in inBranch)
-                evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, ct).ConfigureAwait(false));
+            foreach (var (member, profile) in inBranch)
+                evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, names, profile, ct).ConfigureAwait(false));
             if (set?.Appraisal is { } scheme)
             {
                 var results = YearEndAppraisal.Appraise(scheme, evidence.Select(e => e.Standing)).ToDictionary(a => a.Member);
@@ -59,9 +67,9 @@ public sealed partial class ReadModels
             return new BranchEvidence(branch, branchName, year, set?.Version.Value, evidence);
         }, ct);
 
-    private async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme, CancellationToken ct)
+    private static async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme,
+        IReadOnlyDictionary<string, string> names, MemberProfileAsOf profile, CancellationToken ct)
     {
-        var names = await CategoryNamesAsync(r, ct).ConfigureAwait(false);
         var lines = await r.QueryAsync("""
             SELECT h.occurred_on, h.change, h.award_id, h.category, h.rule, h.version, h.old_version, h.requested, h.granted, h.old_granted,
                    h.cap_note, h.cause, h.recorded_at, f.fact_id, f.kind, f.occurred_on, f.summary, s.title, f.recorded_by, f.recorded_at, f.assessed_by
@@ -97,8 +105,8 @@ public sealed partial class ReadModels
         var total = current.Sum(l => l.Cents);
         var deductions = -current.Where(l => l.Cents < 0).Sum(l => l.Cents);
 
-        var yearEnd = await YearEndAsync(r, member, year, ct).ConfigureAwait(false);
-        var attendance = await AttendanceAsync(r, member, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), scheme?.AbsenceExemptCategories ?? [], ct)
+        var yearEnd = profile.On(YearEnd(year));
+        var attendance = await AttendanceAsync(r, member, new DateOnly(year, 1, 1), YearEnd(year), scheme?.AbsenceExemptCategories ?? [], profile, ct)
             .ConfigureAwait(false);
         var standing = new Standing(member, yearEnd.Branch, year, yearEnd.Status, yearEnd.Category, new Points(Sql.Points(total)),
             new Points(Sql.Points(deductions)), attendance.Listed, attendance.Attended, attendance.Excused, attendance.Late, attendance.Unexcused, null);
@@ -106,25 +114,22 @@ public sealed partial class ReadModels
             Sql.Points(total), byCategory, lines, standing, null);
     }
 
-    /// The member as on 31 December, from their recorded changes by the domain's own rules (what
-    /// Standing.Of uses): the branch whose report holds them, and the status and category they are graded with.
-    private async Task<MemberAsOf> YearEndAsync(Reader r, MemberId member, int year, CancellationToken ct)
+    private static DateOnly YearEnd(int year) => new(year, 12, 31);
+
+    /// A member's profile with the changes revoked for them: what Standing.Of judges a member by (the branch
+    /// whose report holds them, the status and category they are graded with, each absence's category).
+    private sealed record MemberProfileAsOf(MemberProfile Profile, ImmutableHashSet<FactId> Revoked)
     {
-        var (profile, revoked) = await ProfileAsync(r, member, ct).ConfigureAwait(false);
-        return profile.On(new DateOnly(year, 12, 31), revoked);
+        public MemberAsOf On(DateOnly date) => Profile.On(date, Revoked);
     }
 
-    /// The member's recorded membership changes folded into the domain's profile, and the revoked ones.
-    private static async Task<(MemberProfile Profile, ImmutableHashSet<FactId> Revoked)> ProfileAsync(Reader r, MemberId member, CancellationToken ct)
+    private static async Task<MemberProfileAsOf> ProfileAsync(Reader r, MemberId member, CancellationToken ct)
     {
-        var changes = await r.QueryAsync("SELECT type, data FROM {s}member_changes WHERE member = @m", x => (Type: x.GetString(0), Data: x.GetString(1)),
-            ct, ("@m", member.Value)).ConfigureAwait(false);
-        var revoked = await r.QueryAsync("SELECT target FROM {s}member_revocations WHERE member = @m", x => new FactId(x.GetString(0)),
-            ct, ("@m", member.Value)).ConfigureAwait(false);
-        var profile = MemberProfile.Unknown;
-        foreach (var (type, data) in changes)
-            if (r.Serializer.Deserialize(type, data) is IMemberEvent change) profile = profile.With(change);
-        return (profile, [.. revoked]);
+        var changes = await r.QueryAsync(StandingsProjection.ChangesOfMember.Replace("{p}", "{s}", StringComparison.Ordinal),
+            x => (x.GetString(0), x.GetString(1)), ct, ("@m", member.Value)).ConfigureAwait(false);
+        var revoked = await r.QueryAsync(StandingsProjection.RevokedOfMember.Replace("{p}", "{s}", StringComparison.Ordinal),
+            x => new FactId(x.GetString(0)), ct, ("@m", member.Value)).ConfigureAwait(false);
+        return new MemberProfileAsOf(StandingsProjection.ProfileOf(r.Serializer, changes), [.. revoked]);
     }
 
     private sealed record AttendanceCount(int Listed, int Attended, int Excused, int Late, int Unexcused);
@@ -133,7 +138,7 @@ public sealed partial class ReadModels
     /// counts as unexcused unless the member's category on that day (by their profile, even before
     /// enrolment, as scoring saw it) is exempt (流动, 特殊 …).
     private static async Task<AttendanceCount> AttendanceAsync(Reader r, MemberId member, DateOnly from, DateOnly to,
-        IReadOnlyCollection<MemberCategory> exempt, CancellationToken ct)
+        IReadOnlyCollection<MemberCategory> exempt, MemberProfileAsOf profile, CancellationToken ct)
     {
         var rows = await r.QueryAsync("""
             SELECT f.attendance, f.occurred_on FROM {s}member_facts f
@@ -141,13 +146,12 @@ public sealed partial class ReadModels
               AND NOT EXISTS (SELECT 1 FROM {s}member_revocations v WHERE v.member = f.member AND v.target = f.fact_id)
             """, x => (Status: Enum.Parse<AttendanceStatus>(x.GetString(0)), Date: Sql.Date(x, 1)),
             ct, ("@m", member.Value), ("@from", Sql.Date(from)), ("@to", Sql.Date(to))).ConfigureAwait(false);
-        var (profile, revoked) = await ProfileAsync(r, member, ct).ConfigureAwait(false);
         return new AttendanceCount(
             rows.Count,
             rows.Count(a => a.Status is AttendanceStatus.Present or AttendanceStatus.Late),
             rows.Count(a => a.Status == AttendanceStatus.Excused),
             rows.Count(a => a.Status == AttendanceStatus.Late),
-            rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(profile.On(a.Date, revoked).Category)));
+            rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(profile.On(a.Date).Category)));
     }
 
     /// Every published rule set, in log order, as the scoring engine folds them.
@@ -169,10 +173,10 @@ public sealed partial class ReadModels
         return book;
     }
 
-    private static async Task<Dictionary<string, string>> CategoryNamesAsync(Reader r, CancellationToken ct)
+    private static Dictionary<string, string> CategoryNames(RuleBook book)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["base"] = "基础分 / base score" };
-        foreach (var set in (await RuleBookAsync(r, ct).ConfigureAwait(false)).Sets)
+        foreach (var set in book.Sets)
             foreach (var c in set.Categories) names[c.Id] = c.Name;
         return names;
     }

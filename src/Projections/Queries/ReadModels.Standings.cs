@@ -20,7 +20,7 @@ public sealed partial class ReadModels
             var where = await PlaceAsync(r, member, yearStart, until, ct).ConfigureAwait(false);
             if (lines.Count == 0 && where is null && !await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
 
-            var names = await CategoryNamesAsync(r, ct).ConfigureAwait(false);
+            var names = CategoryNames(await RuleBookAsync(r, ct).ConfigureAwait(false));
             var byCategory = lines.GroupBy(l => l.Category, StringComparer.Ordinal)
                 .Select(g => new CategoryTotal(g.Key, names.GetValueOrDefault(g.Key, g.Key), Sql.Points(g.Sum(l => l.Cents))))
                 .OrderBy(c => c.Category, StringComparer.Ordinal).ToList();

@@ -41,8 +41,8 @@ public sealed partial class ReadModels
                 var absences = 0;
                 if (absent.Count > 0)
                 {
-                    var (profile, revoked) = await ProfileAsync(r, new MemberId(m.Member), ct).ConfigureAwait(false);
-                    absences = absent.Count(a => !exempt.Contains(profile.On(a.Date, revoked).Category));
+                    var profile = await ProfileAsync(r, new MemberId(m.Member), ct).ConfigureAwait(false);
+                    absences = absent.Count(a => !exempt.Contains(profile.On(a.Date).Category));
                 }
                 if ((last ?? m.Since) < quietSince)
                     memberWarnings.Add(new MemberWarning(new MemberId(m.Member), m.Name, new BranchId(m.Branch), MemberWarningKind.NoAttendance, last, absences,

@@ -3,6 +3,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Values;
 using PointsEngine.Projections.Runner;
 using PointsEngine.Projections.Storage;
+using PointsEngine.Store;
 
 namespace PointsEngine.Projections.Standings;
 
@@ -35,15 +36,24 @@ public sealed partial class StandingsProjection
         return periods;
     }
 
-    private async Task RecomputePeriodsAsync(ProjectionWriter w, string member, CancellationToken ct)
+    // The member's recorded changes and revoked targets, as the queries read them too.
+    internal const string ChangesOfMember = "SELECT type, data FROM {p}member_changes WHERE member = @m";
+    internal const string RevokedOfMember = "SELECT target FROM {p}member_revocations WHERE member = @m";
+
+    /// The member's changes folded into the domain's profile (MemberProfile orders them by date itself).
+    internal static MemberProfile ProfileOf(EventSerializer serializer, IEnumerable<(string Type, string Data)> changes)
     {
-        var changes = await w.QueryAsync("SELECT type, data FROM {p}member_changes WHERE member = @m", r => (Type: r.GetString(0), Data: r.GetString(1)),
-            ct, ("@m", member)).ConfigureAwait(false);
-        var revoked = await w.QueryAsync("SELECT target FROM {p}member_revocations WHERE member = @m", r => new FactId(r.GetString(0)),
-            ct, ("@m", member)).ConfigureAwait(false);
         var profile = MemberProfile.Unknown;
         foreach (var (type, data) in changes)
             if (serializer.Deserialize(type, data) is IMemberEvent change) profile = profile.With(change);
+        return profile;
+    }
+
+    private async Task RecomputePeriodsAsync(ProjectionWriter w, string member, CancellationToken ct)
+    {
+        var changes = await w.QueryAsync(ChangesOfMember, r => (r.GetString(0), r.GetString(1)), ct, ("@m", member)).ConfigureAwait(false);
+        var revoked = await w.QueryAsync(RevokedOfMember, r => new FactId(r.GetString(0)), ct, ("@m", member)).ConfigureAwait(false);
+        var profile = ProfileOf(serializer, changes);
 
         await w.ExecuteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
         foreach (var period in PeriodsOf(profile, [.. revoked]))
