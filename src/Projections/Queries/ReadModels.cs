@@ -31,8 +31,7 @@ public sealed partial class ReadModels(ReadModelDatabase database, EventSerializ
         {
             await using var c = await database.OpenAsync(ct).ConfigureAwait(false);
             await using var sql = new Sql(c);
-            var prefixes = await sql.QueryAsync("SELECT projection, generation FROM projection_generations WHERE active = 1",
-                r => (Name: r.GetString(0), Generation: (int)Sql.Long(r, 1)), ct).ConfigureAwait(false);
+            var prefixes = await ActiveGenerationsAsync(sql, ct).ConfigureAwait(false);
             var standings = prefixes.FirstOrDefault(p => p.Name == StandingsProjection.ProjectionName);
             var activity = prefixes.FirstOrDefault(p => p.Name == ActivityProjection.ProjectionName);
             if (standings.Name is null || activity.Name is null)
@@ -46,12 +45,15 @@ public sealed partial class ReadModels(ReadModelDatabase database, EventSerializ
             {
                 // Retried only if the generation moved; anything else is a real failure.
                 await using var check = new Sql(c);
-                var now = await check.QueryAsync("SELECT projection, generation FROM projection_generations WHERE active = 1",
-                    r => (Name: r.GetString(0), Generation: (int)Sql.Long(r, 1)), ct).ConfigureAwait(false);
+                var now = await ActiveGenerationsAsync(check, ct).ConfigureAwait(false);
                 if (now.OrderBy(p => p.Name).SequenceEqual(prefixes.OrderBy(p => p.Name))) throw;
             }
         }
     }
+
+    private static Task<List<(string Name, int Generation)>> ActiveGenerationsAsync(Sql sql, CancellationToken ct) =>
+        sql.QueryAsync("SELECT projection, generation FROM projection_generations WHERE active = 1",
+            r => (r.GetString(0), (int)Sql.Long(r, 1)), ct);
 
     /// One query's view: SQL templates with {s} (standings) and {a} (activity) resolved to active tables.
     internal sealed class Reader(Sql sql, TablePrefix standings, TablePrefix activity, EventSerializer serializer)

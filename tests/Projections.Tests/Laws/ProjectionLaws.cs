@@ -38,7 +38,7 @@ public abstract class ProjectionLaws
 
         var reports = new List<RebuildProgress>();
         foreach (var name in scenario.Runner.Projections)
-            await scenario.Runner.RebuildAsync(name, new SyncProgress(reports.Add));
+            await scenario.Runner.RebuildAsync(name, new CallbackProgress(reports.Add));
         ReadModelDump.AssertEqual(incremental["standings"], (await DumpAsync(scenario))["standings"]);
         ReadModelDump.AssertEqual(incremental["activity"], (await DumpAsync(scenario))["activity"]);
         Assert.All(scenario.Runner.Projections, name => Assert.Equal(reports.Last(r => r.Projection == name).Head, reports.Last(r => r.Projection == name).Position));
@@ -95,11 +95,6 @@ public abstract class ProjectionLaws
     });
 
     private sealed class RunnerKilled : Exception;
-
-    private sealed class SyncProgress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
-    {
-        public void Report(RebuildProgress value) => report(value);
-    }
 
     private static async Task<Dictionary<string, Dictionary<string, List<string>>>> DumpAsync(Scenario scenario)
     {

@@ -29,7 +29,7 @@ public abstract class when_the_read_models_are_rebuilt_while_in_use
         var reports = new List<RebuildProgress>();
         using var reached = new SemaphoreSlim(0);
         using var release = new ManualResetEventSlim();
-        var progress = new Progress(p =>
+        var progress = new CallbackProgress(p =>
         {
             lock (reports) reports.Add(p);
             if (reports.Count == 1)
@@ -80,10 +80,6 @@ public abstract class when_the_read_models_are_rebuilt_while_in_use
         public void Dispose() => release.Set();
     }
 
-    private sealed class Progress(Action<RebuildProgress> report) : IProgress<RebuildProgress>
-    {
-        public void Report(RebuildProgress value) => report(value);
-    }
 }
 
 public sealed class when_the_read_models_are_rebuilt_while_in_use_on_sqlite : when_the_read_models_are_rebuilt_while_in_use
