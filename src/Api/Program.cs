@@ -15,6 +15,7 @@ var webArgs = args.SkipWhile(a => a == "serve").ToArray();
 var builder = WebApplication.CreateBuilder(webArgs);
 builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddScoring(builder.Configuration);
+builder.Services.AddReadModels(builder.Configuration);
 builder.Services.AddAccessControl(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

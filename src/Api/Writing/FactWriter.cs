@@ -26,6 +26,7 @@ namespace PointsEngine.Api.Writing;
 /// recorded or none of it.
 public sealed class FactWriter(
     ScoringHost scoring,
+    ProjectionHost projections,
     IEventStore store,
     EventSerializer serializer,
     OrganisationDirectory directory,
@@ -126,14 +127,22 @@ public sealed class FactWriter(
         var scored = false;
         if (write.Wait == true && scoring.Running)
         {
+            var deadline = clock.GetTimestamp() + (long)(settings.Value.WaitSeconds * clock.TimestampFrequency);
+            TimeSpan Left() => TimeSpan.FromTicks(Math.Max(0, (deadline - clock.GetTimestamp()) * TimeSpan.TicksPerSecond / clock.TimestampFrequency));
             try
             {
-                await scoring.Engine.WaitUntilScoredAsync(position, ct).WaitAsync(TimeSpan.FromSeconds(settings.Value.WaitSeconds), ct).ConfigureAwait(false);
+                await scoring.Engine.WaitUntilScoredAsync(position, ct).WaitAsync(Left(), ct).ConfigureAwait(false);
+                // Scored means the awards are appended; visible means the read models have applied them.
+                if (projections.Running)
+                {
+                    var awarded = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
+                    await projections.Runner.WaitForAsync(awarded, ct).WaitAsync(Left(), ct).ConfigureAwait(false);
+                }
                 scored = true;
             }
             catch (TimeoutException)
             {
-                // Durable but not yet scored: the answer says so and the client may read again later.
+                // Durable but not yet scored and visible: the answer says so and the client may read again later.
             }
         }
         return new FactRecorded(fact.FactId.Value, stream.Value, position.Value, scored);

@@ -14,7 +14,7 @@ public sealed record FactRecorded(string FactId, string Stream, long Position, b
 public readonly record struct WriteOptions(
     HttpContext Http,
     [FromHeader(Name = IdempotencyKeys.Header)] string? IdempotencyKey,
-    // Wait until the fact is scored (read-your-writes), at most Api:WaitSeconds.
+    // Wait until the fact is scored and the read models show it (read-your-writes), at most Api:WaitSeconds.
     [FromQuery(Name = "wait")] bool? Wait);
 
 /// A fact built from a request, or why it could not be.
