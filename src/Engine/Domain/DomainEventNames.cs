@@ -30,6 +30,7 @@ public static class DomainEventNames
         (typeof(VolunteerServiceLogged), "V1.VolunteerServiceLogged"),
         (typeof(ManualAdjustment), "V1.ManualAdjustment"),
         (typeof(FactRevoked), "V1.FactRevoked"),
+        (typeof(YearOpened), "V1.YearOpened"),
         (typeof(YearClosed), "V1.YearClosed"),
         (typeof(YearReopened), "V1.YearReopened"),
         (typeof(RuleSetPublished), "V1.RuleSetPublished"),

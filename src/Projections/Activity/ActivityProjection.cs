@@ -93,6 +93,7 @@ public sealed class ActivityProjection : IProjection
             AssessedBy: v.Verifier, Hours: v.Hours),
         ManualAdjustment a => new($"{(a.Points.IsNegative ? "扣分" : "加分")} {a.Points}：{a.Reason}", a.Member, AssessedBy: a.Approver),
         FactRevoked r => new($"撤销 {r.Target}：{r.Reason}", Subject: r.Target),
+        YearOpened y => new($"{y.Year} 年度开始"),
         YearClosed y => new($"{y.Year} 年度关闭"),
         YearReopened y => new($"{y.Year} 年度重新开放：{y.Reason}"),
         RuleSetPublished r => new($"发布积分规则 {r.Version}，{r.EffectiveFrom:yyyy-MM-dd} 起施行"),

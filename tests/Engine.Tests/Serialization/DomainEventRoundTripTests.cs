@@ -37,6 +37,7 @@ public sealed class when_domain_events_are_stored_and_read_back
         new VolunteerServiceLogged(F("v1"), D, M, 2.5m, "做24小时党员", "社区书记"),
         new ManualAdjustment(F("a1"), D, M, new Points(-2.5m), "违反纪律", "党委"),
         new FactRevoked(F("r1"), D, F("mt1"), "登记错误", [M, new MemberId("m-002")]),
+        YearOpened.Of(2024),
         new YearClosed(F("y1"), D, 2024),
         new YearReopened(F("y2"), D, 2024, "补录"),
         new RuleSetPublished(F("p1"), D, new RuleSetVersion("2025.2"), new DateOnly(2025, 1, 1), "{\"version\":\"2025.2\"}"),

@@ -36,7 +36,7 @@ public static class FactChecks
                 if (r.Members.Count == 0) Add("no-members", "撤销须列出原事实涉及的党员。", "A revocation lists the members the revoked fact concerned.");
                 if (string.IsNullOrWhiteSpace(r.Reason)) Add("missing-reason", "撤销必须注明理由。", "A revocation needs a reason.");
                 break;
-            case YearClosed { Year: < 1900 or > 9999 } or YearReopened { Year: < 1900 or > 9999 }:
+            case YearOpened { Year: < 1900 or > 9999 } or YearClosed { Year: < 1900 or > 9999 } or YearReopened { Year: < 1900 or > 9999 }:
                 Add("invalid-year", "年度超出范围。", "The year is out of range.");
                 break;
         }

@@ -36,6 +36,15 @@ public sealed record ManualAdjustment(
 public sealed record FactRevoked(
     FactId FactId, DateOnly OccurredOn, FactId Target, string Reason, IReadOnlyList<MemberId> Members) : IFact;
 
+/// The organisation's year is under way: every member on the roster has the year's ledger opened (its base
+/// score) even before a fact of theirs is dated in it. Recorded once per year, by the engine when the first
+/// fact dated in the year is recorded (its fact id is derived from the year, so a second recording is the
+/// same event and writes nothing).
+public sealed record YearOpened(FactId FactId, DateOnly OccurredOn, int Year) : IFact
+{
+    public static YearOpened Of(int year) => new(new FactId($"year-opened-{year}"), new DateOnly(year, 1, 1), year);
+}
+
 public sealed record YearClosed(FactId FactId, DateOnly OccurredOn, int Year) : IFact;
 
 public sealed record YearReopened(FactId FactId, DateOnly OccurredOn, int Year, string Reason) : IFact;

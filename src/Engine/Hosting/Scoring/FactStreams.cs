@@ -33,7 +33,7 @@ public static class FactStreams
         NetworkZoneRegistered or BranchRegistered or PartyGroupRegistered or MemberEnrolled or MemberTransferred
             or MemberLeft or MemberCategoryChanged or MemberStatusChanged => Organisation,
         RuleSetPublished => Rules,
-        YearClosed or YearReopened => Calendar,
+        YearOpened or YearClosed or YearReopened => Calendar,
         FactRevoked => Revocations,
         MeetingHeld m => new StreamName(BranchPrefix + m.Branch.Value),
         SuggestionSubmitted s => new StreamName(MemberFactsPrefix + s.Member.Value),

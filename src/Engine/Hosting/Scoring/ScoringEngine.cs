@@ -37,6 +37,11 @@ public sealed class ScoringEngine : IAsyncDisposable
     private Task _running = Task.CompletedTask;
     private long _rejected;
     private int _started;
+    private HashSet<int>? _openedYears;
+    private readonly Lock _openedLock = new();
+
+    /// Who recorded what the engine records itself (a year's opening).
+    public const string SystemRecorder = "system";
 
     public ScoringEngine(
         IEventStore store,
@@ -70,12 +75,37 @@ public sealed class ScoringEngine : IAsyncDisposable
     public IReadOnlyList<string> RecentRejections { get { lock (_recentRejections) return [.. _recentRejections]; } }
 
     /// Appends the fact to its stream; returns once it is durable. Recording the same fact id again
-    /// writes nothing.
-    public Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default)
+    /// writes nothing. The first fact dated in a year first records that the year is open (YearOpened),
+    /// so every member on the roster gets the year's base score, not only those with a fact in it.
+    public async Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default)
+    {
+        if (fact is not (YearOpened or YearClosed or YearReopened or RuleSetPublished))
+            await EnsureYearOpenedAsync(fact.OccurredOn.Year, ct).ConfigureAwait(false);
+        return await AppendAsync(fact, recordedBy, ct).ConfigureAwait(false);
+    }
+
+    private Task<AppendResult> AppendAsync(IFact fact, string recordedBy, CancellationToken ct)
     {
         var metadata = new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy);
         var data = _serializer.ToEventData(FactStreams.EventIdOf(fact), fact, metadata);
         return _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [data], ct);
+    }
+
+    private async Task EnsureYearOpenedAsync(int year, CancellationToken ct)
+    {
+        if (_openedYears is null)
+        {
+            // Once per process: which years the log already holds as opened.
+            var known = new HashSet<int>();
+            await foreach (var e in _store.ReadStreamAsync(FactStreams.Calendar, StreamRevision.Start, int.MaxValue, ct).ConfigureAwait(false))
+                if (_serializer.Deserialize(e) is YearOpened o) known.Add(o.Year);
+            lock (_openedLock) _openedYears ??= known;
+        }
+        lock (_openedLock)
+            if (_openedYears.Contains(year)) return;
+        // Another process may record the same year at once: the event id is the year's, so it is written once.
+        await AppendAsync(YearOpened.Of(year), SystemRecorder, ct).ConfigureAwait(false);
+        lock (_openedLock) _openedYears.Add(year);
     }
 
     /// Starts scoring from the dispatcher's checkpoint in the background. Starting again does nothing: two

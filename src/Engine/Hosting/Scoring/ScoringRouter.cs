@@ -16,10 +16,12 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
 {
     private readonly List<MemberId> _roster = [];
     private readonly HashSet<MemberId> _onRoster = [];
+    private readonly SortedSet<int> _openedYears = [];
 
     public RuleBook Rules { get; private set; } = RuleBook.Empty;
     public OrganisationCalendar Calendar { get; private set; } = OrganisationCalendar.AllOpen;
     public int RosterSize => _roster.Count;
+    public IReadOnlySet<int> OpenedYears => _openedYears;
     public long UnreadableRuleSets { get; private set; }
 
     /// Rebuilds the router as of <paramref name="upTo"/> from the organisation, rules and calendar streams,
@@ -28,6 +30,7 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
     {
         _roster.Clear();
         _onRoster.Clear();
+        _openedYears.Clear();
         Rules = RuleBook.Empty;
         Calendar = OrganisationCalendar.AllOpen;
         UnreadableRuleSets = 0;
@@ -66,17 +69,36 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
                 return [.. _roster.Select(m => Deliver(
                     new ApplyRuleBook(m, published.Version, published.EffectiveFrom), $"{published.FactId.Value}", recorded))];
 
-            case YearClosed or YearReopened:
+            case YearOpened opened:
+                // Closed years stay frozen; reopening one opens it for the roster then.
+                if (!_openedYears.Add(opened.Year) || Calendar.IsClosed(opened.Year)) return [];
+                return OpenForRoster(opened.Year, recorded);
+
+            case YearClosed:
                 Calendar = OrganisationCalendar.Evolve(Calendar, fact);
                 return [];
 
+            case YearReopened reopened:
+                Calendar = OrganisationCalendar.Evolve(Calendar, fact);
+                return _openedYears.Contains(reopened.Year) ? OpenForRoster(reopened.Year, recorded) : [];
+
             case MemberEnrolled enrolled when _onRoster.Add(enrolled.Member):
                 _roster.Add(enrolled.Member);
-                break;
+                // A member enrolled (or recorded late) into a year already under way gets its later opened
+                // years too, as if they had been on the roster when those years opened.
+                return
+                [
+                    .. FactRouting.Route(fact).Select(c => Deliver(c, fact.FactId.Value, recorded)),
+                    .. _openedYears.Where(y => y > enrolled.OccurredOn.Year && !Calendar.IsClosed(y))
+                        .Select(y => Deliver(new OpenYear(enrolled.Member, y), $"{YearOpened.Of(y).FactId.Value}", recorded)),
+                ];
         }
 
         return [.. FactRouting.Route(fact).Select(c => Deliver(c, fact.FactId.Value, recorded))];
     }
+
+    private List<Delivery<MemberMessage>> OpenForRoster(int year, RecordedEvent recorded) =>
+        [.. _roster.Select(m => Deliver(new OpenYear(m, year), $"{YearOpened.Of(year).FactId.Value}", recorded))];
 
     private Delivery<MemberMessage> Deliver(MemberCommand command, string commandId, RecordedEvent cause) =>
         new(command.Member.Value, new MemberMessage(command, Rules, Calendar), commandId,
