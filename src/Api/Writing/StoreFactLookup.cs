@@ -12,7 +12,8 @@ namespace PointsEngine.Api.Writing;
 /// so what it has not found is looked for in the log above its checkpoint only. Read models that are not
 /// there yet (start-up) fall back to a scan of the whole log. By stream (a retried write's first result,
 /// the idempotency check) the stream itself is read, so idempotency never depends on projection lag.
-public sealed class StoreFactLookup(IEventStore store, EventSerializer serializer, ReadModels readModels) : IFactLookup
+/// Without read models (a store they cannot live in) the log alone answers.
+public sealed class StoreFactLookup(IEventStore store, EventSerializer serializer, ReadModels? readModels) : IFactLookup
 {
     public async Task<RecordedFact?> FindAsync(FactId id, CancellationToken ct = default)
     {
@@ -20,7 +21,7 @@ public sealed class StoreFactLookup(IEventStore store, EventSerializer serialize
         FactLocated? located = null;
         try
         {
-            located = await readModels.LocateFactAsync(id, ct).ConfigureAwait(false);
+            if (readModels is not null) located = await readModels.LocateFactAsync(id, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
         {
