@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Tests.Support;
 using PointsEngine.Engine.Rules;
 
@@ -105,6 +106,9 @@ public sealed class the_role_matrix : IAsyncLifetime
         await Setup.RulesAsync(_api.Admin);
         await Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Setup.BranchAsync(_api.Admin, "b2", "n-01");
+        // The read rows ask about m-01 and b1: let the read models show the set-up first.
+        var head = await _api.HeadAsync();
+        await _api.Services.GetRequiredService<ProjectionHost>().Runner.WaitForAsync(head).WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
