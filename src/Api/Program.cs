@@ -4,6 +4,7 @@ using PointsEngine.Api.Commands;
 using PointsEngine.Api.Features;
 using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
+using PointsEngine.Api.Reading;
 using PointsEngine.Store;
 
 // `pointsengine [serve] [--urls http://127.0.0.1:5080] [--Store:Path data/points.db]` runs the server;
@@ -41,6 +42,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     // A misspelt field ("attendence") is an error, not silently ignored.
     o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.AllowTrailingCommas = false;
+    // Answers carry identifiers as strings, points as numbers, enums by name.
+    DomainJson.Configure(o.SerializerOptions);
 });
 
 var app = builder.Build();
@@ -67,6 +70,11 @@ app.MapAdjustments();
 app.MapRevocations();
 app.MapCalendar();
 app.MapRules();
+app.MapRuleSimulation();
+app.MapStanding();
+app.MapRankings();
+app.MapEvidence();
+app.MapDashboard();
 app.Run();
 return 0;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Tests.Support;
 using PointsEngine.Engine.Rules;
 
@@ -18,6 +19,11 @@ public sealed class the_role_matrix : IAsyncLifetime
     private static readonly Caller[] Recorders = [Caller.Admin, Caller.SecretaryOfBranch];
     private static readonly Caller[] Submitters = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Member];
     private static readonly Caller[] Readers = [Caller.Admin, Caller.SecretaryOfBranch, Caller.SecretaryOfOtherBranch, Caller.Appraiser, Caller.Member];
+    /// A member's own data (the member token is m-01's): staff with the branch, and the member themself.
+    private static readonly Caller[] MemberOwn = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser, Caller.Member];
+    /// Branch reports and rankings: staff with the branch (b1).
+    private static readonly Caller[] BranchStaff = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser];
+    private static readonly Caller[] OrganisationReaders = [Caller.Admin, Caller.Appraiser];
 
     /// A request to send; Setup runs first as the admin (e.g. records the suggestion to assess).
     private sealed record Request(string Path, object? Body = null, string? RawJson = null);
@@ -63,6 +69,14 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("GET", "/api/rules/default", Readers, _ => Task.FromResult(new Request("/api/rules/default"))),
         new("POST", "/api/rules/validate", AdminOnly, _ => Task.FromResult(new Request("/api/rules/validate", RawJson: RuleSetDocument.DefaultDocument()))),
         new("POST", "/api/rules", AdminOnly, _ => Task.FromResult(new Request("/api/rules", RawJson: RuleSetDocument.DefaultDocument()))),
+        new("POST", "/api/rules/simulate", AdminOnly, _ => Task.FromResult(new Request("/api/rules/simulate?year=2025", RawJson: RuleSetDocument.DefaultDocument()))),
+        new("GET", "/api/members/{member}/standing", MemberOwn, _ => Task.FromResult(new Request("/api/members/m-01/standing?year=2025"))),
+        new("GET", "/api/members/{member}/evidence", MemberOwn, _ => Task.FromResult(new Request("/api/members/m-01/evidence?year=2025"))),
+        new("GET", "/api/branches/{branch}/evidence", BranchStaff, _ => Task.FromResult(new Request("/api/branches/b1/evidence?year=2025"))),
+        new("GET", "/api/branches/{branch}/dashboard", BranchStaff, _ => Task.FromResult(new Request("/api/branches/b1/dashboard?year=2025"))),
+        new("GET", "/api/branches/{branch}/warnings", BranchStaff, _ => Task.FromResult(new Request($"/api/branches/b1/warnings?on={On}"))),
+        new("GET", "/api/warnings", OrganisationReaders, _ => Task.FromResult(new Request($"/api/warnings?on={On}"))),
+        new("GET", "/api/rankings", BranchStaff, _ => Task.FromResult(new Request("/api/rankings?scope=branch&id=b1&period=2025"))),
     ];
 
     private sealed class Context(HttpClient admin)
@@ -92,6 +106,9 @@ public sealed class the_role_matrix : IAsyncLifetime
         await Setup.RulesAsync(_api.Admin);
         await Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Setup.BranchAsync(_api.Admin, "b2", "n-01");
+        // The read rows ask about m-01 and b1: let the read models show the set-up first.
+        var head = await _api.HeadAsync();
+        await _api.Services.GetRequiredService<ProjectionHost>().Runner.WaitForAsync(head).WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -135,7 +152,7 @@ public sealed class the_role_matrix : IAsyncLifetime
                 var head = await _api.HeadAsync();
                 var answer = await SendAsync(clients[caller], row.Method, request);
 
-                var expected = row.Allowed.Contains(caller) ? (row.Method == "GET" || row.Pattern == "/api/rules/validate" ? 200 : 201)
+                var expected = row.Allowed.Contains(caller) ? (row.Method == "GET" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
                     : caller is Caller.NoToken or Caller.ExpiredToken or Caller.ForgedToken ? 401 : 403;
                 if ((int)answer.Status != expected)
                 {

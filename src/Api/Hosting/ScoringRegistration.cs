@@ -4,6 +4,7 @@ using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Engine.Rules;
 using PointsEngine.Engine.Scoring;
+using PointsEngine.Projections.Queries;
 using PointsEngine.Store;
 
 namespace PointsEngine.Api.Hosting;
@@ -27,10 +28,25 @@ public static class ScoringRegistration
         services.AddSingleton(sp => new OrganisationDirectory(
             sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventSerializer>(), RuleSetDocument.Parse));
         services.AddHostedService<DirectoryFollower>();
-        services.AddSingleton<IFactLookup, StoreFactLookup>();
+        services.AddSingleton<IFactLookup>(sp => new StoreFactLookup(
+            sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventSerializer>(), ReadModelsIfAny(sp)));
         services.AddSingleton<FactWriter>();
         services.Configure<ApiSettings>(configuration.GetSection(ApiSettings.Section));
         return services;
+    }
+
+    /// The read models, unless the store is one they cannot live in (a test's wrapper around the store):
+    /// then facts are found in the log alone.
+    private static ReadModels? ReadModelsIfAny(IServiceProvider sp)
+    {
+        try
+        {
+            return sp.GetRequiredService<ReadModels>();
+        }
+        catch (NotSupportedException)
+        {
+            return null;
+        }
     }
 }
 

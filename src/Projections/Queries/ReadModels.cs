@@ -60,6 +60,9 @@ public sealed partial class ReadModels(ReadModelDatabase database, EventSerializ
     {
         public EventSerializer Serializer => serializer;
 
+        /// The activity projection's generation this view reads (its checkpoint row in projection_generations).
+        public int ActivityGeneration => activity.Generation;
+
         private string Resolve(string template) =>
             template.Replace("{s}", standings.Value, StringComparison.Ordinal).Replace("{a}", activity.Value, StringComparison.Ordinal);
 
