@@ -4,6 +4,7 @@ using PointsEngine.Api.Commands;
 using PointsEngine.Api.Features;
 using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
+using PointsEngine.Api.Web;
 using PointsEngine.Store;
 
 // `pointsengine [serve] [--urls http://127.0.0.1:5080] [--Store:Path data/points.db]` runs the server;
@@ -18,6 +19,7 @@ builder.Services.AddScoring(builder.Configuration);
 builder.Services.AddReadModels(builder.Configuration);
 builder.Services.AddAccessControl(builder.Configuration);
 builder.Services.AddOpenApi();
+builder.Services.AddWebPages();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 {
     // Problems the framework writes itself (unknown route, wrong method) get the bilingual fields too.
@@ -53,6 +55,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestSizeLimit>();
 app.UseAuthentication();
+app.UsePageSignIn();
 app.UseAuthorization();
 
 app.MapOpenApi();
@@ -67,6 +70,7 @@ app.MapAdjustments();
 app.MapRevocations();
 app.MapCalendar();
 app.MapRules();
+app.MapRazorPages();
 app.Run();
 return 0;
 
