@@ -4,7 +4,7 @@ namespace PointsEngine.Web.Tests.Support;
 
 /// Debian's headless Chromium driven by Playwright (never Playwright's own browser download), with one
 /// server per test class. Screenshots go to /tmp/pe-web-screenshots for a person to look at.
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
     public static readonly string Screenshots = Path.Combine(Path.GetTempPath(), "pe-web-screenshots");
@@ -14,12 +14,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public WebServer Server { get; private set; } = null!;
 
+    /// Rules published through the API before the tests; a first-run fixture leaves it to the admin page.
+    protected virtual bool PublishRules => true;
+
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium fonts-noto-cjk");
         Directory.CreateDirectory(Screenshots);
         Server = new WebServer();
-        await Server.PublishDefaultRulesAsync();
+        if (PublishRules) await Server.PublishDefaultRulesAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -69,4 +72,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
         if (Server is not null) await Server.DisposeAsync();
     }
+}
+
+/// A server as on first run: no rules, no branches.
+public sealed class FirstRunFixture : BrowserFixture
+{
+    protected override bool PublishRules => false;
 }
