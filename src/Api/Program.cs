@@ -5,6 +5,7 @@ using PointsEngine.Api.Features;
 using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Reading;
+using PointsEngine.Api.Web;
 using PointsEngine.Store;
 
 // `pointsengine [serve] [--urls http://127.0.0.1:5080] [--Store:Path data/points.db]` runs the server;
@@ -19,6 +20,7 @@ builder.Services.AddScoring(builder.Configuration);
 builder.Services.AddReadModels(builder.Configuration);
 builder.Services.AddAccessControl(builder.Configuration);
 builder.Services.AddOpenApi();
+builder.Services.AddWebPages();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 {
     // Problems the framework writes itself (unknown route, wrong method) get the bilingual fields too.
@@ -56,6 +58,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestSizeLimit>();
 app.UseAuthentication();
+app.UsePageSignIn();
 app.UseAuthorization();
 
 app.MapOpenApi();
@@ -75,6 +78,7 @@ app.MapStanding();
 app.MapRankings();
 app.MapEvidence();
 app.MapDashboard();
+app.MapRazorPages();
 app.Run();
 return 0;
 

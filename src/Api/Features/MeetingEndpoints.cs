@@ -29,7 +29,8 @@ public static class MeetingEndpoints
         return group;
     }
 
-    private static Draft Build(FactId id, string branch, RecordMeetingRequest body)
+    /// Also the web page's meeting form (Pages/Branches/Meeting): one set of checks for both.
+    internal static Draft Build(FactId id, string branch, RecordMeetingRequest body)
     {
         var e = new FieldErrors();
         var branchId = e.Id<BranchId>(branch, "branch");

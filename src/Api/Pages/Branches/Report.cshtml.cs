@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Registry;
+using PointsEngine.Api.Web;
+using PointsEngine.Domain.Values;
+using PointsEngine.Projections.Queries;
+
+namespace PointsEngine.Api.Pages.Branches;
+
+/// 年终考核 for a branch: the summary (rank, member, total, grade, vanguard post), then each member's
+/// ledger. Printable: each member starts a new page.
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = WebAccess.Viewer)]
+public sealed class BranchReportModel(ReadModels reads, OrganisationDirectory directory, TimeProvider clock) : PageModel
+{
+    public BranchEvidence? Report { get; private set; }
+    public IReadOnlyList<(int Rank, MemberEvidence Member)> Ranked { get; private set; } = [];
+    public string GeneratedAt { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string branch, int? year, CancellationToken ct)
+    {
+        if (!Ids.TryParse<BranchId>(branch, out var id) || !directory.Current.Branches.ContainsKey(id)) return NotFound();
+        if (!WebAccess.MaySeeBranch(Caller.From(User), id)) return Forbid(PageTokenHandler.SchemeName);
+        var now = clock.GetLocalNow();
+        GeneratedAt = now.ToString("yyyy-MM-dd HH:mm");
+        Report = await reads.BranchEvidenceAsync(id, year is >= 1900 and <= 9999 ? year.Value : now.Year, ct);
+        var ordered = Report.Members.OrderByDescending(m => m.Total).ThenBy(m => m.Member.Value, StringComparer.Ordinal).ToList();
+        var ranked = new List<(int, MemberEvidence)>(ordered.Count);
+        for (var i = 0; i < ordered.Count; i++)
+            ranked.Add((i > 0 && ordered[i - 1].Total == ordered[i].Total ? ranked[i - 1].Item1 : i + 1, ordered[i]));
+        Ranked = ranked;
+        return Page();
+    }
+}
