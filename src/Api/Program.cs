@@ -17,6 +17,7 @@ builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddScoring(builder.Configuration);
 builder.Services.AddReadModels(builder.Configuration);
 builder.Services.AddAccessControl(builder.Configuration);
+builder.Services.AddWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 {
@@ -67,6 +68,8 @@ app.MapAdjustments();
 app.MapRevocations();
 app.MapCalendar();
 app.MapRules();
+app.MapClaims();
+app.MapNotices();
 app.Run();
 return 0;
 
