@@ -4,6 +4,7 @@ using PointsEngine.Api.Commands;
 using PointsEngine.Api.Features;
 using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
+using PointsEngine.Api.Reading;
 using PointsEngine.Store;
 
 // `pointsengine [serve] [--urls http://127.0.0.1:5080] [--Store:Path data/points.db]` runs the server;
@@ -42,6 +43,8 @@ builder.Services.ConfigureHttpJsonOptions(o =>
     // A misspelt field ("attendence") is an error, not silently ignored.
     o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     o.SerializerOptions.AllowTrailingCommas = false;
+    // Answers carry identifiers as strings, points as numbers, enums by name.
+    DomainJson.Configure(o.SerializerOptions);
 });
 
 var app = builder.Build();
