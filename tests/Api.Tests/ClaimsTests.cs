@@ -158,3 +158,30 @@ public sealed class when_a_member_claims : IAsyncLifetime
         (await _member.GetJsonAsync($"/api/claims/{claim}/attachments/{new string('0', 64)}")).ShouldBeProblem(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class when_a_claim_upload_is_malformed : IAsyncLifetime
+{
+    private readonly ApiHost _api = ApiHost.OnSqlite();
+
+    public async Task InitializeAsync()
+    {
+        await Setup.RulesAsync(_api.Admin);
+        await Setup.BranchAsync(_api.Admin, "b1", "m-01");
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    [Fact]
+    public async Task a_form_that_cannot_be_read_or_an_unknown_content_type_is_a_problem_not_a_500()
+    {
+        var member = _api.Client(_api.Token(Role.Member, "m-01", member: "m-01"));
+        // A part that never ends: the boundary is not closed.
+        var truncated = new StringContent("--x\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n志愿");
+        truncated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/claims") { Content = truncated };
+        request.Headers.Add("Idempotency-Key", "k1");
+        (await HttpExtensions.SendAsync(member, request)).ShouldBeProblem(HttpStatusCode.BadRequest, "malformed-form");
+        (await member.PostRawAsync("/api/claims", "kind=志愿服务", "k2", "text/plain")).ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
+        (await member.PostRawAsync("/api/claims", "{\"kind\":", "k3")).ShouldBeProblem(HttpStatusCode.BadRequest);
+    }
+}

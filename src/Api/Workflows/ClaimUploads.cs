@@ -29,7 +29,17 @@ public static class ClaimUploads
         ClaimForm fields;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct).ConfigureAwait(false);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception bad) when (bad is InvalidDataException or IOException)
+            {
+                // A form the parser cannot read (no boundary, a truncated part) is the client's mistake, not a 500.
+                return (null, ApiProblem.Field(StatusCodes.Status400BadRequest, "$", "malformed-form",
+                    "multipart/form-data 请求体格式错误，无法读取。", $"The multipart/form-data body cannot be read: {bad.Message}"));
+            }
             decimal? hours = null;
             if (form["hours"].FirstOrDefault() is { Length: > 0 } h)
             {
