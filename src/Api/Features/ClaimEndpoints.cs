@@ -46,9 +46,7 @@ public static class ClaimEndpoints
         group.MapGet("", ListAsync).RequireAuthorization(AccessPolicies.Reader)
             .WithSummary("Claims: a member's own, a secretary's branches', everyone's for admins and appraisers 申报列表");
 
-        group.MapGet("/{claim}", async Task<Results<Ok<ClaimView>, ProblemHttpResult>> (string claim, Caller caller, ReadModels read, CancellationToken ct) =>
-                await FindReadableAsync(claim, caller, read, ct) is ({ } found, null) ? TypedResults.Ok(found) : (await FindReadableAsync(claim, caller, read, ct)).Problem!.ToResult())
-            .RequireAuthorization(AccessPolicies.Reader).WithSummary("A claim with its attachments and decision 申报详情");
+        group.MapGet("/{claim}", GetAsync).RequireAuthorization(AccessPolicies.Reader).WithSummary("A claim with its attachments and decision 申报详情");
 
         group.MapGet("/{claim}/attachments/{sha256}", DownloadAsync).RequireAuthorization(AccessPolicies.Reader)
             .WithSummary("Download an attachment (checked against its SHA-256) 下载申报附件");
@@ -139,6 +137,12 @@ public static class ClaimEndpoints
         }
         var claims = await read.ClaimsAsync(new ClaimFilter(who, branches, state), ct: ct);
         return TypedResults.Ok(new ClaimList(claims.Count, claims));
+    }
+
+    private static async Task<Results<Ok<ClaimView>, ProblemHttpResult>> GetAsync(string claim, Caller caller, ReadModels read, CancellationToken ct)
+    {
+        var (found, problem) = await FindReadableAsync(claim, caller, read, ct);
+        return problem is null ? TypedResults.Ok(found!) : problem.ToResult();
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(string claim, string sha256, Caller caller, ReadModels read,
