@@ -19,6 +19,7 @@ builder.Services.AddEventStore(builder.Configuration);
 builder.Services.AddScoring(builder.Configuration);
 builder.Services.AddReadModels(builder.Configuration);
 builder.Services.AddAccessControl(builder.Configuration);
+builder.Services.AddWorkflows(builder.Configuration);
 builder.Services.AddOpenApi();
 builder.Services.AddWebPages();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -79,6 +80,8 @@ app.MapRankings();
 app.MapEvidence();
 app.MapDashboard();
 app.MapRazorPages();
+app.MapClaims();
+app.MapNotices();
 app.Run();
 return 0;
 

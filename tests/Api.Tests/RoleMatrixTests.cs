@@ -24,6 +24,9 @@ public sealed class the_role_matrix : IAsyncLifetime
     /// Branch reports and rankings: staff with the branch (b1).
     private static readonly Caller[] BranchStaff = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser];
     private static readonly Caller[] OrganisationReaders = [Caller.Admin, Caller.Appraiser];
+    private static readonly Caller[] MemberOnly = [Caller.Member];
+    /// What concerns one branch's member m-01: the member, the branch's secretary, admins and appraisers.
+    private static readonly Caller[] ClaimReaders = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser, Caller.Member];
 
     /// A request to send; Setup runs first as the admin (e.g. records the suggestion to assess).
     private sealed record Request(string Path, object? Body = null, string? RawJson = null);
@@ -77,11 +80,67 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("GET", "/api/branches/{branch}/warnings", BranchStaff, _ => Task.FromResult(new Request($"/api/branches/b1/warnings?on={On}"))),
         new("GET", "/api/warnings", OrganisationReaders, _ => Task.FromResult(new Request($"/api/warnings?on={On}"))),
         new("GET", "/api/rankings", BranchStaff, _ => Task.FromResult(new Request("/api/rankings?scope=branch&id=b1&period=2025"))),
+        // Claims (申报): the member submits their own; the claimant, the branch secretary, admins and appraisers read them.
+        new("POST", "/api/claims", MemberOnly, c => Task.FromResult(new Request("/api/claims", new { kind = "志愿服务", title = c.Fresh("义诊"), hours = 2, occurredOn = On }))),
+        new("GET", "/api/claims", ClaimReaders, _ => Task.FromResult(new Request("/api/claims?member=m-01"))),
+        new("GET", "/api/claims/{claim}", ClaimReaders, async c => new Request($"/api/claims/{await c.ClaimAsync()}")),
+        new("GET", "/api/claims/{claim}/attachments/{sha256}", ClaimReaders, async c => new Request($"/api/claims/{await c.ClaimAsync()}/attachments/{Context.PhotoSha}")),
+        new("POST", "/api/claims/{claim}/acceptance", Recorders, async c => new Request($"/api/claims/{await c.ClaimAsync()}/acceptance", new { })),
+        new("POST", "/api/claims/{claim}/rejection", Recorders, async c => new Request($"/api/claims/{await c.ClaimAsync()}/rejection", new { reason = "不符合条件" })),
+        // Public notices (公示): the branch's secretary publishes and answers; its members read and object.
+        new("POST", "/api/branches/{branch}/notices", Recorders, c => Task.FromResult(new Request("/api/branches/b1/notices", new { period = c.FreshPeriod() }))),
+        new("GET", "/api/branches/{branch}/notices", ClaimReaders, _ => Task.FromResult(new Request("/api/branches/b1/notices"))),
+        new("GET", "/api/branches/{branch}/notices/{period}", ClaimReaders, async c => new Request($"/api/branches/b1/notices/{await c.NoticeAsync()}")),
+        new("POST", "/api/branches/{branch}/notices/{period}/objections", MemberOnly, async c =>
+            new Request($"/api/branches/b1/notices/{await c.NoticeAsync()}/objections", new { reason = "排名有误" })),
+        new("POST", "/api/branches/{branch}/notices/{period}/objections/{objection}/answers", Recorders, async c =>
+        {
+            var period = await c.NoticeAsync();
+            return new Request($"/api/branches/b1/notices/{period}/objections/{await c.ObjectionAsync(period)}/answers", new { outcome = "dismissed", reason = "核实无误" });
+        }),
+        new("POST", "/api/branches/{branch}/notices/{period}/finalisation", Recorders, async c =>
+            new Request($"/api/branches/b1/notices/{await c.ClosedNoticeAsync()}/finalisation", new { })),
     ];
 
-    private sealed class Context(HttpClient admin)
+    private sealed class Context(HttpClient admin, HttpClient member, ShiftedClock clock)
     {
+        private static readonly byte[] Photo = Uploads.Png();
+        public static readonly string PhotoSha = Uploads.Sha256(Photo);
         private int _next;
+
+        /// A month long past, a new one each time (one notice per branch and period).
+        public string FreshPeriod()
+        {
+            var n = Interlocked.Increment(ref _next);
+            return $"{2000 + n / 12}-{n % 12 + 1:00}";
+        }
+
+        /// A pending claim of m-01 with a photo; returns its id.
+        public async Task<string> ClaimAsync() => (await member.PostJsonAsync("/api/claims?wait=true", new
+        {
+            kind = "志愿服务", title = Fresh("义诊"), hours = 2, occurredOn = On,
+            attachments = new[] { new { name = "photo.png", content = Convert.ToBase64String(Photo) } },
+        })).ShouldBe(HttpStatusCode.Created)["factId"]!;
+
+        /// A notice of b1 open for objections; returns its period.
+        public async Task<string> NoticeAsync()
+        {
+            var period = FreshPeriod();
+            await AdminWritesAsync("/api/branches/b1/notices?wait=true", new { period });
+            return period;
+        }
+
+        public async Task<string> ObjectionAsync(string period) =>
+            (await member.PostJsonAsync($"/api/branches/b1/notices/{period}/objections?wait=true", new { reason = "排名有误" })).ShouldBe(HttpStatusCode.Created)["factId"]!;
+
+        /// A notice whose window closed with no objection: published closing today, then the clock moves a day on.
+        public async Task<string> ClosedNoticeAsync()
+        {
+            var period = FreshPeriod();
+            await AdminWritesAsync("/api/branches/b1/notices?wait=true", new { period, objectionsCloseOn = clock.Today.ToString("yyyy-MM-dd") });
+            clock.Advance(TimeSpan.FromDays(1));
+            return period;
+        }
 
         public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
 
@@ -99,7 +158,14 @@ public sealed class the_role_matrix : IAsyncLifetime
             (await admin.PostJsonAsync(path, body)).ShouldBe(HttpStatusCode.Created)["factId"]!;
     }
 
-    private readonly ApiHost _api = ApiHost.OnSqlite();
+    // Notices need their objection window to pass: the server's clock moves forward, so the tokens here last long.
+    private readonly ShiftedClock _clock = new();
+    private readonly ApiHost _api;
+
+    public the_role_matrix() => _api = ApiHost.OnSqlite(b => b.ConfigureServices(s => s.AddSingleton<TimeProvider>(_clock)));
+
+    private string LongToken(Role role, string subject, IEnumerable<string>? branches = null, string? member = null) =>
+        _api.Token(role, subject, branches, member, TimeSpan.FromDays(3650));
 
     public async Task InitializeAsync()
     {
@@ -127,19 +193,20 @@ public sealed class the_role_matrix : IAsyncLifetime
     [Fact]
     public async Task every_endpoint_allows_exactly_its_roles_and_refuses_the_rest_with_a_problem_document()
     {
+        var admin = _api.Client(LongToken(Role.Admin, "admin-1"));
         var clients = new Dictionary<Caller, HttpClient>
         {
-            [Caller.Admin] = _api.Admin,
-            [Caller.SecretaryOfBranch] = _api.Client(_api.Token(Role.Secretary, "secretary-b1", ["b1"])),
-            [Caller.SecretaryOfOtherBranch] = _api.Client(_api.Token(Role.Secretary, "secretary-b2", ["b2"])),
-            [Caller.Appraiser] = _api.Client(_api.Token(Role.Appraiser, "appraiser-1")),
-            [Caller.Member] = _api.Client(_api.Token(Role.Member, "m-01", member: "m-01")),
+            [Caller.Admin] = admin,
+            [Caller.SecretaryOfBranch] = _api.Client(LongToken(Role.Secretary, "secretary-b1", ["b1"])),
+            [Caller.SecretaryOfOtherBranch] = _api.Client(LongToken(Role.Secretary, "secretary-b2", ["b2"])),
+            [Caller.Appraiser] = _api.Client(LongToken(Role.Appraiser, "appraiser-1")),
+            [Caller.Member] = _api.Client(LongToken(Role.Member, "m-01", member: "m-01")),
             [Caller.NoToken] = _api.Client(),
             [Caller.ExpiredToken] = _api.Client(_api.ExpiredToken(Role.Admin, "admin-1")),
             [Caller.ForgedToken] = _api.Client(new TokenService(SigningKey.FromText(new string('x', 40), "test"), TimeProvider.System)
                 .IssueNew("admin-1", "admin-1", Role.Admin, [], null, TimeSpan.FromHours(1)).Token),
         };
-        var context = new Context(_api.Admin);
+        var context = new Context(admin, clients[Caller.Member], _clock);
         var wrong = new List<string>();
         var cells = 0;
 

@@ -12,6 +12,8 @@ public static class AccessPolicies
     public const string Recorder = "recorder";
     /// Recorders and members: submissions a member may make for themself.
     public const string Submitter = "submitter";
+    /// Members themselves: claims (申报) and objections (异议).
+    public const string Member = "member";
     /// Any authenticated role.
     public const string Reader = "reader";
 }
@@ -29,6 +31,7 @@ public static class AccessRegistration
             .AddPolicy(AccessPolicies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(AccessPolicies.Recorder, p => p.RequireRole(Roles.Admin, Roles.Secretary))
             .AddPolicy(AccessPolicies.Submitter, p => p.RequireRole(Roles.Admin, Roles.Secretary, Roles.Member))
+            .AddPolicy(AccessPolicies.Member, p => p.RequireRole(Roles.Member))
             .AddPolicy(AccessPolicies.Reader, p => p.RequireAuthenticatedUser());
         return services;
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
@@ -12,14 +13,15 @@ public sealed class RequestSizeLimit(RequestDelegate next, IOptions<ApiSettings>
 {
     public async Task InvokeAsync(HttpContext http)
     {
-        var limit = settings.Value.MaxRequestBytes;
+        // An endpoint may allow more (a claim's photos), by its metadata; everything else has Api:MaxRequestBytes.
+        var limit = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? settings.Value.MaxRequestBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
 
         if (http.Request.ContentLength is { } length)
         {
             if (length > limit)
             {
-                await RefuseAsync(http);
+                await RefuseAsync(http, limit);
                 return;
             }
         }
@@ -32,7 +34,7 @@ public sealed class RequestSizeLimit(RequestDelegate next, IOptions<ApiSettings>
             {
                 if (buffer.Length + read > limit)
                 {
-                    await RefuseAsync(http);
+                    await RefuseAsync(http, limit);
                     return;
                 }
                 buffer.Write(chunk, 0, read);
@@ -44,11 +46,17 @@ public sealed class RequestSizeLimit(RequestDelegate next, IOptions<ApiSettings>
         await next(http);
     }
 
-    private Task RefuseAsync(HttpContext http)
+    private Task RefuseAsync(HttpContext http, long limit)
     {
         http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
         var problem = ApiProblem.Field(StatusCodes.Status413PayloadTooLarge, "$", "too-large",
-            $"请求体超过上限 {settings.Value.MaxRequestBytes} 字节。", $"The request body exceeds the limit of {settings.Value.MaxRequestBytes} bytes.");
+            $"请求体超过上限 {limit} 字节。", $"The request body exceeds the limit of {limit} bytes.");
         return problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem.ToProblemDetails() }).AsTask();
     }
+}
+
+/// Endpoint metadata raising the request body limit for one endpoint (read by <see cref="RequestSizeLimit"/>).
+public sealed record RequestBodyLimit(long Bytes) : IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize => Bytes;
 }

@@ -4,13 +4,14 @@ using PointsEngine.Api.Registry;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
+using PointsEngine.Domain.Workflows;
 
 namespace PointsEngine.Api.Writing;
 
 /// Who may record a fact, beyond the role the endpoint requires: the organisation-wide facts (zones,
 /// branches, calendar, rules) are an admin's; a secretary records for their own branches only, judged by
 /// the branch the fact concerns on its own date; a member may only submit their own suggestions and
-/// golden ideas; an appraiser records nothing.
+/// golden ideas, claims and objections; an appraiser records nothing.
 public static class FactAccess
 {
     public static ApiProblem? Check(Caller caller, IFact fact, OrganisationSnapshot org)
@@ -22,7 +23,9 @@ public static class FactAccess
             {
                 SuggestionSubmitted s when s.Member == caller.Member => null,
                 GoldenIdeaSubmitted g when g.Member == caller.Member => null,
-                _ => Forbidden("member-scope", "党员只能提交本人的建议和金点子。", "A member may only submit their own suggestions and golden ideas."),
+                ClaimSubmitted c when c.Member == caller.Member => null,
+                ObjectionRaised o when o.Member == caller.Member => null,
+                _ => Forbidden("member-scope", "党员只能提交本人的建议、金点子、申报和异议。", "A member may only submit their own suggestions, golden ideas, claims and objections."),
             };
         }
         if (caller.Role != Role.Secretary)
@@ -58,6 +61,12 @@ public static class FactAccess
             GoldenIdeaImplemented g => Of(g.Member),
             VolunteerServiceLogged v => Of(v.Member),
             ManualAdjustment a => Of(a.Member),
+            // A claim is decided by the secretary of the branch it was claimed in; a notice is its branch's.
+            ClaimAccepted c => [c.Branch],
+            ClaimRejected c => [c.Branch],
+            NoticePublished n => [n.Branch],
+            ObjectionAnswered a => [a.Branch],
+            NoticeFinalised f => [f.Branch],
             // The branches of the members the revoked fact concerned: a secretary may revoke what they may record.
             FactRevoked r => r.Members.SelectMany(Of).Distinct().ToList() is { Count: > 0 } found ? found : null,
             _ => null,

@@ -3,6 +3,7 @@ using PointsEngine.Api.Registry;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
+using PointsEngine.Domain.Workflows;
 
 namespace PointsEngine.Api.Writing;
 
@@ -101,6 +102,7 @@ public static class FactConsistency
             case GoldenIdeaImplemented g: Active(f, org, "member", g.Member, g.OccurredOn); break;
             case VolunteerServiceLogged v: Active(f, org, "member", v.Member, v.OccurredOn); break;
             case ManualAdjustment a: Active(f, org, "member", a.Member, a.OccurredOn); break;
+            case ClaimSubmitted c: Active(f, org, "member", c.Member, c.OccurredOn); break;
             case YearClosed y when org.Calendar.IsClosed(y.Year):
                 f.Add(409, "year", "year-already-closed", $"{y.Year} 年度已经关闭。", $"The year {y.Year} is already closed.");
                 break;
@@ -119,7 +121,7 @@ public static class FactConsistency
     /// Facts a closed year refuses: everything but the organisation's own records, the calendar and rules.
     private static bool IsInCalendar(IFact fact) =>
         fact is MeetingHeld or SuggestionSubmitted or SuggestionAssessed or GoldenIdeaSubmitted or GoldenIdeaAwarded
-            or GoldenIdeaImplemented or VolunteerServiceLogged or ManualAdjustment or FactRevoked;
+            or GoldenIdeaImplemented or VolunteerServiceLogged or ManualAdjustment or FactRevoked or ClaimSubmitted;
 
     private static void Active(Findings f, OrganisationSnapshot org, string field, MemberId id, DateOnly on, bool leavingNow = false)
     {

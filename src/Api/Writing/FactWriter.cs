@@ -48,8 +48,25 @@ public sealed class FactWriter(
         var draft = await build(id, directory.Current, ct).ConfigureAwait(false);
         if (draft.Problem is { } malformed) return malformed.ToResult();
         var stream = FactStreams.For(draft.Fact!);
+        if (!OrganisationDirectory.Holds(stream) && draft.Expected is null)
+            return await RecordAsync(write, caller, draft, stream, directory.Current, expected: null, ct).ConfigureAwait(false);
         if (!OrganisationDirectory.Holds(stream))
-            return await RecordAsync(write, caller, draft.Fact!, stream, directory.Current, expected: null, ct).ConfigureAwait(false);
+        {
+            // A workflow step decided against its stream (a claim, a notice): appended at the revision it was
+            // decided at; another writer in between means deciding again on what is now recorded.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await RecordAsync(write, caller, draft, stream, directory.Current, draft.Expected, ct).ConfigureAwait(false);
+                }
+                catch (WrongExpectedRevisionException) when (attempt < MaxDirectoryAttempts)
+                {
+                    draft = await build(id, directory.Current, ct).ConfigureAwait(false);
+                    if (draft.Problem is { } problem) return problem.ToResult();
+                }
+            }
+        }
 
         // Organisation, calendar and rules: checked against the directory and appended at the revision
         // it was checked at, so two requests (or two processes) cannot both enrol the same member.
@@ -64,7 +81,7 @@ public sealed class FactWriter(
                 var expected = snapshot.RevisionOf(stream) is { } r ? ExpectedRevision.Exact(r) : ExpectedRevision.NoStream;
                 try
                 {
-                    return await RecordAsync(write, caller, draft.Fact!, stream, snapshot, expected, ct).ConfigureAwait(false);
+                    return await RecordAsync(write, caller, draft, stream, snapshot, expected, ct).ConfigureAwait(false);
                 }
                 catch (WrongExpectedRevisionException) when (attempt < MaxDirectoryAttempts)
                 {
@@ -79,22 +96,34 @@ public sealed class FactWriter(
     }
 
     private async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync(
-        WriteOptions write, Caller caller, IFact fact, StreamName stream, OrganisationSnapshot snapshot, ExpectedRevision? expected, CancellationToken ct)
+        WriteOptions write, Caller caller, Draft draft, StreamName stream, OrganisationSnapshot snapshot, ExpectedRevision? expected, CancellationToken ct)
     {
-        if (FactAccess.Check(caller, fact, snapshot) is { } forbidden) return forbidden.ToResult();
+        var fact = draft.Fact!;
+        IReadOnlyList<IFact> all = [.. draft.Companions, fact];
+        foreach (var each in all)
+            if (FactAccess.Check(caller, each, snapshot) is { } forbidden) return forbidden.ToResult();
 
         if (await FindOwnAsync(fact, stream, snapshot, ct).ConfigureAwait(false) is { } first)
             return await ReplayAsync(write, fact, first, ct).ConfigureAwait(false);
 
-        if (Precheck(fact) is { } invalid) return invalid.ToResult();
-        if (FactConsistency.Check(fact, snapshot, DateOnly.FromDateTime(clock.GetLocalNow().DateTime)) is { } inconsistent) return inconsistent.ToResult();
+        var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        foreach (var each in all)
+        {
+            if (Precheck(each) is { } invalid) return invalid.ToResult();
+            if (FactConsistency.Check(each, snapshot, today) is { } inconsistent) return inconsistent.ToResult();
+        }
         if (await BacklogAsync(write.Http, ct).ConfigureAwait(false) is { } busy) return busy.ToResult();
+        // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
+        // once every check has passed.
+        if (draft.Prepare is { } prepare) await prepare(ct).ConfigureAwait(false);
 
         AppendResult result;
         try
         {
-            result = expected is { } revision
-                ? await store.AppendToStreamAsync(stream, revision, [ToEventData(fact, caller.Subject)], ct).ConfigureAwait(false)
+            // Companions go first, so the fact's own position (what a replay answers with) is the batch's last.
+            result = expected is not null || draft.Companions.Count > 0
+                ? await store.AppendToStreamAsync(stream, expected ?? ExpectedRevision.Any,
+                    [.. all.Select(f => ToEventData(f, caller.Subject))], ct).ConfigureAwait(false)
                 : await scoring.Engine.RecordAsync(fact, caller.Subject, ct).ConfigureAwait(false);
         }
         catch (EventIdConflictException)

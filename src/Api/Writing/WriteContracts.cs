@@ -3,6 +3,8 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Registry;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Scoring;
+using PointsEngine.Store;
 
 namespace PointsEngine.Api.Writing;
 
@@ -29,7 +31,30 @@ public sealed class Draft
     public IFact? Fact { get; }
     public ApiProblem? Problem { get; }
 
+    /// Facts recorded in the same append as <see cref="Fact"/>, in its stream (an accepted claim and the fact it scores).
+    public IReadOnlyList<IFact> Companions { get; private init; } = [];
+
+    /// The stream revision the fact was decided at (a workflow step checked against its claim or notice), or null.
+    public ExpectedRevision? Expected { get; private init; }
+
+    /// Run after every check has passed, just before the append (storing a claim's attachments).
+    public Func<CancellationToken, Task>? Prepare { get; private init; }
+
     public static Draft Of(IFact fact) => new(fact, null);
+
+    /// A workflow step decided at <paramref name="expected"/>, recorded together with <paramref name="companions"/>.
+    public static Draft At(ExpectedRevision expected, IFact fact, params IFact[] companions)
+    {
+        foreach (var companion in companions)
+            if (FactStreams.For(companion) != FactStreams.For(fact))
+                throw new ArgumentException($"{companion.GetType().Name} belongs to another stream than {fact.GetType().Name}.", nameof(companions));
+        return new Draft(fact, null) { Expected = expected, Companions = companions };
+    }
+
+    public Draft PreparedBy(Func<CancellationToken, Task> prepare) => new(Fact, Problem)
+    {
+        Expected = Expected, Companions = Companions, Prepare = prepare,
+    };
 
     public static implicit operator Draft(ApiProblem problem) => new(null, problem);
 }

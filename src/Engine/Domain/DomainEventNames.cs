@@ -1,6 +1,7 @@
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Workflows;
 
 namespace PointsEngine.Domain;
 
@@ -34,6 +35,14 @@ public static class DomainEventNames
         (typeof(YearClosed), "V1.YearClosed"),
         (typeof(YearReopened), "V1.YearReopened"),
         (typeof(RuleSetPublished), "V1.RuleSetPublished"),
+        // Workflows: member claims (申报) and public notices (公示) with objections (异议)
+        (typeof(ClaimSubmitted), "V1.ClaimSubmitted"),
+        (typeof(ClaimAccepted), "V1.ClaimAccepted"),
+        (typeof(ClaimRejected), "V1.ClaimRejected"),
+        (typeof(NoticePublished), "V1.NoticePublished"),
+        (typeof(ObjectionRaised), "V1.ObjectionRaised"),
+        (typeof(ObjectionAnswered), "V1.ObjectionAnswered"),
+        (typeof(NoticeFinalised), "V1.NoticeFinalised"),
         // Member stream: accepted facts
         (typeof(AttendanceRecorded), "V1.AttendanceRecorded"),
         (typeof(SuggestionAssessmentRecorded), "V1.SuggestionAssessmentRecorded"),

@@ -12,7 +12,7 @@ namespace PointsEngine.Projections.Activity;
 /// The facts as people recorded them: what happened, when, who recorded it and who assessed it (the
 /// evidence behind every award line), the meetings a branch held with their attendance counts, and
 /// which facts were revoked, by whom and why.
-public sealed class ActivityProjection : IProjection
+public sealed partial class ActivityProjection : IProjection
 {
     public const string ProjectionName = "activity";
 
@@ -39,6 +39,7 @@ public sealed class ActivityProjection : IProjection
             target TEXT NOT NULL, fact_id TEXT NOT NULL, occurred_on TEXT NOT NULL, reason TEXT NOT NULL, recorded_by TEXT NOT NULL,
             PRIMARY KEY (target, fact_id))
         """,
+        .. WorkflowSchema,
     ];
 
     public async Task ApplyAsync(ProjectionWriter w, RecordedEvent e, object payload, CancellationToken ct)
@@ -74,6 +75,9 @@ public sealed class ActivityProjection : IProjection
                     """, ct, ("@t", r.Target.Value), ("@f", r.FactId.Value), ("@d", Sql.Date(r.OccurredOn)), ("@r", r.Reason),
                     ("@by", e.Metadata.RecordedBy)).ConfigureAwait(false);
                 break;
+            default:
+                await ApplyWorkflowAsync(w, e, fact, ct).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -105,6 +109,6 @@ public sealed class ActivityProjection : IProjection
         MemberLeft l => new($"离开组织：{l.Reason}", l.Member),
         MemberCategoryChanged c => new($"党员类别变更为「{ChineseNames.Of(c.Category)}」：{c.Reason}", c.Member),
         MemberStatusChanged s => new($"党员身份变更为「{ChineseNames.Of(s.Status)}」", s.Member),
-        _ => new(fact.GetType().Name),
+        _ => DescribeWorkflow(fact) ?? new(fact.GetType().Name),
     };
 }

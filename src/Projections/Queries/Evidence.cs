@@ -15,7 +15,11 @@ public sealed record MemberEvidence(
     IReadOnlyList<CategoryTotal> ByCategory,
     IReadOnlyList<EvidenceLine> Lines,
     Standing Standing,
-    AppraisalResult? Appraisal);
+    AppraisalResult? Appraisal)
+{
+    /// Claims, public notices and objections of the year that concern the member, in date order (issue #5).
+    public IReadOnlyList<WorkflowStep> Workflow { get; init; } = [];
+}
 
 /// One change to one award line. Change is awarded, corrected or reverted; Granted is the line's points
 /// after the change (0 once reverted) and PreviousGranted what it was before.
@@ -52,4 +56,8 @@ public sealed record RevocationNote(FactId Revocation, DateOnly OccurredOn, stri
 
 /// A branch's year as one report: each member's evidence and the appraisal of the whole branch (vanguard
 /// posts are decided among the branch's members, so they are computed together).
-public sealed record BranchEvidence(BranchId Branch, string? Name, int Year, string? RuleSetVersion, IReadOnlyList<MemberEvidence> Members);
+public sealed record BranchEvidence(BranchId Branch, string? Name, int Year, string? RuleSetVersion, IReadOnlyList<MemberEvidence> Members)
+{
+    /// The branch's public notices of the year with their objections and answers (issue #5).
+    public IReadOnlyList<NoticeView> Notices { get; init; } = [];
+}

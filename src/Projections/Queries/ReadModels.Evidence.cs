@@ -64,7 +64,10 @@ public sealed partial class ReadModels
                 var results = YearEndAppraisal.Appraise(scheme, evidence.Select(e => e.Standing)).ToDictionary(a => a.Member);
                 evidence = [.. evidence.Select(e => e with { Appraisal = results[e.Member] })];
             }
-            return new BranchEvidence(branch, branchName, year, set?.Version.Value, evidence);
+            return new BranchEvidence(branch, branchName, year, set?.Version.Value, evidence)
+            {
+                Notices = await NoticesOfYearAsync(r, branch, year, ct).ConfigureAwait(false),
+            };
         }, ct);
 
     private static async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme,
@@ -111,7 +114,10 @@ public sealed partial class ReadModels
         var standing = new Standing(member, yearEnd.Branch, year, yearEnd.Status, yearEnd.Category, new Points(Sql.Points(total)),
             new Points(Sql.Points(deductions)), attendance.Listed, attendance.Attended, attendance.Excused, attendance.Late, attendance.Unexcused, null);
         return new MemberEvidence(member, await NameAsync(r, member, ct).ConfigureAwait(false), year, standing.Branch, branchName,
-            Sql.Points(total), byCategory, lines, standing, null);
+            Sql.Points(total), byCategory, lines, standing, null)
+        {
+            Workflow = await WorkflowStepsAsync(r, member, year, ct).ConfigureAwait(false),
+        };
     }
 
     private static DateOnly YearEnd(int year) => new(year, 12, 31);

@@ -4,6 +4,7 @@ using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
+using PointsEngine.Domain.Workflows;
 using PointsEngine.Store;
 
 namespace PointsEngine.Engine.Tests.Serialization;
@@ -41,6 +42,15 @@ public sealed class when_domain_events_are_stored_and_read_back
         new YearClosed(F("y1"), D, 2024),
         new YearReopened(F("y2"), D, 2024, "补录"),
         new RuleSetPublished(F("p1"), D, new RuleSetVersion("2025.2"), new DateOnly(2025, 1, 1), "{\"version\":\"2025.2\"}"),
+        new ClaimSubmitted(F("cl1"), D, M, B, ClaimKind.VolunteerService, "社区义诊", "协助量血压", 3.5m,
+            [new ClaimAttachment("照片.jpg", "image/jpeg", 20480, new string('a', 64))]),
+        new ClaimAccepted(F("ca1"), D, F("cl1"), M, B, F("cl1-scored")),
+        new ClaimRejected(F("cr1"), D, F("cl1"), M, B, "照片不清楚"),
+        new NoticePublished(F("n1"), D, B, "2025-Q1", new DateOnly(2025, 1, 1), new DateOnly(2025, 3, 31), new DateOnly(2025, 4, 7),
+            [new NoticeLine(1, M, "张三", 12.5m, null, null), new NoticeLine(2, new MemberId("m-002"), null, 0, "Qualified", "合格")]),
+        new ObjectionRaised(F("o1"), D, B, "2025-Q1", M, "少记一次主题党日"),
+        new ObjectionAnswered(F("oa1"), D, B, "2025-Q1", F("o1"), M, ObjectionOutcome.Upheld, "已补记", F("a1")),
+        new NoticeFinalised(F("nf1"), D, B, "2025-Q1", [new NoticeLine(1, M, "张三", 14.5m, null, null)]),
         new AttendanceRecorded(F("mt1"), D, M, B, MeetingKind.PartyLecture, MeetingMode.InPerson, AttendanceStatus.Late),
         new SuggestionAssessmentRecorded(F("sa1"), D, M, F("sg1"), SuggestionLevel.Adopted),
         new GoldenIdeaAwardRecorded(F("ga1"), D, M, F("gi1"), GoldenIdeaLevel.First),

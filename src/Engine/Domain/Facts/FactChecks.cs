@@ -26,6 +26,12 @@ public static class FactChecks
             case VolunteerServiceLogged v when decimal.Round(v.Hours, 2) != v.Hours:
                 Add("invalid-hours", "志愿服务时长最多保留两位小数。", $"Volunteer hours carry at most two decimal places ({v.Hours}).");
                 break;
+            case Workflows.ClaimSubmitted { Kind: Workflows.ClaimKind.VolunteerService, Hours: null or <= 0 or > 24 } c:
+                Add("invalid-hours", $"志愿服务时长必须大于 0 且不超过 24 小时（{c.Hours}）。", $"Volunteer hours must be more than 0 and at most 24 ({c.Hours}).");
+                break;
+            case Workflows.ClaimSubmitted { Kind: Workflows.ClaimKind.VolunteerService, Hours: { } h } when decimal.Round(h, 2) != h:
+                Add("invalid-hours", "志愿服务时长最多保留两位小数。", $"Volunteer hours carry at most two decimal places ({h}).");
+                break;
             case ManualAdjustment a:
                 if (a.Points == Points.Zero) Add("zero-adjustment", "加减分不能为 0。", "An adjustment must not be zero.");
                 if (string.IsNullOrWhiteSpace(a.Reason)) Add("missing-reason", "加减分必须注明理由。", "An adjustment needs a reason.");

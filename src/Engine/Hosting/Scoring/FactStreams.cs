@@ -1,6 +1,7 @@
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
+using PointsEngine.Domain.Workflows;
 using PointsEngine.Engine.Actors;
 using PointsEngine.Store;
 
@@ -18,15 +19,23 @@ public static class FactStreams
 
     private const string BranchPrefix = "branch-";
     private const string MemberFactsPrefix = "facts-";
+    private const string NoticePrefix = "notice-";
 
     public static StreamName Member(MemberId member) => new($"member-{member.Value}");
+
+    /// A member's facts as recorded (their submissions, their claims and what scores them).
+    public static StreamName MemberFacts(MemberId member) => new(MemberFactsPrefix + member.Value);
+
+    /// One branch's public notice for one period (2025-06, 2025-Q2, 2025) with its objections and answers.
+    public static StreamName Notice(BranchId branch, string period) => new($"{NoticePrefix}{branch.Value}-{period}");
 
     /// Whether the stream holds facts as recorded (rather than members' decisions or snapshots): only
     /// these are routed, so the dispatcher does not re-read its own awards.
     public static bool HoldsRecordedFacts(StreamName stream) =>
         stream == Organisation || stream == Rules || stream == Calendar || stream == Revocations
         || stream.Value.StartsWith(BranchPrefix, StringComparison.Ordinal)
-        || stream.Value.StartsWith(MemberFactsPrefix, StringComparison.Ordinal);
+        || stream.Value.StartsWith(MemberFactsPrefix, StringComparison.Ordinal)
+        || stream.Value.StartsWith(NoticePrefix, StringComparison.Ordinal);
 
     public static StreamName For(IFact fact) => fact switch
     {
@@ -43,6 +52,13 @@ public static class FactStreams
         GoldenIdeaImplemented g => new StreamName(MemberFactsPrefix + g.Member.Value),
         VolunteerServiceLogged v => new StreamName(MemberFactsPrefix + v.Member.Value),
         ManualAdjustment a => new StreamName(MemberFactsPrefix + a.Member.Value),
+        ClaimSubmitted c => MemberFacts(c.Member),
+        ClaimAccepted c => MemberFacts(c.Member),
+        ClaimRejected c => MemberFacts(c.Member),
+        NoticePublished n => Notice(n.Branch, n.Period),
+        ObjectionRaised o => Notice(o.Branch, o.Period),
+        ObjectionAnswered a => Notice(a.Branch, a.Period),
+        NoticeFinalised f => Notice(f.Branch, f.Period),
         _ => throw new ArgumentException($"No stream is defined for {fact.GetType().Name}.", nameof(fact)),
     };
 

@@ -1,0 +1,14 @@
+namespace PointsEngine.Domain.Workflows;
+
+public enum RefusalKind
+{
+    /// The request itself is wrong (400).
+    Invalid,
+    /// What it refers to does not exist (404).
+    NotFound,
+    /// The state of the claim or notice forbids it now (409).
+    Conflict,
+}
+
+/// Why a workflow step may not be taken, in Chinese and English.
+public sealed record Refusal(RefusalKind Kind, string Code, string Chinese, string English);
