@@ -47,7 +47,7 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
     }
 
     [Fact]
-    public async Task a_member_on_a_phone_sees_their_total_rank_chart_and_ledger_and_not_the_unpublished_ranking()
+    public async Task a_member_on_a_phone_sees_their_total_rank_chart_and_ledger_and_the_ranking_only_once_published()
     {
         var members = await HistoryAsync("bph");
         var me = members[0];
@@ -75,6 +75,29 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
         await page.GotoAsync("/branches/bph/ranking");
         await Expect(page.GetByTestId("not-published")).ToContainTextAsync("本支部尚未公示排名");
         Assert.Equal(0, await page.Locator("table[data-testid=ranking]").CountAsync());
+
+        // Once the secretary publishes the year's ranking (公示), the member sees exactly the published lines.
+        using (var secretary = web.Server.Api(web.Server.Token(Role.Secretary, "secretary-bph", ["bph"], name: "书记")))
+        using (var publish = new HttpRequestMessage(HttpMethod.Post, "/api/branches/bph/notices?wait=true")
+        {
+            Content = JsonContent.Create(new { period = $"{Year}" }),
+        })
+        {
+            publish.Headers.Add("Idempotency-Key", "publish-bph-year");
+            using var published = await secretary.SendAsync(publish);
+            Assert.True(published.StatusCode == HttpStatusCode.Created, await published.Content.ReadAsStringAsync());
+        }
+        var notice = (await Reads.NoticeAsync(BranchId.Parse("bph"), $"{Year}"))!;
+        await page.GotoAsync("/branches/bph/ranking");
+        await Expect(page.GetByTestId("notice-status")).ToContainTextAsync("异议期至");
+        var rows = page.Locator("table[data-testid=ranking] tr[data-member]");
+        Assert.Equal(notice.Lines.Count, await rows.CountAsync());
+        Assert.Equal(4, notice.Lines.Count);
+        for (var i = 0; i < notice.Lines.Count; i++)
+        {
+            Assert.Equal(notice.Lines[i].Member.Value, await rows.Nth(i).GetAttributeAsync("data-member"));
+            await Expect(rows.Nth(i).Locator("td").First).ToHaveTextAsync(notice.Lines[i].Rank.ToString(CultureInfo.InvariantCulture));
+        }
 
         await page.GotoAsync($"/members/{members[1]}");
         await Expect(page.GetByTestId("denied")).ToBeVisibleAsync();

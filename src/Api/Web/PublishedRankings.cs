@@ -1,16 +1,26 @@
 using PointsEngine.Domain.Values;
+using PointsEngine.Projections.Queries;
 
 namespace PointsEngine.Api.Web;
 
-/// Whether a branch has published (公示) its ranking for a period, which is when members may see it.
-/// The one place the 公示 workflow connects to the ranking page: register its implementation in DI.
+/// The ranking a branch has published (公示) for a period, which is what its members see: the notice's
+/// snapshot (the final one once the result is final), not the live ranking, so a member reads exactly
+/// what was published and objected to.
 public interface IPublishedRankings
 {
-    ValueTask<bool> IsPublishedAsync(BranchId branch, Period period, CancellationToken ct);
+    Task<NoticeView?> PublishedAsync(BranchId branch, Period period, CancellationToken ct);
 }
 
-/// Until the public-notice workflow is connected, no branch has published a ranking.
-public sealed class NoPublishedRankings : IPublishedRankings
+public sealed class NoticeRankings(ReadModels reads) : IPublishedRankings
 {
-    public ValueTask<bool> IsPublishedAsync(BranchId branch, Period period, CancellationToken ct) => ValueTask.FromResult(false);
+    public Task<NoticeView?> PublishedAsync(BranchId branch, Period period, CancellationToken ct) =>
+        reads.NoticeAsync(branch, LabelOf(period), ct);
+
+    /// The notice's period label: 2025, 2025-Q2 or 2025-06 (the labels the notice endpoints take).
+    public static string LabelOf(Period period) => period.Kind switch
+    {
+        PeriodKind.Month => $"{period.Year}-{period.Index:00}",
+        PeriodKind.Quarter => $"{period.Year}-Q{period.Index}",
+        _ => $"{period.Year}",
+    };
 }

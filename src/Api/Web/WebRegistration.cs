@@ -45,7 +45,7 @@ public static class WebRegistration
             .AddPolicy(WebAccess.Viewer, Policy(Roles.Admin, Roles.Secretary, Roles.Appraiser))
             .AddPolicy(WebAccess.Recorder, Policy(Roles.Admin, Roles.Secretary))
             .AddPolicy(WebAccess.Admin, Policy(Roles.Admin));
-        services.AddSingleton<IPublishedRankings, NoPublishedRankings>();
+        services.AddSingleton<IPublishedRankings, NoticeRankings>();
         return services;
     }
 

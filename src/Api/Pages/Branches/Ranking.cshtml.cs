@@ -16,6 +16,8 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
     public Period Period { get; private set; }
     public string PeriodName { get; private set; } = "";
     public Ranking? Ranking { get; private set; }
+    /// What a member sees: the published notice (公示) of the period, if any.
+    public NoticeView? Notice { get; private set; }
     public bool MayOpenMembers { get; private set; }
     public IReadOnlyDictionary<PartyGroupId, string> GroupNames { get; private set; } = new Dictionary<PartyGroupId, string>();
 
@@ -39,7 +41,8 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
         {
             var mine = me.Member is { } m && org.Members.TryGetValue(m, out var self) && self.BranchHistory.Any(s => s.Branch == id);
             if (!mine) return Forbid(PageTokenHandler.SchemeName);
-            if (!await published.IsPublishedAsync(id, Period, ct)) return Page();
+            Notice = await published.PublishedAsync(id, Period, ct);
+            return Page();
         }
         else if (!WebAccess.MaySeeBranch(me, id)) return Forbid(PageTokenHandler.SchemeName);
 
