@@ -71,12 +71,24 @@ public sealed class ScoringEngine : IAsyncDisposable
 
     /// Appends the fact to its stream; returns once it is durable. Recording the same fact id again
     /// writes nothing.
-    public Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default)
+    public Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default) =>
+        _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [EventDataOf(fact, recordedBy)], ct);
+
+    /// Appends facts of one stream in one atomic append (an imported suggestion with its assessment): all
+    /// of them are recorded or none. Recording the same facts again writes nothing.
+    public Task<AppendResult> RecordAsync(IReadOnlyList<IFact> facts, string recordedBy, CancellationToken ct = default)
     {
-        var metadata = new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy);
-        var data = _serializer.ToEventData(FactStreams.EventIdOf(fact), fact, metadata);
-        return _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [data], ct);
+        if (facts.Count == 0) throw new ArgumentException("Nothing to record.", nameof(facts));
+        var stream = FactStreams.For(facts[0]);
+        if (facts.Any(f => FactStreams.For(f) != stream))
+            throw new ArgumentException("Facts recorded together must belong to one stream.", nameof(facts));
+        return _store.AppendToStreamAsync(stream, ExpectedRevision.Any, [.. facts.Select(f => EventDataOf(f, recordedBy))], ct);
     }
+
+    /// A fact as it is stored: its id-derived event id, and metadata with its date and who recorded it.
+    public EventData EventDataOf(IFact fact, string recordedBy) => _serializer.ToEventData(
+        FactStreams.EventIdOf(fact), fact,
+        new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy));
 
     /// Starts scoring from the dispatcher's checkpoint in the background. Starting again does nothing: two
     /// loops on one dispatcher would rebuild the router under each other (a flaky test did exactly that,
