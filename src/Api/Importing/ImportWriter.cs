@@ -46,7 +46,10 @@ public static class ImportWriter
         }
         await FlushAsync().ConfigureAwait(false);
 
-        await Parallel.ForEachAsync(plan.Facts, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (unit, token) =>
+        // In date order (several at a time): each member's facts then arrive mostly as they happened, so the
+        // evidence does not show period bonuses granted and withdrawn again merely because of file order.
+        var byDate = plan.Facts.OrderBy(u => u.Facts.Min(f => f.OccurredOn)).ToList();
+        await Parallel.ForEachAsync(byDate, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (unit, token) =>
         {
             var result = await recorder.RecordAsync(unit.Facts, recordedBy, token).ConfigureAwait(false);
             Saw(result);
