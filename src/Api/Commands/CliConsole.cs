@@ -6,8 +6,8 @@ namespace PointsEngine.Api.Commands;
 /// to <see cref="Error"/>. Progress bars only on a terminal: redirected output gets plain lines, no ANSI.
 public sealed class CliConsole(TextWriter output, TextWriter error, bool interactive)
 {
-    public TextWriter Out { get; } = output;
-    public TextWriter Error { get; } = error;
+    public TextWriter Out { get; private set; } = output;
+    public TextWriter Error { get; private set; } = error;
 
     /// Standard error is a terminal: progress bars may redraw it.
     public bool Interactive { get; } = interactive;
@@ -24,16 +24,29 @@ public sealed class CliConsole(TextWriter output, TextWriter error, bool interac
     public async Task<T> WithProgressAsync<T>(Func<ProgressBoard, Task<T>> work)
     {
         if (!Interactive) return await work(ProgressBoard.Silent).ConfigureAwait(false);
+        var (output, error) = (Out, Error);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(Error),
+            Out = new AnsiConsoleOutput(error),
             Ansi = AnsiSupport.Detect,
             Interactive = InteractionSupport.Yes,
         });
-        return await console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(ctx => work(new ProgressBoard(ctx))).ConfigureAwait(false);
+        // Lines written while the bars redraw the terminal would be torn apart: held back until they are done.
+        var (heldOut, heldError) = (new StringWriter(), new StringWriter());
+        (Out, Error) = (heldOut, heldError);
+        try
+        {
+            return await console.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(ctx => work(new ProgressBoard(ctx))).ConfigureAwait(false);
+        }
+        finally
+        {
+            (Out, Error) = (output, error);
+            error.Write(heldError.ToString());
+            output.Write(heldOut.ToString());
+        }
     }
 }
 

@@ -16,7 +16,7 @@ public static class CommandRunner
             catch (UsageException e)
             {
                 console.Say($"用法错误：{e.Zh}", $"usage error: {e.En}");
-                console.Error.WriteLine($"pointsengine {command.Name} --help");
+                console.Error.WriteLine($"{PathOf(command)} --help");
                 return ExitCodes.Usage;
             }
             catch (StoreUnavailableException e)
@@ -36,4 +36,12 @@ public static class CommandRunner
                 return ExitCodes.Failed;
             }
         });
+
+    /// "pointsengine rules validate": the command as typed, for hints.
+    public static string PathOf(Command command)
+    {
+        var names = new List<string>();
+        for (Symbol? s = command; s is Command c && s is not RootCommand; s = c.Parents.FirstOrDefault()) names.Insert(0, c.Name);
+        return string.Join(" ", ["pointsengine", .. names]);
+    }
 }

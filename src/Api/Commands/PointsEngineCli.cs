@@ -30,16 +30,15 @@ public static class PointsEngineCli
         var root = Build(console);
         // `pointsengine` alone, or followed by configuration (`--urls …`, what WebApplicationFactory passes),
         // is `serve`, as it was before the command line had commands.
-        string[] help = ["--help", "-h", "-?", "/?", "/h", "--version"];
-        if (args.Length == 0 || (args[0].StartsWith('-') && !help.Contains(args[0]))) args = [ServeCommand.Name, .. args];
+        string[] helpFlags = ["--help", "-h", "-?", "/?", "/h", "--version"];
+        if (args.Length == 0 || (args[0].StartsWith('-') && !helpFlags.Contains(args[0]))) args = [ServeCommand.Name, .. args];
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && parse.Action is null or ParseErrorAction)
         {
             foreach (var error in parse.Errors) console.Error.WriteLine(error.Message);
-            var command = parse.CommandResult.Command;
-            console.Say($"用法错误；查看帮助：pointsengine {(command == root ? "" : command.Name + " ")}--help",
-                $"usage error; see pointsengine {(command == root ? "" : command.Name + " ")}--help");
+            var help = $"{CommandRunner.PathOf(parse.CommandResult.Command)} --help";
+            console.Say($"用法错误；查看帮助：{help}", $"usage error; see {help}");
             return ExitCodes.Usage;
         }
         return await parse.InvokeAsync(new InvocationConfiguration
