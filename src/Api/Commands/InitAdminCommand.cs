@@ -1,54 +1,68 @@
+using System.CommandLine;
 using PointsEngine.Api.Access;
 
 namespace PointsEngine.Api.Commands;
 
-/// `pointsengine init-admin --name 张三 [--subject zhangsan] [--days 365] [--Store:Path …]`: the first-run
-/// command. It creates the signing key if none is configured (a 0600 file beside the SQLite database,
-/// which `serve` then uses) and prints a token for an administrator. Whoever can read the key file can
-/// already mint tokens, so running it again (a lost token) grants nothing new.
+/// `pointsengine init-admin --name 张三 [--subject zhangsan] [--days 365] [--store-path … | --Store:Path …]`: the
+/// first-run command. It creates the signing key if none is configured (a 0600 file beside the SQLite
+/// database, which `serve` then uses) and prints a token for an administrator. Whoever can read the key
+/// file can already mint tokens, so running it again (a lost token) grants nothing new.
 public static class InitAdminCommand
 {
     public const string Name = "init-admin";
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// Runs the command as `pointsengine init-admin ARGS` would.
+    public static int Run(string[] args, TextWriter output, TextWriter error) =>
+        PointsEngineCli.RunAsync([Name, .. args], CliConsole.Captured(output, error)).GetAwaiter().GetResult();
+
+    public static Command Create(CliConsole console)
     {
-        string? name = null, subject = null;
-        var days = 365;
-        var rest = new List<string>();
-        for (var i = 0; i < args.Length; i++)
+        var name = new Option<string>("--name") { Description = "管理员姓名（必填） / the administrator's name (required)", HelpName = "姓名" };
+        var subject = new Option<string?>("--subject") { Description = "令牌主体（默认同姓名） / the token's subject (default: the name)" };
+        var days = new Option<int>("--days")
         {
-            switch (args[i])
+            Description = "令牌有效天数 1–3650 / days the token is valid, 1–3650",
+            DefaultValueFactory = _ => 365,
+        };
+        days.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 3650) r.AddError("--days 须在 1–3650 之间 / --days must lie in 1–3650");
+        });
+        var store = new StoreOptions();
+        var command = new Command(Name,
+            "创建签名密钥（如无）并打印首个管理员令牌；配置项 --Store:Path 等与 serve 相同 / create the signing key if none and print the first admin's token; " +
+            "takes the same configuration keys as serve (--Store:Path …)")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.Add(name);
+        command.Add(subject);
+        command.Add(days);
+        command.Add(store.Path);
+        command.SetRun(console, (parse, _) =>
+        {
+            var who = parse.GetValue(name);
+            if (string.IsNullOrWhiteSpace(who))
             {
-                case "--name" when i + 1 < args.Length: name = args[++i]; break;
-                case "--subject" when i + 1 < args.Length: subject = args[++i]; break;
-                case "--days" when i + 1 < args.Length && int.TryParse(args[i + 1], out var d) && d is >= 1 and <= 3650: days = d; i++; break;
-                default: rest.Add(args[i]); break;
+                console.Error.WriteLine("用法 / usage: pointsengine init-admin --name 张三 [--subject zhangsan] [--days 1-3650] [--store-path data/points.db]");
+                return Task.FromResult(ExitCodes.Usage);
             }
-        }
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            error.WriteLine("用法 / usage: pointsengine init-admin --name 张三 [--subject zhangsan] [--days 1-3650] [--Store:Path data/points.db]");
-            return 2;
-        }
+            List<string> args = [.. StoreOptions.ConfigurationTokens(parse)];
+            if (parse.GetValue(store.Path) is { } path) args.AddRange(["--Store:Path", path]);
+            // The same configuration sources as `serve`, so both find the same database directory and signing key.
+            var key = SigningKey.LoadOrCreate(StoreOptions.Configuration(args));
+            var tokens = new TokenService(key, TimeProvider.System);
+            var (token, grant) = tokens.IssueNew((parse.GetValue(subject) ?? who).Trim(), who.Trim(), Role.Admin, [], null,
+                TimeSpan.FromDays(parse.GetValue(days)));
 
-        // The same configuration sources as `serve` (appsettings.json, environment, command line), so both
-        // find the same database directory and signing key.
-        var configuration = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. rest])
-            .Build();
-        var key = SigningKey.LoadOrCreate(configuration);
-        var tokens = new TokenService(key, TimeProvider.System);
-        var (token, grant) = tokens.IssueNew((subject ?? name).Trim(), name.Trim(), Role.Admin, [], null, TimeSpan.FromDays(days));
-
-        error.WriteLine(key.CreatedNow
-            ? $"已创建签名密钥 / created the signing key: {key.Source} (0600)"
-            : $"使用已有签名密钥 / using the signing key from: {key.Source}");
-        error.WriteLine($"管理员 / admin: {grant.Name} ({grant.Subject}), 有效期至 / expires {grant.ExpiresAt:yyyy-MM-dd}");
-        error.WriteLine("令牌如下，请妥善保管 / the token follows; keep it secret:");
-        output.WriteLine(token);
-        return 0;
+            console.Error.WriteLine(key.CreatedNow
+                ? $"已创建签名密钥 / created the signing key: {key.Source} (0600)"
+                : $"使用已有签名密钥 / using the signing key from: {key.Source}");
+            console.Error.WriteLine($"管理员 / admin: {grant.Name} ({grant.Subject}), 有效期至 / expires {grant.ExpiresAt:yyyy-MM-dd}");
+            console.Error.WriteLine("令牌如下，请妥善保管 / the token follows; keep it secret:");
+            console.Out.WriteLine(token);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
     }
 }

@@ -116,6 +116,9 @@ public sealed class FactWriter(
         // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
         // once every check has passed.
         if (draft.Prepare is { } prepare) await prepare(ct).ConfigureAwait(false);
+        // The first fact dated in a year opens it for the whole roster (RecordAsync does this on its own path).
+        if (expected is not null || draft.Companions.Count > 0)
+            foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
 
         AppendResult result;
         try

@@ -79,20 +79,33 @@ public sealed class ScoringEngine : IAsyncDisposable
     /// so every member on the roster gets the year's base score, not only those with a fact in it.
     public async Task<AppendResult> RecordAsync(IFact fact, string recordedBy, CancellationToken ct = default)
     {
-        if (fact is not (YearOpened or YearClosed or YearReopened or RuleSetPublished))
-            await EnsureYearOpenedAsync(fact.OccurredOn.Year, ct).ConfigureAwait(false);
-        return await AppendAsync(fact, recordedBy, ct).ConfigureAwait(false);
+        await OpenYearOfAsync(fact, ct).ConfigureAwait(false);
+        return await _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [EventDataOf(fact, recordedBy)], ct).ConfigureAwait(false);
     }
 
-    private Task<AppendResult> AppendAsync(IFact fact, string recordedBy, CancellationToken ct)
+    /// Appends facts of one stream in one atomic append (an imported suggestion with its assessment): all
+    /// of them are recorded or none. Recording the same facts again writes nothing.
+    public async Task<AppendResult> RecordAsync(IReadOnlyList<IFact> facts, string recordedBy, CancellationToken ct = default)
     {
-        var metadata = new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy);
-        var data = _serializer.ToEventData(FactStreams.EventIdOf(fact), fact, metadata);
-        return _store.AppendToStreamAsync(FactStreams.For(fact), ExpectedRevision.Any, [data], ct);
+        if (facts.Count == 0) throw new ArgumentException("Nothing to record.", nameof(facts));
+        var stream = FactStreams.For(facts[0]);
+        if (facts.Any(f => FactStreams.For(f) != stream))
+            throw new ArgumentException("Facts recorded together must belong to one stream.", nameof(facts));
+        foreach (var fact in facts) await OpenYearOfAsync(fact, ct).ConfigureAwait(false);
+        return await _store.AppendToStreamAsync(stream, ExpectedRevision.Any, [.. facts.Select(f => EventDataOf(f, recordedBy))], ct).ConfigureAwait(false);
     }
 
-    private async Task EnsureYearOpenedAsync(int year, CancellationToken ct)
+    /// A fact as it is stored: its id-derived event id, and metadata with its date and who recorded it.
+    public EventData EventDataOf(IFact fact, string recordedBy) => _serializer.ToEventData(
+        FactStreams.EventIdOf(fact), fact,
+        new EventMetadata(new DateTimeOffset(fact.OccurredOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), recordedBy));
+
+    /// Records that the fact's year is open (YearOpened) unless the log already says so. Writers that append
+    /// to a stream themselves (at an expected revision) call this first, as RecordAsync does.
+    public async Task OpenYearOfAsync(IFact fact, CancellationToken ct = default)
     {
+        if (fact is YearOpened or YearClosed or YearReopened or RuleSetPublished) return;
+        var year = fact.OccurredOn.Year;
         if (_openedYears is null)
         {
             // Once per process: which years the log already holds as opened.
@@ -104,7 +117,8 @@ public sealed class ScoringEngine : IAsyncDisposable
         lock (_openedLock)
             if (_openedYears.Contains(year)) return;
         // Another process may record the same year at once: the event id is the year's, so it is written once.
-        await AppendAsync(YearOpened.Of(year), SystemRecorder, ct).ConfigureAwait(false);
+        var opened = YearOpened.Of(year);
+        await _store.AppendToStreamAsync(FactStreams.Calendar, ExpectedRevision.Any, [EventDataOf(opened, SystemRecorder)], ct).ConfigureAwait(false);
         lock (_openedLock) _openedYears.Add(year);
     }
 

@@ -1,0 +1,59 @@
+using PointsEngine.Domain.Facts;
+using PointsEngine.Domain.Values;
+using PointsEngine.Store;
+
+namespace PointsEngine.Api.Importing;
+
+/// Facts appended together, all or none: one roster row's registrations, one suggestion with its
+/// assessment, one meeting with its whole attendance list (the rows it came from).
+public sealed record WriteUnit(IReadOnlyList<LedgerRow> Rows, StreamName Stream, IReadOnlyList<IFact> Facts);
+
+/// What an import will do: the units to write, the rows already recorded, and every rejected row with
+/// its reasons. Computed in full before anything is written, so a dry run reports exactly what a real run
+/// would do.
+public sealed class ImportPlan(StreamRevision? organisationRevision)
+{
+    /// The organisation stream's revision the roster was checked against: its facts are appended at it.
+    public StreamRevision? OrganisationRevision { get; } = organisationRevision;
+
+    public List<ImportProblem> SheetProblems { get; } = [];
+    public Dictionary<LedgerRow, List<ImportProblem>> Rejected { get; } = new(ReferenceEqualityComparer.Instance);
+    public List<WriteUnit> Organisation { get; } = [];
+    public List<WriteUnit> Facts { get; } = [];
+    public int Rows { get; set; }
+    public int AlreadyRecorded { get; set; }
+
+    public int NewRows => Organisation.Sum(u => u.Rows.Count) + Facts.Sum(u => u.Rows.Count);
+    public int NewFacts => Organisation.Sum(u => u.Facts.Count) + Facts.Sum(u => u.Facts.Count);
+
+    public void Reject(LedgerRow row, IEnumerable<ImportProblem> problems)
+    {
+        if (!Rejected.TryGetValue(row, out var list)) Rejected[row] = list = [];
+        list.AddRange(problems);
+    }
+
+    /// Every problem, sheet by sheet, row by row.
+    public IEnumerable<ImportProblem> Problems => SheetProblems.Concat(Rejected
+        .OrderBy(kv => kv.Key.Source.File, StringComparer.Ordinal).ThenBy(kv => kv.Key.Source.Sheet, StringComparer.Ordinal).ThenBy(kv => kv.Key.Number)
+        .SelectMany(kv => kv.Value));
+}
+
+/// The facts already in the store, stream by stream (each stream read once), to tell a row already
+/// imported from a new one and from a different one under the same key.
+public sealed class RecordedFacts(IEventStore? store, EventSerializer serializer)
+{
+    private readonly Dictionary<StreamName, Dictionary<FactId, IFact>> _streams = [];
+
+    public async Task<IFact?> FindAsync(StreamName stream, FactId id, CancellationToken ct)
+    {
+        if (store is null) return null;
+        if (!_streams.TryGetValue(stream, out var facts))
+        {
+            facts = [];
+            await foreach (var e in store.ReadStreamAsync(stream, StreamRevision.Start, int.MaxValue, ct).ConfigureAwait(false))
+                if (serializer.Deserialize(e) is IFact fact) facts[fact.FactId] = fact;
+            _streams[stream] = facts;
+        }
+        return facts.GetValueOrDefault(id);
+    }
+}

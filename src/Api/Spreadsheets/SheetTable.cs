@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace PointsEngine.Api.Spreadsheets;
+
+/// A table as read from a file: every non-empty row with its number in the file (1-based, as a person
+/// sees it in Excel or a text editor), the header row included. Cells are text, trimmed; dates typed as
+/// Excel dates come as yyyy-MM-dd, numbers in invariant notation.
+public sealed record SheetTable(string? SheetName, IReadOnlyList<SheetRow> Rows);
+
+public sealed record SheetRow(int Number, IReadOnlyList<string> Cells)
+{
+    public string this[int column] => column >= 0 && column < Cells.Count ? Cells[column] : "";
+
+    public bool IsBlank => Cells.All(string.IsNullOrWhiteSpace);
+}
+
+/// A table to write. Cells are string, decimal, int, long, DateOnly, DateTimeOffset, bool or null; numbers
+/// stay numbers in a workbook, dates are written as yyyy-MM-dd text (they read back exactly as written).
+public sealed record OutputSheet(string Name, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<object?>> Rows);
+
+public enum SpreadsheetFormat { Xlsx, Csv }
+
+/// Reads and writes .xlsx workbooks and .csv files behind one shape.
+public static class Spreadsheet
+{
+    public static SpreadsheetFormat FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".xlsx" => SpreadsheetFormat.Xlsx,
+        ".csv" => SpreadsheetFormat.Csv,
+        var other => throw new Commands.UsageException(
+            $"不支持的文件类型“{other}”（{path}），请使用 .xlsx 或 .csv。", $"Unsupported file type '{other}' ({path}); use .xlsx or .csv."),
+    };
+
+    public static IReadOnlyList<SheetTable> Read(string path) => FormatOf(path) switch
+    {
+        SpreadsheetFormat.Xlsx => XlsxFile.Read(path),
+        _ => [CsvFile.Read(path)],
+    };
+
+    /// A workbook holds every sheet; a CSV file holds one table.
+    public static void Write(string path, IReadOnlyList<OutputSheet> sheets)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+        switch (FormatOf(path))
+        {
+            case SpreadsheetFormat.Xlsx: XlsxFile.Write(path, sheets); break;
+            default:
+                if (sheets.Count != 1) throw new ArgumentException("A CSV file holds exactly one table.", nameof(sheets));
+                CsvFile.Write(path, sheets[0]);
+                break;
+        }
+    }
+
+    /// A cell as text: what a CSV file holds and what a workbook shows.
+    public static string Text(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        decimal d => d.ToString("0.##########", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        bool b => b ? "是" : "否",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
