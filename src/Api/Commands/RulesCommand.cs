@@ -4,19 +4,19 @@ using PointsEngine.Api.Importing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Engine.Rules;
 using PointsEngine.Engine.Scoring;
+using PointsEngine.Projections.Simulation;
 using PointsEngine.Store;
 
 namespace PointsEngine.Api.Commands;
 
-/// `pointsengine rules validate|publish|default`: the API's rule-set operations offline (docs/RULES.md).
-/// Simulation is not here yet: it arrives with the reusable simulation core of the query API.
+/// `pointsengine rules validate|simulate|publish|default`: the API's rule-set operations offline (docs/RULES.md).
 public static class RulesCommand
 {
     public const string Name = "rules";
 
     public static Command Create(CliConsole console) => new(Name, "积分规则：校验、发布、输出通用模板 / rule sets: validate, publish, print the shipped template")
     {
-        Validate(console), Publish(console), Default(console),
+        Validate(console), Simulate(console), Publish(console), Default(console),
     };
 
     private static Argument<string> DocumentArgument() => new("file") { Description = "规则文档（JSON） / the rule-set document (JSON)" };
@@ -47,6 +47,53 @@ public static class RulesCommand
             Task.FromResult(Report(console, ReadDocument(parse.GetValue(file)!), out Domain.Rules.RuleSet? _) ? ExitCodes.Ok : ExitCodes.Problems));
         return command;
     }
+
+    private static Command Simulate(CliConsole console)
+    {
+        var file = DocumentArgument();
+        var year = new Option<int>("--year") { Description = "模拟的年度 / the year to simulate", Required = true, HelpName = "yyyy" };
+        var all = new Option<bool>("--all") { Description = "列出每名党员，而不只是积分变化的党员 / list every member, not only those whose total changes" };
+        var store = new StoreOptions();
+        var command = new Command("simulate",
+            "假如现在发布该规则文档：每名党员的年度总分和支部排名会怎样变化（不写入任何内容） / if this rule set were published now: how every member's year total and branch rank would change (writes nothing)")
+        {
+            file, year, all,
+        };
+        store.AddTo(command);
+        command.SetRun(console, async (parse, ct) =>
+        {
+            var (draft, problems) = RuleSimulation.Draft(ReadDocument(parse.GetValue(file)!));
+            if (draft is null)
+            {
+                foreach (var p in problems) console.Out.WriteLine($"  {p.Path}: {p.Chinese} / {p.English}");
+                console.Out.WriteLine($"规则文档无效：{problems.Count} 处问题 / the rule set is invalid: {problems.Count} problem(s)");
+                return ExitCodes.Problems;
+            }
+            var y = parse.GetValue(year);
+            if (y is < 1900 or > 9999) throw new UsageException($"--year 超出范围：{y}", $"--year is out of range: {y}");
+            await using var session = await CliSession.OpenAsync(store.Resolve(parse), create: false, ct).ConfigureAwait(false);
+            var result = await RuleSimulation.RunAsync(session.Store, session.Serializer, draft, y, ct).ConfigureAwait(false);
+
+            var ranks = result.Rankings.Where(r => r.Scope == Projections.Queries.RankingScope.Branch)
+                .SelectMany(r => r.Rows.Select(row => (r.ScopeId, row))).ToLookup(x => x.row.Member, x => x.row);
+            console.Out.WriteLine($"规则 {result.DraftVersion}（{result.EffectiveFrom:yyyy-MM-dd} 起）模拟 {result.Year} 年度，读至日志位置 {result.ReadUpTo}：" +
+                $"{result.MembersChanged} 名党员积分变化 / draft {result.DraftVersion} from {result.EffectiveFrom:yyyy-MM-dd}, year {result.Year}, " +
+                $"read up to log position {result.ReadUpTo}: {result.MembersChanged} member(s) change");
+            console.Out.WriteLine("党员编号\t姓名\t支部\t现总分\t模拟总分\t变化\t支部名次（现→模拟） / member, name, branch, current, simulated, change, branch rank (now → simulated)");
+            foreach (var m in result.Members.Where(m => parse.GetValue(all) || m.Change != 0))
+            {
+                var rank = ranks[m.Member].FirstOrDefault();
+                console.Out.WriteLine(string.Join('\t', m.Member.Value, m.Name ?? "", m.Branch?.Value ?? "",
+                    Num(m.Current), Num(m.Simulated), (m.Change > 0 ? "+" : "") + Num(m.Change),
+                    rank is null ? "" : $"{rank.CurrentRank}→{rank.SimulatedRank}"));
+            }
+            console.Out.WriteLine("未写入任何内容 / nothing was written");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string Num(decimal value) => value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     private static Command Publish(CliConsole console)
     {

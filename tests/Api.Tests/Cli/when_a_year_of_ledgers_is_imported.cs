@@ -40,7 +40,9 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
         await foreach (var e in store.ReadAllAsync(LogPosition.Start))
         {
             if (!FactStreams.HoldsRecordedFacts(e.Stream) || e.Stream == FactStreams.Rules) continue;
-            Assert.Equal("李书记", e.Metadata.RecordedBy);
+            // The year's opening is the engine's own record; everything imported is the operator's.
+            var opening = serializer.Deserialize(e) is YearOpened;
+            Assert.Equal(opening ? ScoringEngine.SystemRecorder : "李书记", e.Metadata.RecordedBy);
             if (serializer.Deserialize(e) is MeetingHeld m) meetings.Add(m);
         }
         Assert.Equal(Meetings(), meetings.Count);
@@ -169,6 +171,36 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
 
     private int Meetings() => year.FactRows.Where(r => r[5] is "主题党日" or "支委会" or "党小组会" or "党员大会" or "党课" or "组织生活会")
         .Select(r => (r[0], r[3], r[4], r[5], r[10])).Distinct().Count();
+
+    [Fact]
+    public async Task rules_simulate_shows_what_a_draft_would_change_and_writes_nothing()
+    {
+        var before = await HeadAsync();
+        var same = Path.Combine(year.Dir, "same-rules.json");
+        await File.WriteAllTextAsync(same, RuleSetDocument.DefaultDocument());
+        var higherBase = Path.Combine(year.Dir, "higher-base.json");
+        await File.WriteAllTextAsync(higherBase, RuleSetDocument.DefaultDocument().Replace("\"baseScore\": 60", "\"baseScore\": 70", StringComparison.Ordinal));
+
+        // The published rules themselves change nothing
+        var unchanged = await Cli.RunAsync(["rules", "simulate", same, "--year", "2025", .. year.Store]);
+        Assert.True(unchanged.Exit == 0, unchanged.ToString());
+        Assert.Contains(": 0 member(s) change", unchanged.Output);
+
+        // A base score of 70 instead of 60 adds exactly 10 to each of the 300 members, and no rank moves
+        var raised = await Cli.RunAsync(["rules", "simulate", higherBase, "--year", "2025", .. year.Store]);
+        Assert.True(raised.Exit == 0, raised.ToString());
+        Assert.Contains(": 300 member(s) change", raised.Output);
+        var lines = raised.Output.Split('\n').Select(l => l.TrimEnd('\r').Split('\t')).Where(c => c.Length == 7 && c[0] != "党员编号").ToList();
+        Assert.Equal(300, lines.Count);
+        Assert.All(lines, c =>
+        {
+            Assert.Equal("+10", c[5]);
+            Assert.Equal(decimal.Parse(c[3], CultureInfo.InvariantCulture) + 10, decimal.Parse(c[4], CultureInfo.InvariantCulture));
+            var ranks = c[6].Split('→');
+            Assert.Equal(ranks[0], ranks[1]);
+        });
+        Assert.Equal(before, await HeadAsync());
+    }
 
     private async Task<LogPosition> HeadAsync()
     {
