@@ -19,7 +19,8 @@ public static class ScoringRegistration
                 sp.GetRequiredService<IEventStore>(),
                 sp.GetRequiredService<ICheckpointStore>(),
                 sp.GetRequiredService<EventSerializer>(),
-                RuleSetDocument.Parse),
+                RuleSetDocument.Parse,
+                EngineOptions(configuration)),
             configuration.GetValue("Scoring:Run", true),
             sp.GetRequiredService<ILogger<ScoringHost>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScoringHost>());
@@ -31,6 +32,18 @@ public static class ScoringRegistration
         services.AddSingleton<FactWriter>();
         services.Configure<ApiSettings>(configuration.GetSection(ApiSettings.Section));
         return services;
+    }
+
+    /// `Scoring:MailboxCapacity` (messages one member actor may hold) and `Scoring:MaxInFlight` (deliveries
+    /// awaiting their actors at once) bound the memory scoring uses however far it falls behind.
+    private static ScoringEngineOptions EngineOptions(IConfiguration configuration)
+    {
+        var defaults = new ScoringEngineOptions();
+        return defaults with
+        {
+            Actors = defaults.Actors with { MailboxCapacity = configuration.GetValue("Scoring:MailboxCapacity", defaults.Actors.MailboxCapacity) },
+            Dispatcher = defaults.Dispatcher with { MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight) },
+        };
     }
 }
 
