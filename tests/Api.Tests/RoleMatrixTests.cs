@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text;
+using Newtonsoft.Json.Linq;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PointsEngine.Api.Access;
@@ -12,13 +14,21 @@ namespace PointsEngine.Api.Tests;
 /// table must name every endpoint the server maps, so a new endpoint cannot be missed: add its row.
 public sealed class the_role_matrix : IAsyncLifetime
 {
-    public enum Caller { Admin, SecretaryOfBranch, SecretaryOfOtherBranch, Appraiser, Member, NoToken, ExpiredToken, ForgedToken }
+    public enum Caller
+    {
+        Admin, SecretaryOfBranch, SecretaryOfOtherBranch, Appraiser, Member, OtherMember, NoToken, ExpiredToken, ForgedToken,
+        // Valid tokens with one claim edited after signing (issue #8 item 4): the signature no longer holds.
+        RoleEdited, BranchesEdited, ExpiryEdited, MemberEdited, UnsignedToken,
+    }
+
+    private static readonly Caller[] Refused401 =
+        [Caller.NoToken, Caller.ExpiredToken, Caller.ForgedToken, Caller.RoleEdited, Caller.BranchesEdited, Caller.ExpiryEdited, Caller.MemberEdited, Caller.UnsignedToken];
 
     private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
     private static readonly Caller[] AdminOnly = [Caller.Admin];
     private static readonly Caller[] Recorders = [Caller.Admin, Caller.SecretaryOfBranch];
     private static readonly Caller[] Submitters = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Member];
-    private static readonly Caller[] Readers = [Caller.Admin, Caller.SecretaryOfBranch, Caller.SecretaryOfOtherBranch, Caller.Appraiser, Caller.Member];
+    private static readonly Caller[] Readers = [Caller.Admin, Caller.SecretaryOfBranch, Caller.SecretaryOfOtherBranch, Caller.Appraiser, Caller.Member, Caller.OtherMember];
     /// A member's own data (the member token is m-01's): staff with the branch, and the member themself.
     private static readonly Caller[] MemberOwn = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser, Caller.Member];
     /// Branch reports and rankings: staff with the branch (b1).
@@ -201,6 +211,12 @@ public sealed class the_role_matrix : IAsyncLifetime
             [Caller.SecretaryOfOtherBranch] = _api.Client(LongToken(Role.Secretary, "secretary-b2", ["b2"])),
             [Caller.Appraiser] = _api.Client(LongToken(Role.Appraiser, "appraiser-1")),
             [Caller.Member] = _api.Client(LongToken(Role.Member, "m-01", member: "m-01")),
+            [Caller.OtherMember] = _api.Client(LongToken(Role.Member, "m-02", member: "m-02")),
+            [Caller.RoleEdited] = _api.Client(Tampered(LongToken(Role.Member, "m-01", member: "m-01"), p => p["role"] = "admin")),
+            [Caller.BranchesEdited] = _api.Client(Tampered(LongToken(Role.Secretary, "secretary-b2", ["b2"]), p => p["branches"] = new JArray("b1", "b2"))),
+            [Caller.ExpiryEdited] = _api.Client(Tampered(_api.ExpiredToken(Role.Admin, "admin-1"), p => p["exp"] = DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeSeconds())),
+            [Caller.MemberEdited] = _api.Client(Tampered(LongToken(Role.Member, "m-02", member: "m-02"), p => p["member"] = "m-01")),
+            [Caller.UnsignedToken] = _api.Client(Unsigned(LongToken(Role.Admin, "admin-1"))),
             [Caller.NoToken] = _api.Client(),
             [Caller.ExpiredToken] = _api.Client(_api.ExpiredToken(Role.Admin, "admin-1")),
             [Caller.ForgedToken] = _api.Client(new TokenService(SigningKey.FromText(new string('x', 40), "test"), TimeProvider.System)
@@ -220,7 +236,7 @@ public sealed class the_role_matrix : IAsyncLifetime
                 var answer = await SendAsync(clients[caller], row.Method, request);
 
                 var expected = row.Allowed.Contains(caller) ? (row.Method == "GET" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
-                    : caller is Caller.NoToken or Caller.ExpiredToken or Caller.ForgedToken ? 401 : 403;
+                    : Refused401.Contains(caller) ? 401 : 403;
                 if ((int)answer.Status != expected)
                 {
                     wrong.Add($"{row.Method} {row.Pattern} as {caller}: expected {expected}, got {(int)answer.Status} {answer.Body}");
@@ -237,6 +253,27 @@ public sealed class the_role_matrix : IAsyncLifetime
         Assert.True(wrong.Count == 0, $"{wrong.Count} of {cells} cells wrong:\n{string.Join("\n", wrong)}");
         Assert.Equal(Table.Length * Everyone.Length, cells);
     }
+
+    /// The token with its payload edited and its signature kept, as someone editing a token by hand would.
+    private static string Tampered(string token, Action<JObject> edit)
+    {
+        var parts = token.Split('.');
+        var payload = JObject.Parse(Encoding.UTF8.GetString(FromBase64Url(parts[1])));
+        edit(payload);
+        return $"{parts[0]}.{ToBase64Url(Encoding.UTF8.GetBytes(payload.ToString(Newtonsoft.Json.Formatting.None)))}.{parts[2]}";
+    }
+
+    /// The same claims under {"alg":"none"} and without a signature.
+    private static string Unsigned(string token) =>
+        $"{ToBase64Url(Encoding.UTF8.GetBytes("{\"alg\":\"none\",\"typ\":\"JWT\"}"))}.{token.Split('.')[1]}.";
+
+    private static byte[] FromBase64Url(string s)
+    {
+        s = s.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s + new string('=', (4 - s.Length % 4) % 4));
+    }
+
+    private static string ToBase64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static Task<Answer> SendAsync(HttpClient client, string method, Request request) =>
         method == "GET" ? client.GetJsonAsync(request.Path)

@@ -23,14 +23,20 @@ public sealed class FaultyEventStore(IEventStore inner) : IEventStore
     /// The next <paramref name="count"/> appends throw without reaching the store.
     public void FailNextAppends(int count = 1) => Interlocked.Exchange(ref _failNext, count);
 
-    /// Appends wait until <see cref="ReleaseAppends"/>.
-    public void HoldAppends() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Func<StreamName, bool>? _holding;
+
+    /// Appends (to the streams <paramref name="which"/> picks, all by default) wait until <see cref="ReleaseAppends"/>.
+    public void HoldAppends(Func<StreamName, bool>? which = null)
+    {
+        _holding = which;
+        _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     public void ReleaseAppends() => Interlocked.Exchange(ref _gate, null)?.TrySetResult();
 
     public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        if (_gate is { } gate)
+        if (_gate is { } gate && (_holding is not { } which || which(stream)))
         {
             Interlocked.Increment(ref _held);
             try { await gate.Task.WaitAsync(ct); }

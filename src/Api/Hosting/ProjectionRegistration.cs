@@ -7,35 +7,91 @@ namespace PointsEngine.Api.Hosting;
 public static class ProjectionRegistration
 {
     /// The read models (standings, rankings, evidence, dashboards, warnings) in the store's own database,
-    /// kept up to date by a projection runner the host starts and stops.
+    /// kept up to date by a projection runner the host starts and stops. On PostgreSQL only the process
+    /// holding the projection lock runs it; the others follow and take over when it dies.
     public static IServiceCollection AddReadModels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => new ReadModels(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventSerializer>()));
+        services.AddSingleton<IProjectionLeadership>(_ =>
+        {
+            var store = configuration.GetSection(StoreSettings.Section).Get<StoreSettings>() ?? new StoreSettings();
+            return store.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) && store.ConnectionString is { Length: > 0 } cs
+                ? new PostgresAdvisoryLeadership(cs)
+                : new SingleProcessLeadership();
+        });
         services.AddSingleton(sp => new ProjectionHost(
             () => new ProjectionRunner(
                 sp.GetRequiredService<IEventStore>(),
                 sp.GetRequiredService<EventSerializer>(),
                 ReadModels.Projections(sp.GetRequiredService<EventSerializer>())),
             configuration.GetValue("Projections:Run", true),
+            sp.GetRequiredService<IProjectionLeadership>(),
+            TimeSpan.FromSeconds(configuration.GetValue("Projections:LeadershipRetrySeconds", 1.0)),
+            ct => sp.GetRequiredService<ReadModels>().ProjectedUpToAsync(ct),
             sp.GetRequiredService<ILogger<ProjectionHost>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ProjectionHost>());
         return services;
     }
 }
 
-/// Owns the projection runner: creates or upgrades the read-model tables when the host starts (a schema
-/// change rebuilds, with progress in the log), then follows the log until the host stops.
+/// Owns the projection runner: creates or upgrades the read-model tables when this process becomes the
+/// projecting one (a schema change rebuilds, with progress in the log), then follows the log until the
+/// host stops or leadership is lost. A process that starts as a follower tries for leadership every
+/// <c>retry</c> and takes over when the leader's lock is released (the leader stopped or died).
 /// `Projections:Run=false` serves queries from tables another process keeps up to date.
-public sealed class ProjectionHost(Func<ProjectionRunner> create, bool run, ILogger<ProjectionHost> log) : IHostedService, IAsyncDisposable
+public sealed class ProjectionHost(
+    Func<ProjectionRunner> create,
+    bool run,
+    IProjectionLeadership leadership,
+    TimeSpan retry,
+    Func<CancellationToken, Task<LogPosition?>> storedPosition,
+    ILogger<ProjectionHost> log)
+    : IHostedService, IAsyncDisposable
 {
+    private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(50);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _following = Task.CompletedTask;
     private int _disposed;
     private ProjectionRunner? _runner;
+    private volatile bool _running;
 
     /// The runner, once started (a process that does not project never opens one).
-    public ProjectionRunner Runner => _runner ?? throw new InvalidOperationException("The projection runner is not started in this process.");
+    public ProjectionRunner Runner => Volatile.Read(ref _runner) ?? throw new InvalidOperationException("The projection runner is not started in this process.");
 
     /// Whether this process is projecting now (so waiting for the read models to catch up can succeed).
-    public bool Running { get; private set; }
+    public bool Running => _running;
+
+    /// Whether this process would project if it held leadership (Projections:Run).
+    public bool Enabled => run;
+
+    /// Whether waiting for the read models can succeed here: this process projects, or another one does
+    /// (this process would lead if it could, so it is a follower of the same deployment).
+    public bool CanWait => run && _disposed == 0;
+
+    /// Completes once the read models have committed everything up to <paramref name="position"/>: from the
+    /// runner in the leading process, by reading the stored checkpoints in a follower.
+    public async Task WaitForAsync(LogPosition position, CancellationToken ct)
+    {
+        while (true)
+        {
+            if (_running && Volatile.Read(ref _runner) is { } runner)
+            {
+                // Bounded, so that losing leadership meanwhile falls back to the stored checkpoints.
+                try
+                {
+                    await runner.WaitForAsync(position, ct).WaitAsync(retry, ct).ConfigureAwait(false);
+                    return;
+                }
+                catch (TimeoutException) { continue; }
+            }
+            if (await storedPosition(ct).ConfigureAwait(false) is { } stored && stored >= position) return;
+            await Task.Delay(FollowerPoll, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// Leadership changes seen by this process (1 after a first start as leader).
+    public int Takeovers { get; private set; }
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -44,7 +100,51 @@ public sealed class ProjectionHost(Func<ProjectionRunner> create, bool run, ILog
             log.LogInformation("Projections are off in this process (Projections:Run=false)");
             return;
         }
-        var runner = _runner = create();
+        // The usual case (SQLite, or the first PostgreSQL process) leads at once, and start-up waits for
+        // the read models to be ready as before; a follower starts serving at once and keeps trying.
+        if (await leadership.TryAcquireAsync(ct).ConfigureAwait(false))
+            await LeadAsync(ct).ConfigureAwait(false);
+        else
+            log.LogInformation("Another process is projecting; this one follows and tries to take over every {Retry}", retry);
+        _following = Task.Run(() => SuperviseAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task SuperviseAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(retry, ct).ConfigureAwait(false);
+                if (_running)
+                {
+                    if (await leadership.StillHeldAsync(ct).ConfigureAwait(false)) continue;
+                    // The lock's session is gone, so another process may lead already: stop at once.
+                    log.LogWarning("Projection leadership lost; stopping the projection runner");
+                    await StopRunnerAsync().ConfigureAwait(false);
+                }
+                else if (await leadership.TryAcquireAsync(ct).ConfigureAwait(false))
+                {
+                    await LeadAsync(ct).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Initialising failed (the database went away meanwhile): give the lock up and try again.
+                log.LogError(e, "Taking over the projections failed; trying again");
+                await StopRunnerAsync().ConfigureAwait(false);
+                await leadership.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken ct)
+    {
+        var runner = create();
         var lastDecile = -1;
         await runner.InitializeAsync(new Progress<RebuildProgress>(p =>
         {
@@ -56,8 +156,16 @@ public sealed class ProjectionHost(Func<ProjectionRunner> create, bool run, ILog
                 p.Projection, p.Events, p.Fraction, p.EventsPerSecond);
         }), ct).ConfigureAwait(false);
         await runner.StartAsync(ct).ConfigureAwait(false);
-        Running = true;
-        log.LogInformation("Read models are following the log from their checkpoints");
+        Volatile.Write(ref _runner, runner);
+        _running = true;
+        Takeovers++;
+        log.LogInformation("This process projects: read models are following the log from their checkpoints");
+    }
+
+    private async Task StopRunnerAsync()
+    {
+        _running = false;
+        if (Interlocked.Exchange(ref _runner, null) is { } runner) await runner.DisposeAsync().ConfigureAwait(false);
     }
 
     public async Task StopAsync(CancellationToken ct) => await DisposeAsync().ConfigureAwait(false);
@@ -65,7 +173,11 @@ public sealed class ProjectionHost(Func<ProjectionRunner> create, bool run, ILog
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        Running = false;
-        if (_runner is not null) await _runner.DisposeAsync().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try { await _following.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        await StopRunnerAsync().ConfigureAwait(false);
+        await leadership.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 }

@@ -20,7 +20,8 @@ public static class ScoringRegistration
                 sp.GetRequiredService<IEventStore>(),
                 sp.GetRequiredService<ICheckpointStore>(),
                 sp.GetRequiredService<EventSerializer>(),
-                RuleSetDocument.Parse),
+                RuleSetDocument.Parse,
+                EngineOptions(configuration)),
             configuration.GetValue("Scoring:Run", true),
             sp.GetRequiredService<ILogger<ScoringHost>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScoringHost>());
@@ -47,6 +48,18 @@ public static class ScoringRegistration
         {
             return null;
         }
+    }
+
+    /// `Scoring:MailboxCapacity` (messages one member actor may hold) and `Scoring:MaxInFlight` (deliveries
+    /// awaiting their actors at once) bound the memory scoring uses however far it falls behind.
+    private static ScoringEngineOptions EngineOptions(IConfiguration configuration)
+    {
+        var defaults = new ScoringEngineOptions();
+        return defaults with
+        {
+            Actors = defaults.Actors with { MailboxCapacity = configuration.GetValue("Scoring:MailboxCapacity", defaults.Actors.MailboxCapacity) },
+            Dispatcher = defaults.Dispatcher with { MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight) },
+        };
     }
 }
 

@@ -110,7 +110,9 @@ public static class FactConsistency
                 f.Add(409, "year", "year-not-closed", $"{y.Year} 年度未关闭，无需重新开放。", $"The year {y.Year} is not closed.");
                 break;
         }
-        if (IsInCalendar(fact) && fact.OccurredOn > today.AddDays(DaysAheadAllowed))
+        // Every record but a rule set (published ahead of the date it takes effect) tells what happened:
+        // a departure or year-end closing dated in 2961 is a typing mistake too (issue #8 item 3).
+        if (fact is not RuleSetPublished && fact.OccurredOn > today.AddDays(DaysAheadAllowed))
             f.Add(400, "occurredOn", "future-date", $"发生日期 {fact.OccurredOn:yyyy-MM-dd} 晚于今天，只能登记已经发生的事。",
                 $"The date {fact.OccurredOn:yyyy-MM-dd} is in the future; only what has happened can be recorded.");
         if (IsInCalendar(fact) && org.Calendar.Check(fact.FactId, fact.OccurredOn) is { } closed)

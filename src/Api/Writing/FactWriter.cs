@@ -18,7 +18,8 @@ namespace PointsEngine.Api.Writing;
 /// 3. the caller's branch scope (403);
 /// 4. a fact with this id already recorded: the same fact answers with the first result, another is 422;
 /// 5. the domain's pre-checks (400) and the organisation directory (404 / 409 / 400), closed years (409);
-/// 6. back-pressure: 503 with Retry-After while scoring lags too far behind;
+/// 6. back-pressure: 503 with Retry-After while scoring lags too far behind, while too many appends wait
+///    for the store, or when the store does not confirm an append in time;
 /// 7. append (organisation and calendar facts at the directory's expected revision), then answer —
 ///    after the fact is durable, and with `?wait=true` after it is scored.
 ///
@@ -36,6 +37,9 @@ public sealed class FactWriter(
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxDirectoryAttempts = 3;
+    private static readonly string RetryAfterBusySeconds = ApiExceptionHandler.RetryAfterStoreSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private readonly SemaphoreSlim _appendSlots = new(Math.Max(1, settings.Value.MaxWritesInFlight));
 
     public async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync(WriteOptions write, BuildFact build, CancellationToken ct)
     {
@@ -120,14 +124,45 @@ public sealed class FactWriter(
         if (expected is not null || draft.Companions.Count > 0)
             foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
 
+        // Back-pressure on the store: at most MaxWritesInFlight appends wait for their commit at once; one
+        // more is refused at once instead of queueing without bound behind a stalled database.
+        if (!_appendSlots.Wait(0))
+        {
+            write.Http.Response.Headers.RetryAfter = RetryAfterBusySeconds;
+            return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "writes-saturated",
+                "同时等待写入的请求过多，请稍后重试。", "Too many writes are waiting for the store; retry shortly.").ToResult();
+        }
+        Task<AppendResult> append;
+        try
+        {
+            // Not cancelled with the request: a started append may commit anyway, and its slot is held
+            // until it has (so appends stuck in a stalled store keep counting against the limit).
+            // Companions go first, so the fact's own position (what a replay answers with) is the batch's last.
+            append = expected is not null || draft.Companions.Count > 0
+                ? store.AppendToStreamAsync(stream, expected ?? ExpectedRevision.Any,
+                    [.. all.Select(f => ToEventData(f, caller.Subject))], CancellationToken.None)
+                : scoring.Engine.RecordAsync(fact, caller.Subject, CancellationToken.None);
+        }
+        catch
+        {
+            _appendSlots.Release();
+            throw;
+        }
+        _ = append.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _appendSlots,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
         AppendResult result;
         try
         {
-            // Companions go first, so the fact's own position (what a replay answers with) is the batch's last.
-            result = expected is not null || draft.Companions.Count > 0
-                ? await store.AppendToStreamAsync(stream, expected ?? ExpectedRevision.Any,
-                    [.. all.Select(f => ToEventData(f, caller.Subject))], ct).ConfigureAwait(false)
-                : await scoring.Engine.RecordAsync(fact, caller.Subject, ct).ConfigureAwait(false);
+            result = await append.WaitAsync(TimeSpan.FromSeconds(settings.Value.AppendTimeoutSeconds), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Not acknowledged. It may still commit: a retry with the same key then answers with it.
+            write.Http.Response.Headers.RetryAfter = RetryAfterBusySeconds;
+            return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "store-busy",
+                $"数据库在 {settings.Value.AppendTimeoutSeconds:0.#} 秒内未确认写入，本次未记录确认；请用同一 Idempotency-Key 重试（不会重复记录）。",
+                $"The store did not confirm the write within {settings.Value.AppendTimeoutSeconds:0.#} s; retry with the same Idempotency-Key (it is never recorded twice).").ToResult();
         }
         catch (EventIdConflictException)
         {
@@ -165,10 +200,10 @@ public sealed class FactWriter(
             {
                 await scoring.Engine.WaitUntilScoredAsync(position, ct).WaitAsync(Left(), ct).ConfigureAwait(false);
                 // Scored means the awards are appended; visible means the read models have applied them.
-                if (projections.Running)
+                if (projections.CanWait)
                 {
                     var awarded = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
-                    await projections.Runner.WaitForAsync(awarded, ct).WaitAsync(Left(), ct).ConfigureAwait(false);
+                    await projections.WaitForAsync(awarded, ct).WaitAsync(Left(), ct).ConfigureAwait(false);
                 }
                 scored = true;
             }

@@ -68,6 +68,9 @@ public sealed class ScoringEngine : IAsyncDisposable
 
     public int ResidentMembers => _members.ResidentCount;
     public long Delivered => _dispatcher.Delivered;
+
+    /// Deliveries retried because a member's mailbox was full or its actor failed to persist.
+    public long DeliveryRetries => _dispatcher.Retries;
     public long Rejected => Interlocked.Read(ref _rejected);
     public LogPosition ScoredUpTo => _dispatcher.CompletedUpTo;
 

@@ -1,0 +1,211 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PointsEngine.Engine.Rules;
+
+namespace PointsEngine.Api.Tests.Hostile;
+
+/// Who sends a hostile request: the most powerful caller the endpoint admits, so refusals come from
+/// checking the input, not from the role check in front of it.
+public enum Sender { Admin, SecretaryOfB1, MemberM01 }
+
+/// A request being made hostile: a valid write to start from, then mutations. RawBody, when set, is sent
+/// instead of Body (malformed JSON cannot be a JObject).
+public sealed record Draft(
+    string Endpoint, Sender Sender, IReadOnlyDictionary<string, string> Route, JObject Body, string? RawBody,
+    string ContentType, string? Key, IReadOnlyList<string> Notes)
+{
+    public Draft With(string note, Func<Draft, Draft> change) => change(this) with { Notes = [.. Notes, note] };
+
+    public Draft SetField(string field, JToken? value, string note)
+    {
+        var body = (JObject)Body.DeepClone();
+        if (value is null) body.Remove(field);
+        else body[field] = value;
+        return this with { Body = body, RawBody = null, Notes = [.. Notes, note] };
+    }
+
+    public Draft SetRoute(string name, string value, string note) =>
+        this with { Route = new Dictionary<string, string>(Route) { [name] = value }, Notes = [.. Notes, note] };
+
+    public string Path(string pattern)
+    {
+        var path = pattern;
+        foreach (var (name, value) in Route) path = path.Replace($"{{{name}}}", Uri.EscapeDataString(value), StringComparison.Ordinal);
+        return path;
+    }
+
+    /// The body as sent. Non-ASCII is escaped, so lone surrogates travel as \ud800 escapes (raw, the
+    /// client's UTF-8 encoder would quietly replace them).
+    public string Json => RawBody ?? JsonConvert.SerializeObject(Body, new JsonSerializerSettings { StringEscapeHandling = StringEscapeHandling.EscapeNonAscii });
+
+    public override string ToString() => $"{Endpoint} as {Sender}: {string.Join("; ", Notes)}";
+}
+
+/// What a write endpoint accepts, for building hostile requests to it: a valid request to start from and
+/// mutations that each make it certainly invalid (poisons), besides noise that may or may not.
+public sealed record EndpointSpec(string Endpoint, Sender[] Senders, Func<Draft> Valid, Gen<Func<Draft, Draft>>[] Poisons, bool ReportsValidity = false);
+
+/// All hostile generators in one place (issue #8 item 3).
+public static class HostileGen
+{
+    public const string On = "2025-06-01";
+
+    // Injection-shaped and odd text: valid as free text in most fields, so these are noise, not poisons.
+    private static readonly string[] Injections =
+    [
+        "'; DROP TABLE events; --", "\" OR \"1\"=\"1", "1' OR '1'='1' --", "Robert'); DROP TABLE members;--", "'||pg_sleep(10)--",
+        "<script>alert(1)</script>", "${jndi:ldap://127.0.0.1/a}", "{{7*7}}", "../../../../etc/passwd", "%00%27", "$where: '1 == 1'",
+        "\u202Egnp.exe", "\uFEFFbom", "zero\u200Bwidth", "Z\u0337\u0348a\u0338l\u0335g\u0336o", "𝕏𝔸𝕄𝕃", "مرحبا", "党员'; DELETE FROM events; --",
+        "NULL", "null", "undefined", "NaN", "-0", "1e400", "０１２", "ｍ－０１", "m-01 ", " m-01", "M-01", "m_01",
+    ];
+
+    // Text no field accepts: control characters, lone surrogates.
+    private static readonly string[] Unstorable = ["a\u0000b", "\u0007bell", "line\u001Bescape", "\uD800", "x\uDC00y", "\uDBFF", "\u0085\u0000"];
+
+    private static readonly string[] BadIds = ["", " ", "has space", "tab\there", "new\nline", "\u0000", "\uD800", "a'; DROP TABLE events; --", new string('x', 129)];
+
+    private static readonly string[] BadDates =
+        ["9999-12-31", "2999-01-01", "0001-01-01", "1899-12-31", "2025-02-30", "2025-13-01", "2025-6-1", "01/06/2025", "2025-06-01T00:00:00", "", "today", "+002025-06-01"];
+
+    private static readonly string[] HugeNumbers = ["1e400", "-1e400", "79228162514264337593543950336", "123456789012345678901234567890.5", "1e-400", "0.000000000000000000000000000001"];
+
+    public static Gen<string> AnyText =>
+        Gen.Frequency(
+            (4, Gen.Elements(Injections)),
+            (2, Gen.Elements(Unstorable)),
+            (3, ArbMap.Default.GeneratorFor<string>().Where(s => s is not null)),
+            (1, Gen.Choose(200, 6000).Select(n => new string('长', n))));
+
+    private static Gen<Func<Draft, Draft>> Poison(Func<Draft, Draft> f) => Gen.Constant(f);
+
+    private static Gen<Func<Draft, Draft>> Poison<T>(Gen<T> values, Func<Draft, T, Draft> f) => values.Select(v => (Func<Draft, Draft>)(d => f(d, v)));
+
+    /// A required identifier refused whatever it is: malformed, or of the wrong JSON type.
+    public static Gen<Func<Draft, Draft>> BadId(string field) => Gen.OneOf(
+        Poison(Gen.Elements(BadIds), (d, v) => d.SetField(field, v, $"{field} = bad id {Show(v)}")),
+        WrongType(field),
+        Poison(d => d.SetField(field, null, $"{field} missing")),
+        Poison(d => d.SetField(field, JValue.CreateNull(), $"{field} = null")));
+
+    /// A reference that must name something registered: unknown, or malformed.
+    public static Gen<Func<Draft, Draft>> UnknownRef(string field, string prefix) => Gen.OneOf(
+        BadId(field),
+        Poison(Gen.Choose(1, 1_000_000), (d, n) => d.SetField(field, $"{prefix}{n}", $"{field} unknown")));
+
+    public static Gen<Func<Draft, Draft>> WrongType(string field) =>
+        Poison(Gen.Elements<JToken>(new JValue(12345), new JValue(true), new JArray("a"), new JObject { ["$ne"] = null }, new JValue(1.5)),
+            (d, v) => d.SetField(field, v.DeepClone(), $"{field} of wrong type {v.Type}"));
+
+    public static Gen<Func<Draft, Draft>> RequiredText(string field, int max) => Gen.OneOf(
+        Poison(Gen.Elements(Unstorable), (d, v) => d.SetField(field, v, $"{field} unstorable {Show(v)}")),
+        Poison(Gen.Choose(max + 1, max + 5000), (d, n) => d.SetField(field, new string('字', n), $"{field} {n} chars")),
+        Poison(Gen.Elements("", "   ", "\t\n"), (d, v) => d.SetField(field, v, $"{field} blank")),
+        Poison(d => d.SetField(field, null, $"{field} missing")),
+        WrongType(field));
+
+    public static Gen<Func<Draft, Draft>> OptionalText(string field, int max) => Gen.OneOf(
+        Poison(Gen.Elements(Unstorable), (d, v) => d.SetField(field, v, $"{field} unstorable {Show(v)}")),
+        Poison(Gen.Choose(max + 1, max + 5000), (d, n) => d.SetField(field, new string('字', n), $"{field} {n} chars")),
+        WrongType(field));
+
+    public static Gen<Func<Draft, Draft>> BadDate(string field = "occurredOn") => Gen.OneOf(
+        Poison(Gen.Elements(BadDates), (d, v) => d.SetField(field, v, $"{field} = {Show(v)}")),
+        Poison(d => d.SetField(field, null, $"{field} missing")),
+        Poison(Gen.Choose(2027, 9999), (d, y) => d.SetField(field, $"{y}-01-01", $"{field} in {y}")),
+        WrongType(field));
+
+    public static Gen<Func<Draft, Draft>> BadEnum(string field, bool required = true)
+    {
+        var bad = Poison(Gen.Elements("会议X", "present ", "出 席", "'; DROP TABLE events; --", "999", "\uD800"), (d, v) => d.SetField(field, v, $"{field} = {Show(v)}"));
+        return required ? Gen.OneOf(bad, WrongType(field), Poison(d => d.SetField(field, null, $"{field} missing"))) : Gen.OneOf(bad, WrongType(field));
+    }
+
+    /// Raw JSON numbers, so values a double cannot hold reach the server as written.
+    public static Gen<Func<Draft, Draft>> BadNumber(string field, params string[] outOfRange) => BadNumber(field, true, outOfRange);
+
+    public static Gen<Func<Draft, Draft>> BadNumber(string field, bool required, params string[] outOfRange)
+    {
+        var bad = new[]
+        {
+            Poison(Gen.Elements(outOfRange.Concat(HugeNumbers).ToArray()), (d, v) => d.With($"{field} = {v}", x => x with { RawBody = ReplaceNumber(x, field, v) })),
+            Poison(Gen.Elements("\"many\"", "\"１\"", "NaN", "Infinity", "0x10", "01", "1.", ".5", "+1"),
+                (d, v) => d.With($"{field} = {v}", x => x with { RawBody = ReplaceNumber(x, field, v) })),
+        };
+        return required ? Gen.OneOf([.. bad, Poison(d => d.SetField(field, null, $"{field} missing"))]) : Gen.OneOf(bad);
+    }
+
+    private static string ReplaceNumber(Draft d, string field, string raw)
+    {
+        var body = (JObject)d.Body.DeepClone();
+        body[field] = "__NUMBER__";
+        return JsonConvert.SerializeObject(body).Replace("\"__NUMBER__\"", raw, StringComparison.Ordinal);
+    }
+
+    public static Gen<Func<Draft, Draft>> BadRoute(string name, params string[] refused) => Gen.OneOf(
+        Poison(Gen.Elements(refused), (d, v) => d.SetRoute(name, v, $"{{{name}}} = {Show(v)}")),
+        Poison(Gen.Elements(" ", "a b", "\u0001", new string('x', 129)), (d, v) => d.SetRoute(name, v, $"{{{name}}} = bad {Show(v)}")));
+
+    /// Mutations every JSON endpoint refuses whatever its fields: the body is not a JSON object of the
+    /// contract, or the request lacks what every write needs.
+    public static Gen<Func<Draft, Draft>>[] Envelope(bool strictFields = true, bool keyed = true)
+    {
+        var list = new List<Gen<Func<Draft, Draft>>>
+        {
+            Poison(Gen.Choose(1, 30), (d, cut) => d.With($"truncated JSON (-{cut})", x => x with { RawBody = Truncate(x.Json, cut) })),
+            Poison(Gen.Elements("[]", "42", "\"text\"", "null", "true", "", " ", "{", "}", "{\"a\":}", "{'single':'quotes'}", "{\"a\":1,}", "\u0000"),
+                (d, raw) => d.With($"body {Show(raw)}", x => x with { RawBody = raw })),
+            Poison(Gen.Choose(65, 3000), (d, depth) => d.With($"nested {depth} deep", x => x with { RawBody = Nested(depth) })),
+            Poison(Gen.Choose(65, 3000), (d, depth) => d.With($"nested {depth} deep inside", x => x with { RawBody = x.Json.TrimEnd('}') + $",\"deep\":{Nested(depth)}}}" })),
+            Poison(Gen.Elements("text/plain", "application/xml", "application/x-www-form-urlencoded", "multipart/form-data"),
+                (d, type) => d.With($"content type {type}", x => x with { ContentType = type })),
+            Poison(Gen.Choose(1_048_577, 1_300_000), (d, size) => d.With($"{size}-byte body", x => x with { RawBody = x.Json.TrimEnd('}') + $",\"pad\":\"{new string('x', size)}\"}}" })),
+        };
+        if (keyed)
+            list.Add(Poison(Gen.Elements<string?>(null, "", "   ", new string('k', 201), new string('键', 300)),
+                (d, key) => d.With($"Idempotency-Key {Show(key)}", x => x with { Key = key })));
+        if (strictFields)
+            list.Add(Poison(Gen.Elements("attendence", "memberId", "Member ", "__proto__", "constructor", "$type", "extra"),
+                (d, field) => d.SetField(field, "x", $"unknown field {field}")));
+        return [.. list];
+    }
+
+    /// Noise: hostile but possibly valid text in a free-text field, applied before the poison.
+    public static Gen<Func<Draft, Draft>> Noise(params string[] textFields) =>
+        textFields.Length == 0
+            ? Gen.Constant<Func<Draft, Draft>>(d => d)
+            : Gen.Elements(textFields).SelectMany(f => AnyText.Select(t => (Func<Draft, Draft>)(d => d.SetField(f, t, $"{f} noise {Show(t)}"))));
+
+    /// A rule-set document broken in a way the validator must refuse.
+    public static Gen<Func<Draft, Draft>> BadRuleSet() =>
+        Gen.OneOf(
+            Poison(Gen.Elements("version", "effectiveFrom", "rules", "categories"), (d, f) => d.With($"rule set without {f}", x => x with { RawBody = EditRules(r => r.Remove(f)) })),
+            Poison(Gen.Elements<JToken>(new JValue("has space"), new JValue(12), new JValue(""), JValue.CreateNull()),
+                (d, v) => d.With($"version = {v}", x => x with { RawBody = EditRules(r => r["version"] = v.DeepClone()) })),
+            Poison(Gen.Elements("9999-99-99", "yesterday", "", "2025/01/01"), (d, v) => d.With($"effectiveFrom = {v}", x => x with { RawBody = EditRules(r => r["effectiveFrom"] = v) })),
+            Poison(Gen.Elements<JToken>(new JValue("many"), new JArray(), new JObject()), (d, v) => d.With($"rules[0].points = {v}", x => x with { RawBody = EditRules(r => r["rules"]![0]!["points"] = v.DeepClone()) })),
+            Poison(Gen.Elements<JToken>(new JValue("nope"), new JValue(1), new JObject()), (d, v) => d.With($"rules = {v}", x => x with { RawBody = EditRules(r => r["rules"] = v.DeepClone()) })),
+            Poison(d => d.With("rules[0].category unknown", x => x with { RawBody = EditRules(r => r["rules"]![0]!["category"] = "no-such-category") })));
+
+    private static string EditRules(Action<JObject> edit)
+    {
+        var doc = JObject.Parse(RuleSetDocument.DefaultDocument());
+        doc["version"] = $"hostile-{Guid.NewGuid():N}";
+        edit(doc);
+        return doc.ToString(Formatting.None);
+    }
+
+    // A proper prefix of a JSON object is never valid JSON (trailing whitespace aside, which is cut first).
+    private static string Truncate(string json, int cut)
+    {
+        json = json.TrimEnd();
+        return json.Length <= 1 ? "{" : json[..Math.Max(1, json.Length - Math.Min(cut, json.Length - 1))];
+    }
+
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth);
+
+    private static string Show(string? v) => v is null ? "(none)" : v.Length > 24 ? $"\"{Escape(v[..24])}…\" ({v.Length})" : $"\"{Escape(v)}\"";
+
+    private static string Escape(string s) => string.Concat(s.Select(c => c < 32 || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+}
