@@ -117,11 +117,12 @@ public sealed class the_role_matrix : IAsyncLifetime
         private static readonly byte[] Photo = Uploads.Png();
         public static readonly string PhotoSha = Uploads.Sha256(Photo);
         private int _next;
+        private int _nextPeriod;
 
         /// A month long past, a new one each time (one notice per branch and period).
         public string FreshPeriod()
         {
-            var n = Interlocked.Increment(ref _next);
+            var n = Interlocked.Increment(ref _nextPeriod);
             return $"{2000 + n / 12}-{n % 12 + 1:00}";
         }
 
