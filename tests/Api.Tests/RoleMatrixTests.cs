@@ -34,7 +34,10 @@ public sealed class the_role_matrix : IAsyncLifetime
     /// Branch reports and rankings: staff with the branch (b1).
     private static readonly Caller[] BranchStaff = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser];
     private static readonly Caller[] OrganisationReaders = [Caller.Admin, Caller.Appraiser];
-    private static readonly Caller[] MemberOnly = [Caller.Member];
+    /// Members of b1 (m-01 and m-02), each acting for themself.
+    private static readonly Caller[] BranchMembers = [Caller.Member, Caller.OtherMember];
+    /// A notice of b1: staff with the branch and every member of it.
+    private static readonly Caller[] NoticeReaders = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser, Caller.Member, Caller.OtherMember];
     /// What concerns one branch's member m-01: the member, the branch's secretary, admins and appraisers.
     private static readonly Caller[] ClaimReaders = [Caller.Admin, Caller.SecretaryOfBranch, Caller.Appraiser, Caller.Member];
 
@@ -91,7 +94,7 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("GET", "/api/warnings", OrganisationReaders, _ => Task.FromResult(new Request($"/api/warnings?on={On}"))),
         new("GET", "/api/rankings", BranchStaff, _ => Task.FromResult(new Request("/api/rankings?scope=branch&id=b1&period=2025"))),
         // Claims (申报): the member submits their own; the claimant, the branch secretary, admins and appraisers read them.
-        new("POST", "/api/claims", MemberOnly, c => Task.FromResult(new Request("/api/claims", new { kind = "志愿服务", title = c.Fresh("义诊"), hours = 2, occurredOn = On }))),
+        new("POST", "/api/claims", BranchMembers, c => Task.FromResult(new Request("/api/claims", new { kind = "志愿服务", title = c.Fresh("义诊"), hours = 2, occurredOn = On }))),
         new("GET", "/api/claims", ClaimReaders, _ => Task.FromResult(new Request("/api/claims?member=m-01"))),
         new("GET", "/api/claims/{claim}", ClaimReaders, async c => new Request($"/api/claims/{await c.ClaimAsync()}")),
         new("GET", "/api/claims/{claim}/attachments/{sha256}", ClaimReaders, async c => new Request($"/api/claims/{await c.ClaimAsync()}/attachments/{Context.PhotoSha}")),
@@ -99,9 +102,9 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("POST", "/api/claims/{claim}/rejection", Recorders, async c => new Request($"/api/claims/{await c.ClaimAsync()}/rejection", new { reason = "不符合条件" })),
         // Public notices (公示): the branch's secretary publishes and answers; its members read and object.
         new("POST", "/api/branches/{branch}/notices", Recorders, c => Task.FromResult(new Request("/api/branches/b1/notices", new { period = c.FreshPeriod() }))),
-        new("GET", "/api/branches/{branch}/notices", ClaimReaders, _ => Task.FromResult(new Request("/api/branches/b1/notices"))),
-        new("GET", "/api/branches/{branch}/notices/{period}", ClaimReaders, async c => new Request($"/api/branches/b1/notices/{await c.NoticeAsync()}")),
-        new("POST", "/api/branches/{branch}/notices/{period}/objections", MemberOnly, async c =>
+        new("GET", "/api/branches/{branch}/notices", NoticeReaders, _ => Task.FromResult(new Request("/api/branches/b1/notices"))),
+        new("GET", "/api/branches/{branch}/notices/{period}", NoticeReaders, async c => new Request($"/api/branches/b1/notices/{await c.NoticeAsync()}")),
+        new("POST", "/api/branches/{branch}/notices/{period}/objections", BranchMembers, async c =>
             new Request($"/api/branches/b1/notices/{await c.NoticeAsync()}/objections", new { reason = "排名有误" })),
         new("POST", "/api/branches/{branch}/notices/{period}/objections/{objection}/answers", Recorders, async c =>
         {
