@@ -32,7 +32,7 @@ public sealed record SuiteOptions
     public IReadOnlyList<int> RankingScale { get; init; } = [10_000, 30_000, 100_000];
 
     /// Events in the log for the start-up run (the target is 10,000,000).
-    public long StartupEvents { get; init; } = 2_000_000;
+    public long StartupEvents { get; init; } = 10_000_000;
 
     public int PgMeetings { get; init; } = 2_000;
 

@@ -18,6 +18,7 @@ public sealed class MicroSuite(SuiteOptions options, ProgressLog log, Results re
     public Task RunAsync()
     {
         var times = options.MicroWithBenchmarkDotNet ? WithBenchmarkDotNet() : WithStopwatch();
+        foreach (var (key, ns) in times) results.Figure($"micro.{key}", ns);
         string Decide(int facts) => $"{Ns(times[$"decide.{facts}"])} after {facts} facts";
         results.Add(new ResultRow(RowIds.MicroDecide, "Micro: Decide + Evolve of one attendance (the actor's work per message; re-scores the member's year)",
             string.Join("; ", DomainHotPaths.Histories.Select(Decide)), "—", "—", "—", Verdict.Reported));

@@ -28,6 +28,7 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
         var ingest = await IngestAsync(store);
 
         var raw = await RawInsertAsync(enginePath, ingest.HeadBefore);
+        await StoreAppendPathAsync(ingest);
         var read = await RawReadAsync(enginePath);
         var naive = await NaiveAsync();
         ReportIngest(ingest, raw, naive);
@@ -115,8 +116,30 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
         results.Add(new ResultRow(RowIds.EngineVsNaive, "Engine scored activities/s vs the naive baseline's awards/s",
             Rate(activitiesPerSecond, "activities"), $"{Rate(naivePerSecond, "awards")} naive", Ratio(activitiesPerSecond / naivePerSecond),
             "≥ 10× naive", activitiesPerSecond >= 10 * naivePerSecond ? Verdict.Met : Verdict.NotMet));
+        Profile(ingest);
         results.Note("engine", $"Recording {options.Meetings:N0} meetings took {Seconds(ingest.Recording.TotalSeconds)}; the last award was durable " +
                                $"{Seconds((ingest.Elapsed - ingest.Recording).TotalSeconds)} later ({ingest.Rows:N0} rows in {Seconds(ingest.Elapsed.TotalSeconds)}).");
+    }
+
+    /// Where the ingest's time goes, from figures of the same run: the domain's Decide + Evolve per
+    /// activity (micro-benchmarks, interpolated at the members' average history), the serializer for
+    /// the rows written, and what is left for the store and the actor/dispatcher plumbing.
+    private void Profile(Ingest ingest)
+    {
+        if (results.FigureOf("micro.decide.0") is not { } d0 || results.FigureOf("micro.decide.24") is not { } d24
+            || results.FigureOf("micro.decide.100") is not { } d100 || results.FigureOf("micro.award.out") is not { } awardOut) return;
+        // Members attend in turn, so a member's history grows from 0 to its final count: on average half.
+        var attending = Math.Min(options.Members, options.Branches * (options.MembersPerBranch / options.AttendeesPerMeeting) * options.AttendeesPerMeeting);
+        var history = ingest.Activities / (double)Math.Max(1, attending) / 2;
+        var decide = history <= 24 ? d0 + (d24 - d0) * history / 24 : d24 + (d100 - d24) * (history - 24) / 76;
+        var cpu = ingest.Elapsed.TotalSeconds * Environment.ProcessorCount * 1e9;
+        var domain = ingest.Activities * decide / cpu;
+        var serializer = ingest.Rows * awardOut / cpu;
+        results.Note("engine", $"Profile from figures of this run: members ended with ~{history * 2:N0} facts each (average history {history:N0}); " +
+                               $"Decide + Evolve at that history costs ~{Format.Ns(decide)} per activity, i.e. {Format.Percent(domain)} of the run's " +
+                               $"{Environment.ProcessorCount} cores × {Format.Seconds(ingest.Elapsed.TotalSeconds)}; serializing the {ingest.Rows:N0} rows " +
+                               $"~{Format.Percent(serializer)}; the rest is the store (one append request per member decision: savepoint, id and revision " +
+                               "look-ups, insert, hash chain), the dispatcher and actor mailboxes, and the load generator itself.");
     }
 
     /// The engine's own rows (everything it wrote during the ingest run) inserted again into a fresh
@@ -178,6 +201,42 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
             $"Raw limit: SQLite inserts of the engine's event rows, same table + unique indexes, {options.RawBatch} rows per transaction, WAL, synchronous=FULL",
             Rate(rate, "rows"), "(the limit)", "1×", "—", Verdict.Reported));
         return rate;
+    }
+
+    /// The store's append path alone, as the actors use it (one request per member decision, two events,
+    /// the exact expected revision) with as many callers at once as the ingest had actors busy: how many
+    /// requests per second group commit turns into durable rows without any scoring.
+    private async Task StoreAppendPathAsync(Ingest ingest)
+    {
+        var path = Path.Combine(_dir, "append.db");
+        DeleteDatabase(path);
+        await using var store = await SqliteEventStore.OpenAsync(new SqliteStoreOptions(path));
+        var requests = (int)Math.Min(ingest.Activities, options.Quick ? 2_000 : 100_000);
+        var streams = Math.Min(options.Members, 4_096);
+        var serializer = Engine.Scoring.DomainSerializer.Create();
+        var paths = new Benchmarks.DomainHotPaths(0);
+        var revisions = new long[streams];
+        Array.Fill(revisions, -1);
+        log.Line($"store: {requests:N0} append requests of 2 events each on {streams:N0} streams, one caller per stream");
+        var clock = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, streams).Select(stream => Task.Run(async () =>
+        {
+            while (Interlocked.Increment(ref next) < requests)
+            {
+                EventData[] events = [serializer.ToEventData(Guid.NewGuid(), paths.Next.Fact, Benchmarks.DomainHotPaths.Metadata),
+                                      serializer.ToEventData(Guid.NewGuid(), paths.Award, Benchmarks.DomainHotPaths.Metadata)];
+                var expected = revisions[stream] < 0 ? ExpectedRevision.NoStream : ExpectedRevision.Exact(new StreamRevision(revisions[stream]));
+                var result = await store.AppendToStreamAsync(new StreamName($"member-s{stream:00000}"), expected, events);
+                revisions[stream] = result.NextExpectedRevision!.Value.Value;
+            }
+        })));
+        var rate = requests / clock.Elapsed.TotalSeconds;
+        log.Line($"store: {Rate(rate, "requests")} ({Rate(2 * rate, "rows")})");
+        results.Figure("store.requests", rate);
+        results.Note("engine", $"The store's append path alone, as the actors use it (one request of 2 events per member decision, exact expected " +
+                               $"revision, {streams:N0} callers): {Rate(rate, "requests")} = {Rate(2 * rate, "rows")}, against the engine's " +
+                               $"{Rate(ingest.Activities / ingest.Elapsed.TotalSeconds, "activities")} (one such request each) and the raw insert of the same rows above.");
     }
 
     private async Task<double> RawReadAsync(string path)
