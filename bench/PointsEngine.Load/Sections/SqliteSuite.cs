@@ -138,8 +138,9 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
         results.Note("engine", $"Profile from figures of this run: members ended with ~{history * 2:N0} facts each (average history {history:N0}); " +
                                $"Decide + Evolve at that history costs ~{Format.Ns(decide)} per activity, i.e. {Format.Percent(domain)} of the run's " +
                                $"{Environment.ProcessorCount} cores × {Format.Seconds(ingest.Elapsed.TotalSeconds)}; serializing the {ingest.Rows:N0} rows " +
-                               $"~{Format.Percent(serializer)}; the rest is the store (one append request per member decision: savepoint, id and revision " +
-                               "look-ups, insert, hash chain), the dispatcher and actor mailboxes, and the load generator itself.");
+                               $"~{Format.Percent(serializer)}. The rest is split between the store (its append path alone: the next note), garbage collection " +
+                               "(Decide + Evolve allocates ~15 KB per activity, see the micro-benchmarks), the dispatcher and actor mailboxes, and the " +
+                               "load generator itself; a sampling profile (dotnet-trace) is the next step to split it.");
     }
 
     /// The engine's own rows (everything it wrote during the ingest run) inserted again into a fresh
