@@ -91,6 +91,28 @@ public sealed class a_dispatcher : IAsyncLifetime
     }
 
     [Fact]
+    public async Task waiting_for_a_position_scored_before_a_restart_completes_without_new_events()
+    {
+        // Regression (found by the benchmarks, #7): a wait asked before a restarted dispatcher loaded its
+        // checkpoint stayed pending when the checkpoint had already passed it and no new event came.
+        var head = await RecordFacts(10, 5);
+        await using (var host = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf))
+            await RunUntil(NewDispatcher(host), head);
+
+        await using var again = new Host(_store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf);
+        var restarted = NewDispatcher(again);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var waiting = restarted.WaitForAsync(head, cts.Token);
+        Assert.False(waiting.IsCompleted); // nothing loaded yet: the dispatcher does not know the checkpoint
+        var run = restarted.RunAsync(cts.Token);
+
+        await waiting;
+        Assert.True(restarted.CompletedUpTo >= head);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
     public async Task a_full_replay_from_the_start_awards_nothing_twice()
     {
         var head = await RecordFacts(30, 8);

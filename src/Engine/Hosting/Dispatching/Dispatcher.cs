@@ -70,12 +70,17 @@ public sealed class Dispatcher<TCommand>(
     {
         var start = await checkpoints.LoadAsync(name, ct).ConfigureAwait(false);
         if (onStart is not null) await onStart(start, ct).ConfigureAwait(false);
+        List<TaskCompletionSource>? ready;
         lock (_gate)
         {
             // A restart after a failed run delivers again from the checkpoint: nothing earlier is pending.
             _inOrder.Clear();
             _completed = start;
+            // Waiting for a position the checkpoint already passed (asked before the run loaded it) is over
+            // now: with no new events, no delivery would ever release it.
+            ready = ReleasableLocked();
         }
+        ready?.ForEach(r => r.TrySetResult());
         using var slots = new SemaphoreSlim(_options.MaxInFlight);
         var saved = start;
         var lastSave = _clock.GetUtcNow();
@@ -159,15 +164,23 @@ public sealed class Dispatcher<TCommand>(
             {
                 _completed = _inOrder.Dequeue().Position;
             }
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Position <= _completed)
-                {
-                    (release ??= []).Add(_waiters[i].Done);
-                    _waiters.RemoveAt(i);
-                }
-            }
+            release = ReleasableLocked();
         }
         release?.ForEach(r => r.TrySetResult());
+    }
+
+    /// Takes the waiters whose position is completed; call under the gate, complete them outside it.
+    private List<TaskCompletionSource>? ReleasableLocked()
+    {
+        List<TaskCompletionSource>? release = null;
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Position <= _completed)
+            {
+                (release ??= []).Add(_waiters[i].Done);
+                _waiters.RemoveAt(i);
+            }
+        }
+        return release;
     }
 }

@@ -1,0 +1,39 @@
+using PointsEngine.Load;
+using PointsEngine.Load.Report;
+using PointsEngine.Load.Support;
+
+// dotnet run -c Release --project bench/PointsEngine.Load -- all [--quick] [--out docs/PERFORMANCE.md]
+//                                                               [--only sqlite,http,...] [--work /tmp/dir]
+var command = "dotnet run -c Release --project bench/PointsEngine.Load -- " + string.Join(' ', args);
+var rest = args.SkipWhile(a => a == "all").ToList();
+var quick = rest.Remove("--quick");
+var options = quick ? SuiteOptions.QuickRun() : new SuiteOptions();
+string? output = "docs/PERFORMANCE.md";
+for (var i = 0; i < rest.Count; i++)
+{
+    switch (rest[i])
+    {
+        case "--out" when i + 1 < rest.Count: output = rest[++i]; break;
+        case "--no-out": output = null; break;
+        case "--only" when i + 1 < rest.Count:
+            options = options with { Only = rest[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) };
+            break;
+        case "--work" when i + 1 < rest.Count: options = options with { WorkDirectory = rest[++i] }; break;
+        case "--startup-events" when i + 1 < rest.Count: options = options with { StartupEvents = long.Parse(rest[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
+        default:
+            Console.Error.WriteLine($"unknown argument '{rest[i]}'");
+            Console.Error.WriteLine("usage: all [--quick] [--out docs/PERFORMANCE.md | --no-out] [--only " + string.Join(',', SectionNames.All) +
+                                    "] [--work DIR] [--startup-events N]");
+            return 2;
+    }
+}
+
+var (results, markdown) = await Suite.RunAsync(options, command, new ProgressLog(Console.Out));
+Console.WriteLine();
+Console.WriteLine(markdown);
+if (output is not null)
+{
+    PerformanceMarkdown.Write(output, markdown);
+    Console.WriteLine($"written to {Path.GetFullPath(output)}");
+}
+return results.Rows.Count >= RowIds.All.Count ? 0 : 1;
