@@ -117,6 +117,11 @@ public sealed class when_a_member_claims : IAsyncLifetime
         Assert.Contains("big.jpg", big["en"]);
         big.ErrorsFor("attachments[1]");
 
+        // A null in the JSON list of attachments is named by position (it once reached the handler as a null and answered 500).
+        (await _member.PostJsonAsync("/api/claims", new { kind = "志愿服务", title = "x", hours = 1, occurredOn = On,
+                attachments = new object?[] { new { name = "ok.jpg", content = Convert.ToBase64String(Uploads.Jpeg()) }, null } }))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "attachment-null").ErrorsFor("attachments[1]");
+
         Assert.Equal(head, await _api.HeadAsync());
         Assert.Equal("0", (await _member.GetJsonAsync("/api/claims")).ShouldBe(HttpStatusCode.OK)["count"]);
     }

@@ -69,6 +69,13 @@ public static class ClaimUploads
             var uploads = body.Attachments ?? [];
             for (var i = 0; i < uploads.Count; i++)
             {
+                // [null] binds as a null element: refused by position, not dereferenced.
+                if (uploads[i] is null)
+                {
+                    e.Add($"attachments[{i}]", "attachment-null", $"附件 {i + 1} 为空（null），应为含 name 和 content 的对象。",
+                        $"Attachment {i + 1} is null; each attachment is an object with a name and a base64 content.");
+                    continue;
+                }
                 try
                 {
                     raw.Add((uploads[i].Name ?? "", Convert.FromBase64String(uploads[i].Content ?? "")));

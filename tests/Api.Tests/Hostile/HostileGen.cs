@@ -2,6 +2,8 @@ using FsCheck;
 using FsCheck.Fluent;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using PointsEngine.Api.Tests.Support;
+using PointsEngine.Api.Workflows;
 using PointsEngine.Engine.Rules;
 
 namespace PointsEngine.Api.Tests.Hostile;
@@ -29,11 +31,17 @@ public sealed record Draft(
     public Draft SetRoute(string name, string value, string note) =>
         this with { Route = new Dictionary<string, string>(Route) { [name] = value }, Notes = [.. Notes, note] };
 
+    /// Query string parameters (an endpoint reading its input from the query, such as ?year=).
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>();
+
+    public Draft SetQuery(string name, string value, string note) =>
+        this with { Query = new Dictionary<string, string>(Query) { [name] = value }, Notes = [.. Notes, note] };
+
     public string Path(string pattern)
     {
         var path = pattern;
         foreach (var (name, value) in Route) path = path.Replace($"{{{name}}}", Uri.EscapeDataString(value), StringComparison.Ordinal);
-        return path;
+        return Query.Count == 0 ? path : $"{path}?{string.Join("&", Query.Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value)}"))}";
     }
 
     /// The body as sent. Non-ASCII is escaped, so lone surrogates travel as \ud800 escapes (raw, the
@@ -147,11 +155,24 @@ public static class HostileGen
         Poison(Gen.Elements(refused), (d, v) => d.SetRoute(name, v, $"{{{name}}} = {Show(v)}")),
         Poison(Gen.Elements(" ", "a b", "\u0001", new string('x', 129)), (d, v) => d.SetRoute(name, v, $"{{{name}}} = bad {Show(v)}")));
 
+    public static Gen<Func<Draft, Draft>> BadQuery(string name, params string[] refused) =>
+        Poison(Gen.Elements(refused), (d, v) => d.SetQuery(name, v, $"?{name}={Show(v)}"));
+
+    /// Labels that are no period (a month 2025-06, a quarter 2025-Q2 or a year 2025): out of range, other
+    /// shapes, digits of other scripts (which \d would match), before 1900.
+    public static readonly string[] BadPeriods =
+    [
+        "2025-13", "2025-00", "2025-Q5", "2025-Q0", "2025-q2", "2025-6", "25-06", "2025-06-01", "2025-W23", "abc", "1899", "1899-12",
+        "+2025", "-2025", "2025 06", "２０２５-06", "٢٠٢٥", "2025-０６", "20250", "2025-", "-06",
+    ];
+
     /// Mutations every JSON endpoint refuses whatever its fields: the body is not a JSON object of the
     /// contract, or the request lacks what every write needs.
-    public static Gen<Func<Draft, Draft>>[] Envelope(bool strictFields = true, bool keyed = true)
+    /// An endpoint that reads no body (readsBody false) is given only the Idempotency-Key poisons: whatever
+    /// body it is sent, it ignores.
+    public static Gen<Func<Draft, Draft>>[] Envelope(bool strictFields = true, bool keyed = true, bool readsBody = true)
     {
-        var list = new List<Gen<Func<Draft, Draft>>>
+        var list = !readsBody ? [] : new List<Gen<Func<Draft, Draft>>>
         {
             Poison(Gen.Choose(1, 30), (d, cut) => d.With($"truncated JSON (-{cut})", x => x with { RawBody = Truncate(x.Json, cut) })),
             Poison(Gen.Elements("[]", "42", "\"text\"", "null", "true", "", " ", "{", "}", "{\"a\":}", "{'single':'quotes'}", "{\"a\":1,}", "\u0000"),
@@ -165,7 +186,7 @@ public static class HostileGen
         if (keyed)
             list.Add(Poison(Gen.Elements<string?>(null, "", "   ", new string('k', 201), new string('键', 300)),
                 (d, key) => d.With($"Idempotency-Key {Show(key)}", x => x with { Key = key })));
-        if (strictFields)
+        if (strictFields && readsBody)
             list.Add(Poison(Gen.Elements("attendence", "memberId", "Member ", "__proto__", "constructor", "$type", "extra"),
                 (d, field) => d.SetField(field, "x", $"unknown field {field}")));
         return [.. list];
@@ -176,6 +197,58 @@ public static class HostileGen
         textFields.Length == 0
             ? Gen.Constant<Func<Draft, Draft>>(d => d)
             : Gen.Elements(textFields).SelectMany(f => AnyText.Select(t => (Func<Draft, Draft>)(d => d.SetField(f, t, $"{f} noise {Show(t)}"))));
+
+    /// A claim's attachments (JSON: name and base64 content) that no claim may carry: content that is not
+    /// base64, files that are not an accepted kind whatever their name says, names the store refuses, too
+    /// many, too large one by one or together, and attachments of the wrong JSON shape.
+    public static Gen<Func<Draft, Draft>> BadAttachments(ClaimSettings limits)
+    {
+        var jpeg = Convert.ToBase64String(Uploads.Jpeg());
+        static JObject File(string? name, string? content) => new() { ["name"] = name, ["content"] = content };
+        Func<Draft, Draft> Set(JToken attachments, string note) => d => d.SetField("attachments", attachments.DeepClone(), note);
+        var shapes = new (string Note, Func<JToken> Attachments)[]
+        {
+            ("content not base64", () => new JArray(File("photo.jpg", "not base64!"))),
+            ("content of odd length", () => new JArray(File("photo.jpg", "abc"))),
+            ("content padding only", () => new JArray(File("photo.jpg", "===="))),
+            ("content a data URL", () => new JArray(File("photo.jpg", "data:image/jpeg;base64," + jpeg))),
+            ("content with trailing garbage", () => new JArray(File("photo.jpg", jpeg + "%%"))),
+            ("an executable named .jpg", () => new JArray(File("photo.jpg", Convert.ToBase64String(Uploads.Executable())))),
+            ("an executable named .exe", () => new JArray(File("setup.exe", Convert.ToBase64String(Uploads.Executable())))),
+            ("a photo then an executable", () => new JArray(File("ok.jpg", jpeg), File("invoice.pdf", Convert.ToBase64String(Uploads.Executable())))),
+            ("a PDF named .jpg", () => new JArray(File("scan.jpg", Convert.ToBase64String(Uploads.Pdf())))),
+            ("a JPEG named .png", () => new JArray(File("photo.png", jpeg))),
+            ("a JPEG named .jpg.exe", () => new JArray(File("photo.jpg.exe", jpeg))),
+            ("a JPEG without extension", () => new JArray(File("photo", jpeg))),
+            ("text named .docx", () => new JArray(File("report.docx", Convert.ToBase64String("hello"u8.ToArray())))),
+            ("a ZIP that is no Office document, named .docx", () => new JArray(File("report.docx", Convert.ToBase64String([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00])))),
+            ("empty content", () => new JArray(File("photo.jpg", ""))),
+            ("no content", () => new JArray(File("photo.jpg", null))),
+            ("no name", () => new JArray(File(null, jpeg))),
+            ("empty name", () => new JArray(File("", jpeg))),
+            ("a directory for a name", () => new JArray(File("photos/", jpeg))),
+            ("a NUL in the name", () => new JArray(File("a\u0000.jpg", jpeg))),
+            ("a lone surrogate in the name", () => new JArray(File("\uD800.jpg", jpeg))),
+            ("a bell in the name", () => new JArray(File("bell\u0007.jpg", jpeg))),
+            ("a name too long", () => new JArray(File(new string('长', ClaimUploads.MaxNameLength) + ".jpg", jpeg))),
+            ("too many attachments", () => new JArray(Enumerable.Range(0, limits.MaxAttachments + 1).Select(i => File($"p{i}.jpg", jpeg)))),
+            ("one attachment over the per-file limit", () => new JArray(File("big.jpg", Convert.ToBase64String(Uploads.Jpeg((int)limits.MaxAttachmentBytes + 1))))),
+            ("attachments over the per-claim limit together", () => new JArray(Enumerable.Range(0, (int)(limits.MaxClaimBytes / limits.MaxAttachmentBytes) + 1)
+                .Select(i => File($"p{i}.jpg", Convert.ToBase64String(Uploads.Jpeg((int)limits.MaxAttachmentBytes, (byte)i))))))
+        };
+        var wrongTypes = new JToken[]
+        {
+            new JValue("photo.jpg"), new JValue(12), new JObject(), new JObject { ["name"] = "photo.jpg", ["content"] = jpeg },
+            new JArray(1), new JArray("photo.jpg"), new JArray(JValue.CreateNull()), new JArray { new JArray() },
+            new JArray(File("photo.jpg", jpeg), JValue.CreateNull()),
+            new JArray(new JObject { ["name"] = 1, ["content"] = jpeg }), new JArray(new JObject { ["name"] = "photo.jpg", ["content"] = 5 }),
+            new JArray(new JObject { ["name"] = "photo.jpg", ["content"] = new JArray(0xFF, 0xD8, 0xFF) }),
+            new JArray(new JObject { ["name"] = "photo.jpg", ["content"] = jpeg, ["mediaType"] = "image/jpeg" }),
+        };
+        return Gen.OneOf(
+            Gen.Elements(shapes).Select(s => (Func<Draft, Draft>)(d => Set(s.Attachments(), $"attachments: {s.Note}")(d))),
+            Gen.Elements(wrongTypes).Select(a => Set(a, $"attachments = {Show(a.ToString(Formatting.None))}")));
+    }
 
     /// A rule-set document broken in a way the validator must refuse.
     public static Gen<Func<Draft, Draft>> BadRuleSet() =>

@@ -2,11 +2,14 @@ using System.Net;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Tests.Support;
+using PointsEngine.Api.Workflows;
 using PointsEngine.Engine.Rules;
 using Xunit.Abstractions;
 using static PointsEngine.Api.Tests.Hostile.HostileGen;
@@ -17,29 +20,70 @@ namespace PointsEngine.Api.Tests.Hostile;
 /// requests against every write endpoint. Every answer is a 4xx problem document in both languages,
 /// none is a 5xx, and the log does not move. The write endpoints are read from the server's own routing
 /// table, so an endpoint added later without generators here fails the first test, by name.
-public sealed class when_hostile_requests_hit_every_write_endpoint(ITestOutputHelper output) : IAsyncLifetime
+public sealed class when_hostile_requests_hit_every_write_endpoint : IAsyncLifetime
 {
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
     /// HOSTILE_REQUESTS raises the count for a longer run.
     private static int Requests => int.TryParse(Environment.GetEnvironmentVariable("HOSTILE_REQUESTS"), out var n) ? n : 1_200;
 
-    private readonly ApiHost _api = ApiHost.OnSqlite();
+    // Finalising needs a notice whose objection window has closed: the clock moves on two days after one is published.
+    private readonly ShiftedClock _clock = new();
+    private readonly ApiHost _api;
+    private readonly ITestOutputHelper _output;
     private Setup _setup = null!;
 
-    private sealed record Setup(string Suggestion, string GoldenIdea, string Adjustment, string BranchFact);
+    public when_hostile_requests_hit_every_write_endpoint(ITestOutputHelper output)
+    {
+        _output = output;
+        // Small attachment limits, so the generators can go over them without moving megabytes.
+        _api = ApiHost.OnSqlite(b => b
+            .UseSetting("Claims:MaxAttachmentBytes", "65536").UseSetting("Claims:MaxClaimBytes", "163840")
+            .ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock)));
+    }
+
+    /// What the valid starting requests name: facts to assess, award, revoke; a pending claim of m-01 (and
+    /// one of n-01 in b2, and a decided one); b1's notices: WindowOpen with Objection raised by m-01 and
+    /// unanswered, WindowClosed with no objection (ready to be made final).
+    private sealed record Setup(string Suggestion, string GoldenIdea, string Adjustment, string BranchFact,
+        string Claim, string OtherBranchClaim, string DecidedClaim, string WindowOpen, string WindowClosed, string Objection);
+
+    private const string OpenPeriod = "2025-06";
+    private const string ClosedPeriod = "2025-05";
+
+    // Tokens are judged by the shifted clock: clients are minted after it moved.
+    private HttpClient Admin() => _api.Client(_api.Token(Role.Admin, "admin-1"));
+    private HttpClient Secretary() => _api.Client(_api.Token(Role.Secretary, "secretary-b1", ["b1"]));
+    private HttpClient Member(string member) => _api.Client(_api.Token(Role.Member, member, member: member));
 
     public async Task InitializeAsync()
     {
         await Support.Setup.RulesAsync(_api.Admin);
         await Support.Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Support.Setup.BranchAsync(_api.Admin, "b2", "n-01");
-        var admin = _api.Admin;
+        (await _api.Admin.PostJsonAsync("/api/branches/b1/notices?wait=true", new { period = ClosedPeriod, objectionsCloseOn = _clock.Today.ToString("yyyy-MM-dd") }))
+            .ShouldBe(HttpStatusCode.Created);
+        _clock.Advance(TimeSpan.FromDays(2));
+
+        var admin = Admin();
+        var claim = new
+        {
+            kind = "志愿服务", title = "社区义诊", description = "协助量血压", hours = 2, occurredOn = On,
+            attachments = new[] { new { name = "photo.jpg", content = Convert.ToBase64String(Uploads.Jpeg()) } },
+        };
+        var decided = (await Member("m-01").PostJsonAsync("/api/claims?wait=true", claim)).ShouldBe(HttpStatusCode.Created)["factId"]!;
+        (await admin.PostJsonAsync($"/api/claims/{decided}/rejection?wait=true", new { reason = "当天未安排活动" })).ShouldBe(HttpStatusCode.Created);
+        (await admin.PostJsonAsync($"/api/branches/b1/notices?wait=true", new { period = OpenPeriod })).ShouldBe(HttpStatusCode.Created);
         _setup = new Setup(
             (await admin.PostJsonAsync("/api/suggestions", new { member = "m-01", title = "建议", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!,
             (await admin.PostJsonAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!,
             (await admin.PostJsonAsync("/api/adjustments", new { member = "m-01", points = 1, reason = "表彰", approver = "支委会", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!,
-            (await admin.PostJsonAsync("/api/branches", new { branch = "b9", name = "九支部", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!);
+            (await admin.PostJsonAsync("/api/branches", new { branch = "b9", name = "九支部", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!,
+            (await Member("m-01").PostJsonAsync("/api/claims?wait=true", claim)).ShouldBe(HttpStatusCode.Created)["factId"]!,
+            (await Member("n-01").PostJsonAsync("/api/claims?wait=true", claim)).ShouldBe(HttpStatusCode.Created)["factId"]!,
+            decided, OpenPeriod, ClosedPeriod,
+            (await Member("m-01").PostJsonAsync($"/api/branches/b1/notices/{OpenPeriod}/objections?wait=true", new { reason = "6月的志愿服务未记分" }))
+                .ShouldBe(HttpStatusCode.Created)["factId"]!);
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -58,6 +102,12 @@ public sealed class when_hostile_requests_hit_every_write_endpoint(ITestOutputHe
         Gen<Func<Draft, Draft>> Member(string field) => Gen.OneOf(UnknownRef(field, "ghost-"), OtherBranchMember(field));
         Gen<Func<Draft, Draft>> MemberRoute() => Gen.OneOf(BadRoute("member", "ghost-1", "m-404"),
             Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("member", "n-01", "{member} of another branch"))));
+        Gen<Func<Draft, Draft>> Poison(Func<Draft, Draft> f) => Gen.Constant(f);
+        Gen<Func<Draft, Draft>> Period(params string[] refused) => Gen.Elements([.. BadPeriods, .. refused])
+            .Select(p => (Func<Draft, Draft>)(d => d.SetField("period", p, $"period = {p}")));
+        // A claim that is no claim, decided already, or (for a secretary of b1) one of b2's.
+        Gen<Func<Draft, Draft>> DecidedOrUnknownClaim() => BadRoute("claim", "f-404", s.DecidedClaim, s.Suggestion, s.Adjustment, s.Objection, $"{s.Claim}-scored");
+        Gen<Func<Draft, Draft>> OtherBranchClaim() => Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("claim", s.OtherBranchClaim, "a claim of another branch")));
         Gen<Func<Draft, Draft>> BranchRoute() => Gen.OneOf(BadRoute("branch", "b404"),
             Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("branch", "b2", "{branch} another branch"))));
 
@@ -127,7 +177,62 @@ public sealed class when_hostile_requests_hit_every_write_endpoint(ITestOutputHe
                 [BadRuleSet(), .. Envelope(strictFields: false, keyed: false)], ReportsValidity: true),
             new("POST /api/rules", [Sender.Admin], () => Start("POST /api/rules", new { }) with { RawBody = RuleSetDocument.DefaultDocument() },
                 [BadRuleSet(), .. Envelope(strictFields: false)]),
+            new("POST /api/rules/simulate", [Sender.Admin], () => Start("POST /api/rules/simulate", new { }) with { RawBody = RuleSetDocument.DefaultDocument() },
+                // Writes nothing: no Idempotency-Key; a broken draft is a 400 (not a 200 saying so, as validate answers).
+                [BadRuleSet(), BadQuery("year", "abc", "1899", "10000", "-2025", "2147483648", "2025.5", "0x7E9", "２０２５", "2025,2026"),
+                 .. Envelope(strictFields: false, keyed: false)]),
+
+            new("POST /api/branches/{branch}/notices", Recorders, () => Start("POST /api/branches/{branch}/notices", new { period = "2025-Q1" }, ("branch", "b1")),
+                [BranchRoute(), Period(s.WindowOpen, Later(months: 1), Later(months: 3, quarter: true), Later(years: 1), "9999-12", "9999-Q4", "9999"),
+                 WrongType("period"), Poison(d => d.SetField("period", null, "period missing")), Poison(d => d.SetField("period", JValue.CreateNull(), "period = null")),
+                 Gen.Elements("2025-02-30", "2025-13-01", "2025-6-1", "01/06/2025", "2025-06-01T00:00:00", "", "today", "0001-01-01", "1899-12-31", "2025-06-01", "2020-01-01")
+                     .Select(v => (Func<Draft, Draft>)(d => d.SetField("objectionsCloseOn", v, $"objectionsCloseOn = {v}"))),
+                 WrongType("objectionsCloseOn"), .. Envelope()]),
+            new("POST /api/branches/{branch}/notices/{period}/objections", [Sender.MemberM01],
+                () => Start("POST /api/branches/{branch}/notices/{period}/objections", new { reason = "排名有误" }, ("branch", "b1"), ("period", s.WindowOpen)) with { Sender = Sender.MemberM01 },
+                [BadRoute("branch", "b404", "b2", "B1"), BadRoute("period", [.. BadPeriods, s.WindowClosed, "2025-07", "2025-Q2", "2025", "9999-12"]),
+                 RequiredText("reason", 2000), .. Envelope()]),
+            new("POST /api/branches/{branch}/notices/{period}/objections/{objection}/answers", Recorders,
+                () => Start("POST /api/branches/{branch}/notices/{period}/objections/{objection}/answers", new { outcome = "dismissed", reason = "排名按规则计算无误" },
+                    ("branch", "b1"), ("period", s.WindowOpen), ("objection", s.Objection)),
+                [BranchRoute(), BadRoute("period", [.. BadPeriods, s.WindowClosed, "2025-07", "9999-12"]),
+                 BadRoute("objection", "f-404", s.Suggestion, s.Claim, s.Adjustment), BadEnum("outcome"), RequiredText("reason", 2000),
+                 Gen.Elements<(string Outcome, JToken? Correction, string Note)>(
+                         ("dismissed", s.Adjustment, "dismissed with a correction"), ("upheld", null, "upheld without correction"),
+                         ("upheld", "f-404", "upheld with an unknown correction"), ("upheld", s.Suggestion, "upheld with a suggestion as correction"),
+                         ("upheld", s.BranchFact, "upheld with an organisation fact as correction"), ("upheld", "has space", "upheld with a malformed correction"),
+                         ("dismissed", "", "dismissed with an empty correction"), ("upheld", new JValue(12345), "correction of wrong type"),
+                         ("upheld", new JArray(s.Adjustment), "correction an array"))
+                     .Select(c => (Func<Draft, Draft>)(d => d.SetField("outcome", c.Outcome, $"outcome {c.Outcome}").SetField("correction", c.Correction?.DeepClone(), c.Note))),
+                 .. Envelope()]),
+            new("POST /api/branches/{branch}/notices/{period}/finalisation", Recorders,
+                () => Start("POST /api/branches/{branch}/notices/{period}/finalisation", new { }, ("branch", "b1"), ("period", s.WindowClosed)),
+                // The notice's window is open (or there is none): nothing to make final. The body is not read.
+                [BranchRoute(), BadRoute("period", [.. BadPeriods, s.WindowOpen, "2025-07", "2025-Q2", "9999-12"]), .. Envelope(readsBody: false)]),
+
+            new("POST /api/claims", [Sender.MemberM01], () => Start("POST /api/claims", new
+                {
+                    kind = "志愿服务", title = "社区义诊", description = "协助量血压", hours = 2, occurredOn = On,
+                    attachments = new[] { new { name = "photo.jpg", content = Convert.ToBase64String(Uploads.Jpeg()) } },
+                }) with { Sender = Sender.MemberM01 },
+                [BadEnum("kind"), RequiredText("title", 200), OptionalText("description", 2000), BadDate(),
+                 BadNumber("hours", "0", "-0", "-1", "-0.5", "24.01", "25", "1000", "2.345"),
+                 Gen.Elements("GoldenIdea", "金点子", "合理化建议", "Suggestion").Select(k => (Func<Draft, Draft>)(d => d.SetField("kind", k, $"kind {k} with hours"))),
+                 BadAttachments(ClaimLimits), .. Envelope()]),
+            new("POST /api/claims/{claim}/acceptance", Recorders, () => Start("POST /api/claims/{claim}/acceptance", new { }, ("claim", s.Claim)),
+                [DecidedOrUnknownClaim(), OtherBranchClaim(), .. Envelope(readsBody: false)]),
+            new("POST /api/claims/{claim}/rejection", Recorders, () => Start("POST /api/claims/{claim}/rejection", new { reason = "材料不全" }, ("claim", s.Claim)),
+                [DecidedOrUnknownClaim(), OtherBranchClaim(), RequiredText("reason", 500), .. Envelope()]),
         ];
+    }
+
+    private ClaimSettings ClaimLimits => _api.Services.GetRequiredService<IOptions<ClaimSettings>>().Value;
+
+    /// A period label months or years after today's (not started yet, so nothing can be published for it).
+    private string Later(int months = 0, int years = 0, bool quarter = false)
+    {
+        var on = _clock.Today.AddMonths(months).AddYears(years);
+        return quarter ? $"{on.Year}-Q{(on.Month - 1) / 3 + 1}" : years > 0 && months == 0 ? $"{on.Year}" : $"{on.Year}-{on.Month:00}";
     }
 
     private static Dictionary<string, (string Method, string Pattern)> WriteEndpoints(IServiceProvider services) =>
@@ -155,9 +260,9 @@ public sealed class when_hostile_requests_hit_every_write_endpoint(ITestOutputHe
         var endpoints = WriteEndpoints(_api.Services);
         var clients = new Dictionary<Sender, HttpClient>
         {
-            [Sender.Admin] = _api.Admin,
-            [Sender.SecretaryOfB1] = _api.Client(_api.Token(Role.Secretary, "secretary-b1", ["b1"])),
-            [Sender.MemberM01] = _api.Client(_api.Token(Role.Member, "m-01", member: "m-01")),
+            [Sender.Admin] = Admin(),
+            [Sender.SecretaryOfB1] = Secretary(),
+            [Sender.MemberM01] = Member("m-01"),
         };
         var head = await _api.HeadAsync();
         var statuses = new Dictionary<int, int>();
@@ -197,7 +302,7 @@ public sealed class when_hostile_requests_hit_every_write_endpoint(ITestOutputHe
         var tried = statuses.Values.Sum();
         Assert.True(tried >= Requests, $"only {tried} requests were tried");
         Assert.True(perEndpoint.Count == specs.Length, $"endpoints never tried: {string.Join(", ", specs.Select(s => s.Endpoint).Except(perEndpoint.Keys))}");
-        output.WriteLine($"{tried} hostile requests over {perEndpoint.Count} write endpoints, log head unchanged at {head.Value}; answers: " +
+        _output.WriteLine($"{tried} hostile requests over {perEndpoint.Count} write endpoints, log head unchanged at {head.Value}; answers: " +
                          string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
     }
 

@@ -190,6 +190,8 @@ public sealed class when_a_branch_publishes_a_notice
     [InlineData("2025-Q5", null)]
     [InlineData("25-06", null)]
     [InlineData("2025-6", null)]
+    [InlineData("٢٠٢٥", null)]
+    [InlineData("２０２５-06", null)]
     public void periods_are_months_quarters_or_years(string label, string? expected) =>
         Assert.Equal(expected, Notices.ParsePeriod(label)?.ToString());
 }

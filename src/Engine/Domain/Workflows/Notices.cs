@@ -111,7 +111,8 @@ public static class Notices
 
     public static string OutcomeName(ObjectionOutcome outcome) => outcome == ObjectionOutcome.Upheld ? "异议成立" : "异议不成立";
 
-    private static readonly Regex Label = new(@"^(?<y>\d{4})(?:-(?:(?<m>\d{2})|Q(?<q>[1-4])))?$", RegexOptions.CultureInvariant);
+    // ASCII digits only: \d also matches other scripts' digits (٢٠٢٥, ２０２５), which int.Parse then refuses.
+    private static readonly Regex Label = new(@"^(?<y>[0-9]{4})(?:-(?:(?<m>[0-9]{2})|Q(?<q>[1-4])))?$", RegexOptions.CultureInvariant);
 
     /// A period from its label: 2025-06 (month), 2025-Q2 (quarter) or 2025 (year); null if not one.
     public static Period? ParsePeriod(string? label)
