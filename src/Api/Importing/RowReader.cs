@@ -107,15 +107,5 @@ public sealed class RowReader(LedgerRow row)
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    private static string Chinese<TEnum>(TEnum value) where TEnum : struct, System.Enum => value switch
-    {
-        MeetingKind k => ChineseNames.Of(k),
-        MeetingMode m => ChineseNames.Of(m),
-        AttendanceStatus a => ChineseNames.Of(a),
-        SuggestionLevel s => ChineseNames.Of(s),
-        GoldenIdeaLevel g => ChineseNames.Of(g),
-        MemberStatus s => ChineseNames.Of(s),
-        MemberCategory c => ChineseNames.Of(c),
-        _ => value.ToString(),
-    };
+    private static string Chinese<TEnum>(TEnum value) where TEnum : struct, System.Enum => ChineseNames.OfAny(value) ?? value.ToString();
 }

@@ -121,15 +121,5 @@ public sealed class FieldErrors
 
     private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "…";
 
-    private static string ChineseOf<TEnum>(TEnum value) where TEnum : struct, System.Enum => value switch
-    {
-        MeetingKind k => ChineseNames.Of(k),
-        MeetingMode m => ChineseNames.Of(m),
-        AttendanceStatus a => ChineseNames.Of(a),
-        SuggestionLevel s => ChineseNames.Of(s),
-        GoldenIdeaLevel g => ChineseNames.Of(g),
-        MemberStatus s => ChineseNames.Of(s),
-        MemberCategory c => ChineseNames.Of(c),
-        _ => value.ToString().ToLower(CultureInfo.InvariantCulture),
-    };
+    private static string ChineseOf<TEnum>(TEnum value) where TEnum : struct, System.Enum => ChineseNames.OfAny(value) ?? value.ToString().ToLower(CultureInfo.InvariantCulture);
 }

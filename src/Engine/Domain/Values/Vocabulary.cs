@@ -38,6 +38,19 @@ public enum FactKind
 
 public static class ChineseNames
 {
+    /// The Chinese name of any value of the vocabulary; null for an enum that is not part of it.
+    public static string? OfAny<TEnum>(TEnum value) where TEnum : struct, Enum => value switch
+    {
+        MeetingKind k => Of(k),
+        MeetingMode m => Of(m),
+        AttendanceStatus a => Of(a),
+        SuggestionLevel s => Of(s),
+        GoldenIdeaLevel g => Of(g),
+        MemberStatus s => Of(s),
+        MemberCategory c => Of(c),
+        _ => null,
+    };
+
     public static string Of(MeetingKind kind) => kind switch
     {
         MeetingKind.BranchCommittee => "支委会",
