@@ -56,7 +56,10 @@ public class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/signin");
         await page.FillAsync("#token", token);
         await page.ClickAsync("button[type=submit] >> text=登录");
-        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // Signed in = the page names who is signed in. Waiting for that element, not for a load event of the
+        // redirect (which once never came in CI though the network was idle), bounds only a hang.
+        await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("who")).ToBeVisibleAsync();
+        Assert.DoesNotContain("/signin", page.Url, StringComparison.Ordinal);
     }
 
     public static async Task<string> ScreenshotAsync(IPage page, string name)
