@@ -13,14 +13,7 @@ public interface IPublishedRankings
 
 public sealed class NoticeRankings(ReadModels reads) : IPublishedRankings
 {
+    // A period prints as the label the notice endpoints take (2025, 2025-Q2, 2025-06).
     public Task<NoticeView?> PublishedAsync(BranchId branch, Period period, CancellationToken ct) =>
-        reads.NoticeAsync(branch, LabelOf(period), ct);
-
-    /// The notice's period label: 2025, 2025-Q2 or 2025-06 (the labels the notice endpoints take).
-    public static string LabelOf(Period period) => period.Kind switch
-    {
-        PeriodKind.Month => $"{period.Year}-{period.Index:00}",
-        PeriodKind.Quarter => $"{period.Year}-Q{period.Index}",
-        _ => $"{period.Year}",
-    };
+        reads.NoticeAsync(branch, period.ToString(), ct);
 }

@@ -120,8 +120,10 @@ public sealed class FactWriter(
         // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
         // once every check has passed.
         if (draft.Prepare is { } prepare) await prepare(ct).ConfigureAwait(false);
+        // At a known revision, or with companions, the append is ours; otherwise the engine records the fact.
+        var appendHere = expected is not null || draft.Companions.Count > 0;
         // The first fact dated in a year opens it for the whole roster (RecordAsync does this on its own path).
-        if (expected is not null || draft.Companions.Count > 0)
+        if (appendHere)
             foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
 
         // Back-pressure on the store: at most MaxWritesInFlight appends wait for their commit at once; one
@@ -138,7 +140,7 @@ public sealed class FactWriter(
             // Not cancelled with the request: a started append may commit anyway, and its slot is held
             // until it has (so appends stuck in a stalled store keep counting against the limit).
             // Companions go first, so the fact's own position (what a replay answers with) is the batch's last.
-            append = expected is not null || draft.Companions.Count > 0
+            append = appendHere
                 ? store.AppendToStreamAsync(stream, expected ?? ExpectedRevision.Any,
                     [.. all.Select(f => ToEventData(f, caller.Subject))], CancellationToken.None)
                 : scoring.Engine.RecordAsync(fact, caller.Subject, CancellationToken.None);
