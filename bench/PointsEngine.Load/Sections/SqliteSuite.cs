@@ -53,6 +53,7 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
         var activities = (long)options.Meetings * options.AttendeesPerMeeting;
         log.Line($"engine: recording {options.Meetings:N0} meetings of {options.AttendeesPerMeeting} ({activities:N0} scored activities), " +
                  $"{options.RecordConcurrency} callers at once, scoring live");
+        var gcBefore = GcFigures.Now();
         var clock = Stopwatch.StartNew();
         using var progress = Every(TimeSpan.FromSeconds(5), () =>
             log.Line($"  … {harness.Engine.Delivered:N0} activities scored, {harness.Engine.ResidentMembers:N0} actors resident"));
@@ -64,6 +65,13 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
         var rows = (await store.ReadHeadPositionAsync()).Value - headBefore.Value;
         log.Line($"engine: {activities:N0} activities scored in {Seconds(elapsed.TotalSeconds)} ({Rate(activities / elapsed.TotalSeconds, "activities")}), " +
                  $"{rows:N0} rows written");
+        var gc = GcFigures.Now() - gcBefore;
+        log.Line($"engine: GC during the ingest: {gc.Gen0:N0} gen0 / {gc.Gen1:N0} gen1 / {gc.Gen2:N0} gen2 collections, " +
+                 $"paused {Seconds(gc.Paused.TotalSeconds)} ({gc.Paused.TotalSeconds / elapsed.TotalSeconds:P0} of the wall clock), " +
+                 $"{gc.Allocated / 1048576.0:N0} MB allocated ({gc.Allocated / (double)activities:N0} B per activity); server GC {System.Runtime.GCSettings.IsServerGC}");
+        results.Note("engine", $"GC during the ingest: {gc.Gen0:N0} gen0 / {gc.Gen1:N0} gen1 / {gc.Gen2:N0} gen2 collections, paused " +
+                               $"{Seconds(gc.Paused.TotalSeconds)} ({gc.Paused.TotalSeconds / elapsed.TotalSeconds:P0} of the wall clock), " +
+                               $"{gc.Allocated / (double)activities:N0} bytes allocated per activity (whole process, load generator included).");
 
         await MeasureActorsAsync(harness, idle);
         return new Ingest(headBefore, activities, rows, elapsed, recording);
@@ -412,6 +420,16 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
     }
 
     internal static IDisposable Every(TimeSpan interval, Action tick) => new Timer(_ => tick(), null, interval, interval);
+}
+
+/// The process's garbage-collection counters, to tell the ingest's GC share from its own figures.
+internal readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long Allocated)
+{
+    public static GcFigures Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(precise: false));
+
+    public static GcFigures operator -(GcFigures a, GcFigures b) =>
+        new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused, a.Allocated - b.Allocated);
 }
 
 /// Reports progress on the caller's thread (Progress<T> posts to the thread pool, out of order).

@@ -61,15 +61,27 @@ public static class AppendDecision
     public static void ValidateBatch(IReadOnlyList<EventData> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var seen = new HashSet<Guid>();
-        foreach (var e in events)
+        // Most requests carry one or two events (a member's fact and its award): compare those pairwise
+        // rather than allocating a set per request.
+        var seen = events.Count > SmallBatch ? new HashSet<Guid>() : null;
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             ArgumentNullException.ThrowIfNull(e, nameof(events));
-            if (!seen.Add(e.EventId))
+            if (seen is not null ? !seen.Add(e.EventId) : AppearsBefore(events, i))
                 throw new ArgumentException($"Event id {e.EventId} appears twice in one batch.", nameof(events));
             if (!StorableText.IsStorable(e.Type) || !StorableText.IsStorable(e.Data) || !StorableText.IsStorable(e.Metadata.RecordedBy))
                 throw new ArgumentException(
                     $"Event {e.EventId} contains U+0000 or a lone surrogate, which not every backend can store exactly.", nameof(events));
         }
+    }
+
+    private const int SmallBatch = 8;
+
+    private static bool AppearsBefore(IReadOnlyList<EventData> events, int index)
+    {
+        for (var j = 0; j < index; j++)
+            if (events[j].EventId == events[index].EventId) return true;
+        return false;
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Converters;
 
@@ -15,6 +18,15 @@ public sealed class EventSerializer
 
     private readonly JsonSerializerSettings _settings;
 
+    // One configured serializer for every call: JsonConvert would build a new one from the settings each
+    // time (the hottest allocation of the write path). A JsonSerializer is safe to share once configured.
+    private readonly JsonSerializer _writer;
+    private readonly JsonSerializer _reader;
+
+    // The text of one event is built in a per-thread buffer and copied out once.
+    [ThreadStatic] private static StringBuilder? t_text;
+    private const int KeptBufferChars = 16 * 1024;
+
     public EventSerializer() : this([]) { }
 
     /// <paramref name="converters"/> are added to <see cref="Settings"/>, e.g. for the domain's value types.
@@ -22,6 +34,9 @@ public sealed class EventSerializer
     {
         _settings = new JsonSerializerSettings(Settings);
         foreach (var c in converters) _settings.Converters.Add(c);
+        _writer = JsonSerializer.Create(_settings);
+        _reader = JsonSerializer.Create(_settings);
+        _reader.CheckAdditionalContent = true; // as JsonConvert.DeserializeObject does
     }
 
     public JsonSerializerSettings SerializerSettings => _settings;
@@ -56,14 +71,46 @@ public sealed class EventSerializer
             : throw new InvalidOperationException($"{type.Name} has no stored name; register it first.");
 
     public EventData ToEventData(Guid eventId, object @event, EventMetadata metadata) =>
-        new(eventId, StoredNameOf(@event.GetType()), JsonConvert.SerializeObject(@event, _settings), metadata);
+        new(eventId, StoredNameOf(@event.GetType()), Serialize(@event), metadata);
+
+    /// The payload as stored: the very text <c>JsonConvert.SerializeObject(value, SerializerSettings)</c> gives.
+    public string Serialize(object value)
+    {
+        var text = t_text ?? new StringBuilder(512);
+        t_text = null; // a nested call on this thread (a converter serializing) takes a buffer of its own
+        text.Clear();
+        using (var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture)))
+        {
+            writer.ArrayPool = CharPool.Instance;
+            writer.Formatting = _writer.Formatting;
+            _writer.Serialize(writer, value, null);
+        }
+        var json = text.ToString();
+        if (text.Capacity <= KeptBufferChars) t_text = text;
+        return json;
+    }
 
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
-    public object Deserialize(string type, string data) =>
-        _byName.TryGetValue(type, out var clr)
-            ? JsonConvert.DeserializeObject(data, clr, _settings)
-              ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.")
-            : new OpaqueEvent(type, data);
+    public object Deserialize(string type, string data)
+    {
+        if (!_byName.TryGetValue(type, out var clr)) return new OpaqueEvent(type, data);
+        using var reader = new JsonTextReader(new StringReader(data)) { ArrayPool = CharPool.Instance };
+        return _reader.Deserialize(reader, clr)
+               ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.");
+    }
 
     public object Deserialize(RecordedEvent e) => Deserialize(e.Type, e.Data);
+}
+
+/// Newtonsoft's reader and writer buffers from the shared pool instead of fresh arrays per event.
+internal sealed class CharPool : IArrayPool<char>
+{
+    public static readonly CharPool Instance = new();
+
+    public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+    public void Return(char[]? array)
+    {
+        if (array is not null) ArrayPool<char>.Shared.Return(array);
+    }
 }

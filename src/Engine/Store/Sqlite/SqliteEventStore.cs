@@ -122,20 +122,27 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
         commands.Savepoint();
         try
         {
-            var committed = commands.FindCommitted(pending.Events);
             var current = commands.StreamRevision(pending.Stream);
+            // Insert first: a request whose expected revision holds is written straight away, without
+            // looking its event ids up one by one; the unique index on event_id checks them. Only when it
+            // objects (a retry of a committed batch, or an id used elsewhere) is the request undone to its
+            // savepoint and decided from what the log holds, as below. Nothing of it stays half-written.
+            if (pending.Events.Count > 0 && pending.Expected.IsSatisfiedBy(current))
+            {
+                if (TryWrite(commands, pending, current, recordedAt) is { } written)
+                {
+                    pending.Succeeded(written);
+                    commands.Release();
+                    return;
+                }
+                commands.RollbackToSavepointKeepingIt();
+            }
+
+            var committed = commands.FindCommitted(pending.Events);
             switch (AppendDecision.Decide(pending.Stream, pending.Expected, pending.Events, current, committed))
             {
                 case AppendDecision.Write w:
-                    LogPosition? last = null;
-                    var revision = w.FirstRevision;
-                    foreach (var e in pending.Events)
-                    {
-                        last = commands.Insert(pending.Stream, revision, e, recordedAt);
-                        revision = revision.Next();
-                    }
-                    var lastRevision = pending.Events.Count > 0 ? new StreamRevision(revision.Value - 1) : current;
-                    pending.Succeeded(new AppendResult(lastRevision, last, AlreadyCommitted: false));
+                    pending.Succeeded(Write(commands, pending, w.FirstRevision, recordedAt, current));
                     commands.Release();
                     break;
                 case AppendDecision.Duplicate d:
@@ -153,6 +160,36 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
             commands.RollbackToSavepoint();
             throw;
         }
+    }
+
+    /// Writes the request after <paramref name="current"/>, or returns null when a unique index refuses one
+    /// of its rows (the caller rolls the request back to its savepoint).
+    private static AppendResult? TryWrite(SqliteAppendCommands commands, PendingAppend pending, StreamRevision? current, DateTimeOffset recordedAt)
+    {
+        try
+        {
+            return Write(commands, pending, current is { } r ? r.Next() : StreamRevision.Start, recordedAt, current);
+        }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) == SqliteConstraint)
+        {
+            return null;
+        }
+    }
+
+    private const int SqliteConstraint = 19; // SQLITE_CONSTRAINT (a unique index refused the row)
+
+    private static AppendResult Write(
+        SqliteAppendCommands commands, PendingAppend pending, StreamRevision first, DateTimeOffset recordedAt, StreamRevision? current)
+    {
+        LogPosition? last = null;
+        var revision = first;
+        foreach (var e in pending.Events)
+        {
+            last = commands.Insert(pending.Stream, revision, e, recordedAt);
+            revision = revision.Next();
+        }
+        var lastRevision = pending.Events.Count > 0 ? new StreamRevision(revision.Value - 1) : current;
+        return new AppendResult(lastRevision, last, AlreadyCommitted: false);
     }
 
     private static async Task RollbackQuietlyAsync(SqliteConnection c)

@@ -107,6 +107,7 @@ internal sealed class SqliteAppendCommands : IDisposable
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly SqliteCommand _rollbackTo;
+    private readonly SqliteCommand _rollbackToKeeping;
 
     // The chain's tip moves with every insert; a request rolled back to its savepoint takes its rows out
     // of the chain, so the tip goes back to where it stood at the savepoint.
@@ -127,6 +128,7 @@ internal sealed class SqliteAppendCommands : IDisposable
         _savepoint = Command(c, "SAVEPOINT append_request");
         _release = Command(c, "RELEASE append_request");
         _rollbackTo = Command(c, "ROLLBACK TO append_request; RELEASE append_request");
+        _rollbackToKeeping = Command(c, "ROLLBACK TO append_request");
     }
 
     private static SqliteCommand Command(SqliteConnection c, string sql, params string[] parameters)
@@ -148,6 +150,13 @@ internal sealed class SqliteAppendCommands : IDisposable
     public void RollbackToSavepoint()
     {
         _rollbackTo.ExecuteNonQuery();
+        _tip = _tipAtSavepoint;
+    }
+
+    /// Undoes the request's rows but stays inside its savepoint, so the request can be decided again.
+    public void RollbackToSavepointKeepingIt()
+    {
+        _rollbackToKeeping.ExecuteNonQuery();
         _tip = _tipAtSavepoint;
     }
 
@@ -203,5 +212,6 @@ internal sealed class SqliteAppendCommands : IDisposable
         _savepoint.Dispose();
         _release.Dispose();
         _rollbackTo.Dispose();
+        _rollbackToKeeping.Dispose();
     }
 }
