@@ -40,7 +40,7 @@ public static class YearScorer
             c = string.CompareOrdinal(a.Fact?.Value, b.Fact?.Value);
             if (c != 0) return c;
             c = a.Order.CompareTo(b.Order);
-            return c != 0 ? c : string.CompareOrdinal(a.AwardId, b.AwardId);
+            return c != 0 ? c : string.CompareOrdinal(a.AwardId, b.AwardId); // ties only between lines of one fact and rule: rare
         });
         return Allocate(items);
     }
@@ -50,7 +50,7 @@ public static class YearScorer
     private static List<MemberFact> ActiveFacts(MemberState state, int year)
     {
         var all = state.FactsIn(year);
-        var active = new List<MemberFact>(all.Count);
+        var active = new List<MemberFact>(all.Length);
         Dictionary<(FactKind, FactId), MemberFact>? latest = null;
         foreach (var fact in all)
         {
@@ -104,7 +104,7 @@ public static class YearScorer
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
             if (Requested(rule, fact, member) is not { } requested) continue;
-            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, $"{fact.FactId}/{rule.Id}", fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
+            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, null, fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
     }
 
