@@ -42,6 +42,9 @@ public static class StateMemory
             if (!states[i].Equals(replayed[i])) throw new InvalidOperationException($"replayed state {i} differs from the live one");
 
         Console.WriteLine($"member states: {states.Length:N0} members, {states[0].FactsIn(2025).Length} facts each in 2025, {stored[0].Length} events in each stream");
+        var lines = states[0].LinesIn(2025);
+        Console.WriteLine($"  ledger lines in 2025: {lines.Count}, with a cap note: {lines.Count(l => l.CapNote is not null)} " +
+                          $"({lines.Sum(l => l.CapNote?.Length ?? 0)} chars)");
         Console.WriteLine($"  live (decided and evolved): {liveBytes:N0} bytes per member state");
         Console.WriteLine($"  replayed from JSON:         {replayedBytes:N0} bytes per member state");
         GC.KeepAlive(states);

@@ -53,7 +53,7 @@ internal readonly struct LedgerLine
         Date = date;
         _requested = Cents(requested);
         _granted = Cents(granted);
-        CapNote = capNote;
+        CapNote = Note(capNote);
     }
 
     private LedgerLine(in LedgerLine line, LineTerms terms, Points requested, Points granted, string? capNote)
@@ -62,8 +62,11 @@ internal readonly struct LedgerLine
         Terms = terms;
         _requested = Cents(requested);
         _granted = Cents(granted);
-        CapNote = capNote;
+        CapNote = Note(capNote);
     }
+
+    // Cap notes repeat across members ("cap reached: category attendance …: requested 1, granted 0"), so they are pooled too.
+    private static string? Note(string? capNote) => capNote is null ? null : Interned.Text(capNote);
 
     public LineTerms Terms { get; }
     public DateOnly Date { get; }
