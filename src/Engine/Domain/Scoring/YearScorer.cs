@@ -34,6 +34,7 @@ public static class YearScorer
         AddBonuses(state, year, facts, book, items);
         items.Sort(static (a, b) =>
         {
+            if (ReferenceEquals(a, b)) return 0;
             var c = a.Date.CompareTo(b.Date);
             if (c != 0) return c;
             c = a.Stage.CompareTo(b.Stage);
@@ -41,7 +42,7 @@ public static class YearScorer
             c = string.CompareOrdinal(a.Fact?.Value, b.Fact?.Value);
             if (c != 0) return c;
             c = a.Order.CompareTo(b.Order);
-            return c != 0 ? c : string.CompareOrdinal(a.AwardId, b.AwardId); // ties only between lines of one fact and rule: rare
+            return c != 0 ? c : AwardIds.Compare(a.Fact?.Value, a.OwnAwardId, a.Rule.Value, b.Fact?.Value, b.OwnAwardId, b.Rule.Value);
         });
         return Allocate(items);
     }
@@ -98,13 +99,13 @@ public static class YearScorer
     }
 
     private static readonly RuleId BaseRuleId = new(BaseRule);
-    private static readonly ConcurrentDictionary<(string, int), string> AwardIds = new();
+    private static readonly ConcurrentDictionary<(string, int), string> PeriodAwardIds = new();
 
     // "base/2025", "full/2025-Q1": the same few ids for every member and decision, so built once.
-    private static string AwardIdOf(string rule, int year) => AwardIds.GetOrAdd((rule, year), static k => $"{k.Item1}/{k.Item2}");
+    private static string AwardIdOf(string rule, int year) => PeriodAwardIds.GetOrAdd((rule, year), static k => $"{k.Item1}/{k.Item2}");
 
     private static string AwardIdOf(string rule, Period period) =>
-        AwardIds.Count < 100_000 ? AwardIds.GetOrAdd((rule, period.Key), static (k, p) => $"{k.Item1}/{p}", period) : $"{rule}/{period}";
+        PeriodAwardIds.Count < 100_000 ? PeriodAwardIds.GetOrAdd((rule, period.Key), static (k, p) => $"{k.Item1}/{p}", period) : $"{rule}/{period}";
 
     private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<ScoredLine> items)
     {
@@ -216,6 +217,8 @@ public static class YearScorer
             ruleScope[items.Count + i] = ScopeOf(ids, kinds, 'c', items[i].Category, ref next);
         }
         var sums = new decimal[next * PeriodsPerYear];
+        var categorySet = new RuleSet?[next];
+        var categories = new ScoringCategory?[next];
 
         for (var i = 0; i < items.Count; i++)
         {
@@ -224,7 +227,10 @@ public static class YearScorer
             if (granted != 0)
             {
                 granted = Clip(item, granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, sums);
-                if (item.Set.CategoryOf(item.Category) is { } category)
+                // The category's caps, looked up once per category scope and rule set (not per line).
+                var scope = ruleScope[items.Count + i];
+                if (!ReferenceEquals(categorySet[scope], item.Set)) (categorySet[scope], categories[scope]) = (item.Set, item.Set.CategoryOf(item.Category));
+                if (categories[scope] is { } category)
                     granted = Clip(item, granted, ruleScope[items.Count + i], 'c', category.Id, category.Caps, sums);
                 granted = Clip(item, granted, 0, 't', "", item.Set.TotalCaps, sums);
             }
