@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+using PointsEngine.Benchmarks;
+
+if (args is ["--state-memory", ..]) StateMemory.Run();
+else BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
 public partial class Program;

@@ -12,41 +12,22 @@ namespace PointsEngine.Domain.Members;
 /// folds them with Evolve; recovery folds the stream with the same Evolve.
 public static class MemberScoring
 {
+    private static readonly MemberProfile NoProfile = MemberProfile.Unknown;
+
     public static MemberState Initial(MemberId member) => new(
-        member,
-        MemberProfile.Unknown,
-        ImmutableDictionary<FactId, DateOnly>.Empty,
-        ImmutableHashSet<FactId>.Empty,
-        ImmutableSortedSet<int>.Empty,
-        ImmutableDictionary<int, ImmutableList<MemberFact>>.Empty,
-        ImmutableDictionary<int, ImmutableDictionary<string, LedgerEntry>>.Empty);
+        member, NoProfile, [], ImmutableHashSet<FactId>.Empty, ImmutableSortedSet<int>.Empty, []);
 
     public static MemberState Evolve(MemberState state, IMemberEvent @event) => @event switch
     {
-        MemberFact f => state with
-        {
-            Seen = state.Seen.SetItem(f.FactId, f.OccurredOn),
-            Years = state.Years.Add(f.OccurredOn.Year),
-            FactsByYear = state.FactsByYear.SetItem(f.OccurredOn.Year, state.FactsIn(f.OccurredOn.Year).Add(f)),
-        },
-        RevocationRecorded r => state with
-        {
-            Seen = state.Seen.SetItem(r.FactId, r.OccurredOn),
-            Revoked = state.Revoked.Add(r.Target),
-        },
+        MemberFact f => WithFact(state, f),
+        RevocationRecorded r => state.WithOtherSeen(r.FactId, r.OccurredOn) with { Revoked = state.Revoked.Add(r.Target) },
         MemberYearOpened y => state with { Years = state.Years.Add(y.Year) },
-        PointsAwarded a => WithLine(state, new LedgerEntry(a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote)),
-        PointsCorrected c => state.LedgerIn(c.OccurredOn.Year).TryGetValue(c.AwardId, out var line)
-            ? WithLine(state, line with { Version = c.NewVersion, Requested = c.NewRequested, Granted = c.NewGranted, CapNote = c.CapNote })
-            : state,
-        PointsReverted r => state with
-        {
-            Ledger = state.Ledger.SetItem(r.OccurredOn.Year, state.LedgerIn(r.OccurredOn.Year).Remove(r.AwardId)),
-        },
-        IFact change => state with
+        PointsAwarded a => WithLine(state, a.AwardId, a.FactId, Interned.Terms(a.Rule, a.Version, a.Category), a.OccurredOn, a.Requested, a.Granted, a.CapNote),
+        PointsCorrected c => Corrected(state, c),
+        PointsReverted r => Reverted(state, r),
+        IFact change => state.WithOtherSeen(change.FactId, change.OccurredOn) with
         {
             // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
-            Seen = state.Seen.SetItem(change.FactId, change.OccurredOn),
             Profile = state.Profile.With(@event),
             Years = change is MemberEnrolled ? state.Years.Add(change.OccurredOn.Year) : state.Years,
         },
@@ -56,10 +37,41 @@ public static class MemberScoring
     public static MemberState Rebuild(MemberId member, IEnumerable<IMemberEvent> stream) =>
         stream.Aggregate(Initial(member), Evolve);
 
-    private static MemberState WithLine(MemberState state, LedgerEntry line) => state with
+    internal static MemberState WithFact(MemberState state, MemberFact fact)
     {
-        Ledger = state.Ledger.SetItem(line.OccurredOn.Year, state.LedgerIn(line.OccurredOn.Year).SetItem(line.AwardId, line)),
-    };
+        // The member's own id object, and pooled branch ids: a fact read from the log carries fresh copies.
+        if (!ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member) fact = fact with { Member = state.Member };
+        if (fact is AttendanceRecorded a && Interned.Text(a.Branch.Value) is var branch && !ReferenceEquals(branch, a.Branch.Value))
+            fact = a with { Branch = new BranchId(branch) };
+        var year = fact.OccurredOn.Year;
+        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(fact)) with { Years = state.Years.Add(year) };
+    }
+
+    internal static MemberState WithLine(MemberState state, LedgerEntry e) =>
+        WithLine(state, e.AwardId, e.FactId, Interned.Terms(e.Rule, e.Version, e.Category), e.OccurredOn, e.Requested, e.Granted, e.CapNote);
+
+    private static MemberState WithLine(MemberState state, string awardId, FactId? fact, LineTerms terms, DateOnly date, Points requested,
+        Points granted, string? capNote)
+    {
+        var year = state.YearOf(date.Year) ?? MemberYear.Empty(date.Year);
+        // The fact's id string as the fact holds it (an award read from the log carries a copy).
+        var factId = fact?.Value;
+        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].FactId.Value;
+        var line = new LedgerLine(factId, awardId, terms, date, requested, granted, capNote);
+        return state.WithYear(year.WithLine(line, year.IndexOfLine(date, awardId)));
+    }
+
+    private static MemberState Corrected(MemberState state, PointsCorrected c)
+    {
+        if (state.YearOf(c.OccurredOn.Year) is not { } year || year.IndexOfLine(c.OccurredOn, c.AwardId) is not (>= 0 and var at)) return state;
+        return state.WithYear(year.WithLine(year.Lines[at].Corrected(c.NewVersion, c.NewRequested, c.NewGranted, c.CapNote), at));
+    }
+
+    private static MemberState Reverted(MemberState state, PointsReverted r)
+    {
+        if (state.YearOf(r.OccurredOn.Year) is not { } year || year.IndexOfLine(r.OccurredOn, r.AwardId) is not (>= 0 and var at)) return state;
+        return state.WithYear(year.WithoutLine(at));
+    }
 
     public static Decision Decide(MemberState state, MemberCommand command, RuleBook rules) =>
         Decide(state, command, rules, OrganisationCalendar.AllOpen);
@@ -72,7 +84,7 @@ public static class MemberScoring
         switch (command)
         {
             case ScoreFact { Fact: var fact }:
-                if (state.Seen.ContainsKey(fact.FactId)) return Decision.Nothing; // re-delivery (law 3)
+                if (state.HasSeen(fact.FactId)) return Decision.Nothing; // re-delivery (law 3)
                 if (calendar.Check(fact.FactId, fact.OccurredOn) is { } closed) return new Rejected(closed);
                 if (Invalid(fact) is { } invalid) return new Rejected(invalid);
                 if (state.Profile.On(fact.OccurredOn, state.Revoked).Left && state.Profile.LeftOn is { } left && fact.OccurredOn > left)
@@ -81,9 +93,9 @@ public static class MemberScoring
                 return Rescore(state, fact, [fact.OccurredOn.Year], rules, $"fact {fact.FactId} recorded");
 
             case RevokeFact { Revocation: var revocation }:
-                if (state.Seen.ContainsKey(revocation.FactId)) return Decision.Nothing;
+                if (state.HasSeen(revocation.FactId)) return Decision.Nothing;
                 int[] years = [];
-                if (state.Seen.TryGetValue(revocation.Target, out var targetDate))
+                if (state.SeenOn(revocation.Target) is { } targetDate)
                 {
                     if (calendar.Check(revocation.Target, targetDate) is { } closedTarget) return new Rejected(closedTarget);
                     // A revoked membership change re-scores every open year from its date; a fact, its own year.
@@ -98,7 +110,7 @@ public static class MemberScoring
             case RecordMembership { Change: var change }:
                 if (change is not (MemberEnrolled or MemberTransferred or MemberLeft or MemberCategoryChanged or MemberStatusChanged) || change is not IFact orgFact)
                     return Reject("not-a-membership-change", $"{change.GetType().Name} 不是党员组织关系变化。", $"{change.GetType().Name} is not a membership change.");
-                if (state.Seen.ContainsKey(orgFact.FactId)) return Decision.Nothing;
+                if (state.HasSeen(orgFact.FactId)) return Decision.Nothing;
                 return Rescore(state, change, OpenYearsFrom(WithEnrolmentYear(state, change), orgFact.OccurredOn.Year, calendar), rules,
                     $"{change.GetType().Name} {orgFact.FactId}");
 
@@ -136,34 +148,51 @@ public static class MemberScoring
 
     private static void Diff(MemberState state, int year, List<ScoredLine> computed, string cause, List<IMemberEvent> events)
     {
-        var current = state.LedgerIn(year);
-        var matched = 0;
+        var current = state.YearOf(year)?.Lines ?? [];
+        // Which current lines the computation still holds; the others are reverted, in allocation order.
+        Span<bool> matched = current.Length <= 256 ? stackalloc bool[current.Length] : new bool[current.Length];
+        var count = 0;
+        var book = state.YearOf(year);
         foreach (var line in computed)
         {
-            if (!current.TryGetValue(line.AwardId, out var old))
+            var at = book?.IndexOfLine(line.Date, line.Fact?.Value, line.OwnAwardId, line.Rule.Value) ?? -1;
+            if (at < 0 || matched[at]) at = book is null ? -1 : FindElsewhere(current, line, matched);
+            if (at < 0)
             {
                 events.Add(new PointsAwarded(state.Member, line.AwardId, line.Fact, line.Rule, line.Version, line.Category, line.Date,
                     line.Requested, line.Granted, line.CapNote, cause));
                 continue;
             }
-            matched++;
-            if (old.Granted != line.Granted || old.Requested != line.Requested)
+            matched[at] = true;
+            count++;
+            ref readonly var old = ref current[at];
+            if (old.GrantedCents != Cents(line.Granted) || old.RequestedCents != Cents(line.Requested))
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
                 events.Add(new PointsCorrected(state.Member, line.AwardId, line.Fact, line.Rule, line.Category, line.Date,
-                    old.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
+                    old.Terms.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
         }
-        if (matched == current.Count) return; // every line still stands: nothing to revert
+        if (count == current.Length) return; // every line still stands: nothing to revert
 
-        var keep = new HashSet<string>(computed.Count, StringComparer.Ordinal);
-        foreach (var line in computed) keep.Add(line.AwardId);
-        foreach (var old in current.Values.OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal))
+        for (var i = 0; i < current.Length; i++)
         {
-            if (keep.Contains(old.AwardId)) continue;
-            events.Add(new PointsReverted(state.Member, old.AwardId, old.FactId, old.Rule, old.Version, old.Category, old.OccurredOn, old.Granted, cause));
+            if (matched[i]) continue;
+            var old = current[i];
+            events.Add(new PointsReverted(state.Member, old.AwardId, old.Fact is { } f ? new FactId(f) : null, old.Terms.Rule, old.Terms.Version,
+                old.Terms.Category, old.Date, old.Granted, cause));
         }
     }
+
+    // A line whose award id sits under another date in the ledger (the ledger is keyed by award id).
+    private static int FindElsewhere(LedgerLine[] current, ScoredLine line, Span<bool> matched)
+    {
+        for (var i = 0; i < current.Length; i++)
+            if (!matched[i] && current[i].HasAwardId(line.Fact?.Value, line.OwnAwardId, line.Rule.Value)) return i;
+        return -1;
+    }
+
+    private static int Cents(Points points) => (int)(points.Value * 100m);
 
     private static Rejection? Invalid(MemberFact fact) => fact switch
     {

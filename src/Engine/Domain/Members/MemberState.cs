@@ -1,53 +1,193 @@
+using System.Collections;
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Members;
 
-/// Everything Decide needs about one member, rebuilt from the member's stream alone.
-/// Seen holds every fact id the member accepted (idempotency is a check on state); the ledger is
+/// Everything Decide needs about one member, rebuilt from the member's stream alone. The ledger is
 /// kept per year because scoring, caps and the base score reset each year.
-public sealed record MemberState(
-    MemberId Member,
-    MemberProfile Profile,
-    ImmutableDictionary<FactId, DateOnly> Seen,
-    ImmutableHashSet<FactId> Revoked,
-    ImmutableSortedSet<int> Years,
-    ImmutableDictionary<int, ImmutableList<MemberFact>> FactsByYear,
-    ImmutableDictionary<int, ImmutableDictionary<string, LedgerEntry>> Ledger)
+///
+/// Compact, because a million of them may be resident: per year one array of facts (ordered by id, so
+/// they are also the record of fact ids seen: idempotency is a check on state) and one array of ledger
+/// lines stored inline (see <see cref="LedgerLine"/>); ids of revocations and membership changes, which
+/// are few, in a small array of their own. Readers get the usual shapes (facts, ledger entries) built
+/// on demand.
+public sealed record MemberState
 {
-    public ImmutableList<MemberFact> FactsIn(int year) =>
-        FactsByYear.TryGetValue(year, out var facts) ? facts : [];
+    internal MemberState(MemberId member, MemberProfile profile, ImmutableArray<SeenFact> otherSeen, ImmutableHashSet<FactId> revoked,
+        ImmutableSortedSet<int> years, ImmutableArray<MemberYear> byYear)
+    {
+        Member = member;
+        Profile = profile;
+        OtherSeen = otherSeen;
+        Revoked = revoked;
+        Years = years;
+        ByYear = byYear;
+    }
 
-    public ImmutableDictionary<string, LedgerEntry> LedgerIn(int year) =>
-        Ledger.TryGetValue(year, out var entries) ? entries : ImmutableDictionary<string, LedgerEntry>.Empty;
+    public MemberId Member { get; init; }
+    public MemberProfile Profile { get; init; }
+    public ImmutableHashSet<FactId> Revoked { get; init; }
+    public ImmutableSortedSet<int> Years { get; init; }
+
+    /// Ids (and dates) of accepted revocations and membership changes, ordered by id. Member facts' ids
+    /// are their facts'.
+    internal ImmutableArray<SeenFact> OtherSeen { get; init; }
+
+    /// Years holding facts or ledger lines, ascending.
+    internal ImmutableArray<MemberYear> ByYear { get; init; }
+
+    public ImmutableArray<MemberFact> FactsIn(int year) =>
+        YearOf(year) is { } y ? ImmutableCollectionsMarshal.AsImmutableArray(y.Facts) : [];
+
+    public IReadOnlyDictionary<int, ImmutableArray<MemberFact>> FactsByYear =>
+        ByYear.Where(y => y.Facts.Length > 0).ToDictionary(y => y.Year, y => ImmutableCollectionsMarshal.AsImmutableArray(y.Facts));
+
+    public YearLedger LedgerIn(int year) => new(YearOf(year)?.Lines ?? []);
+
+    public IReadOnlyDictionary<int, YearLedger> Ledger =>
+        ByYear.Where(y => y.Lines.Length > 0).ToDictionary(y => y.Year, y => new YearLedger(y.Lines));
 
     /// The year's ledger lines in the order they were allocated (date, then award id).
-    public IReadOnlyList<LedgerEntry> LinesIn(int year) =>
-        [.. LedgerIn(year).Values.OrderBy(e => e.OccurredOn).ThenBy(e => e.AwardId, StringComparer.Ordinal)];
+    public IReadOnlyList<LedgerEntry> LinesIn(int year) => [.. LedgerIn(year).Values];
 
-    public Points TotalIn(int year) => new(LedgerIn(year).Values.Sum(e => e.Granted.Value));
+    public Points TotalIn(int year)
+    {
+        long cents = 0;
+        foreach (var line in YearOf(year)?.Lines ?? []) cents += line.GrantedCents;
+        return new Points(cents / 100m);
+    }
 
-    public Points TotalIn(int year, string category) =>
-        new(LedgerIn(year).Values.Where(e => e.Category == category).Sum(e => e.Granted.Value));
+    public Points TotalIn(int year, string category)
+    {
+        long cents = 0;
+        foreach (var line in YearOf(year)?.Lines ?? [])
+            if (line.Terms.Category == category) cents += line.GrantedCents;
+        return new Points(cents / 100m);
+    }
 
     public bool IsActive(MemberFact fact) => !Revoked.Contains(fact.FactId);
 
+    /// Whether the member accepted a fact, revocation or membership change with this id (law 3).
+    public bool HasSeen(FactId id) => SeenOn(id) is not null;
+
+    /// The date of the accepted fact, revocation or membership change with this id.
+    public DateOnly? SeenOn(FactId id)
+    {
+        var other = IndexOfOther(OtherSeen, id.Value);
+        if (other >= 0) return OtherSeen[other].OccurredOn;
+        foreach (var year in ByYear)
+        {
+            var at = year.IndexOfFact(id.Value);
+            if (at >= 0) return year.Facts[at].OccurredOn;
+        }
+        return null;
+    }
+
+    /// Every id seen with its date, ordered by id.
+    public IEnumerable<SeenFact> Seen =>
+        ByYear.SelectMany(y => y.Facts.Select(f => new SeenFact(f.FactId, f.OccurredOn)))
+            .Concat(OtherSeen)
+            .GroupBy(s => s.Fact)
+            .Select(g => g.Last())
+            .OrderBy(s => s.Fact.Value, StringComparer.Ordinal);
+
+    internal MemberYear? YearOf(int year)
+    {
+        foreach (var y in ByYear)
+            if (y.Year == year) return y;
+        return null;
+    }
+
+    internal MemberState WithYear(MemberYear year)
+    {
+        for (var i = 0; i < ByYear.Length; i++)
+        {
+            if (ByYear[i].Year == year.Year) return this with { ByYear = ByYear.SetItem(i, year) };
+            if (ByYear[i].Year > year.Year) return this with { ByYear = ByYear.Insert(i, year) };
+        }
+        return this with { ByYear = ByYear.Add(year) };
+    }
+
+    internal MemberState WithOtherSeen(FactId id, DateOnly date)
+    {
+        var at = IndexOfOther(OtherSeen, id.Value);
+        var seen = new SeenFact(id, date);
+        return this with { OtherSeen = at >= 0 ? OtherSeen.SetItem(at, seen) : OtherSeen.Insert(~at, seen) };
+    }
+
+    private static int IndexOfOther(ImmutableArray<SeenFact> seen, string id)
+    {
+        int lo = 0, hi = seen.Length - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            var c = string.CompareOrdinal(seen[mid].Fact.Value, id);
+            if (c == 0) return mid;
+            if (c < 0) lo = mid + 1; else hi = mid - 1;
+        }
+        return ~lo;
+    }
+
     // Structural equality, so "state rebuilt from the stream equals the live state" (law 4) is a
     // plain Assert.Equal and a snapshot can be checked against a replay.
-    public bool Equals(MemberState? other) =>
-        other is not null
-        && Member == other.Member
-        && Profile.Equals(other.Profile)
-        && Seen.Count == other.Seen.Count && Seen.All(kv => other.Seen.TryGetValue(kv.Key, out var d) && d == kv.Value)
-        && Revoked.SetEquals(other.Revoked)
-        && Years.SetEquals(other.Years)
-        && SameKeys(FactsByYear, other.FactsByYear, (a, b) => a.SequenceEqual(b))
-        && SameKeys(Ledger, other.Ledger, (a, b) => SameKeys(a, b, (x, y) => x == y));
+    public bool Equals(MemberState? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (Member != other.Member || !Profile.Equals(other.Profile) || !Revoked.SetEquals(other.Revoked) || !Years.SetEquals(other.Years)
+            || !OtherSeen.SequenceEqual(other.OtherSeen))
+            return false;
+        var mine = ByYear.Where(y => y.Facts.Length > 0 || y.Lines.Length > 0).ToList();
+        var theirs = other.ByYear.Where(y => y.Facts.Length > 0 || y.Lines.Length > 0).ToList();
+        if (mine.Count != theirs.Count) return false;
+        for (var i = 0; i < mine.Count; i++)
+        {
+            var (a, b) = (mine[i], theirs[i]);
+            if (a.Year != b.Year || !a.Facts.SequenceEqual(b.Facts) || a.Lines.Length != b.Lines.Length) return false;
+            for (var l = 0; l < a.Lines.Length; l++)
+                if (!a.Lines[l].SameAs(b.Lines[l])) return false;
+        }
+        return true;
+    }
 
-    public override int GetHashCode() => HashCode.Combine(Member, Seen.Count, Ledger.Count);
+    public override int GetHashCode() => HashCode.Combine(Member, ByYear.Length, OtherSeen.Length);
+}
 
-    private static bool SameKeys<TKey, TValue>(
-        ImmutableDictionary<TKey, TValue> a, ImmutableDictionary<TKey, TValue> b, Func<TValue, TValue, bool> same)
-        where TKey : notnull =>
-        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && same(kv.Value, other));
+/// A year's ledger keyed by award id, read from the compact lines (entries are built when read).
+public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
+{
+    private readonly LedgerLine[] _lines;
+
+    internal YearLedger(LedgerLine[] lines) => _lines = lines;
+
+    public int Count => _lines?.Length ?? 0;
+
+    public LedgerEntry this[string key] =>
+        TryGetValue(key, out var entry) ? entry : throw new KeyNotFoundException($"No ledger line {key}.");
+
+    /// Entries in allocation order (date, award id).
+    public IEnumerable<LedgerEntry> Values => (_lines ?? []).Select(l => l.ToEntry());
+
+    public IEnumerable<string> Keys => (_lines ?? []).Select(l => l.AwardId);
+
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LedgerEntry value)
+    {
+        foreach (var line in _lines ?? [])
+        {
+            if (!line.HasAwardId(key)) continue;
+            value = line.ToEntry();
+            return true;
+        }
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, LedgerEntry>> GetEnumerator() =>
+        (_lines ?? []).Select(l => l.ToEntry()).Select(e => KeyValuePair.Create(e.AwardId, e)).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

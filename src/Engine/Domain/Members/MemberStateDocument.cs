@@ -18,25 +18,26 @@ public sealed record MemberStateDocument(
 {
     public static MemberStateDocument From(MemberState state) => new(
         state.Member,
-        [.. state.FactsByYear.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value).Select(StoredMemberFact.Of)],
+        [.. state.ByYear.SelectMany(y => y.Facts).Select(StoredMemberFact.Of)],
         [.. state.Profile.Changes.Select(StoredMembershipChange.Of)],
-        [.. state.Seen.OrderBy(kv => kv.Key.Value, StringComparer.Ordinal).Select(kv => new SeenFact(kv.Key, kv.Value))],
+        [.. state.Seen],
         [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],
         [.. state.Years],
-        [.. state.Ledger.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value.Values.OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
+        [.. state.ByYear.SelectMany(y => y.Lines.Select(l => l.ToEntry()).OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
 
+    /// The same state as evolving it from its stream: facts and lines are added through Evolve's own
+    /// steps, so a snapshot written by an earlier version (any order of facts or lines) reads the same.
     public MemberState ToState()
     {
         var profile = MemberProfile.Unknown;
         foreach (var change in Changes) profile = profile.With(change.Event);
-        return new MemberState(
-            Member,
-            profile,
-            Seen.ToImmutableDictionary(s => s.Fact, s => s.OccurredOn),
-            [.. Revoked],
-            [.. Years],
-            Facts.Select(f => f.Fact).GroupBy(f => f.OccurredOn.Year).ToImmutableDictionary(g => g.Key, g => g.ToImmutableList()),
-            Ledger.GroupBy(l => l.OccurredOn.Year).ToImmutableDictionary(g => g.Key, g => g.ToImmutableDictionary(l => l.AwardId)));
+        var state = MemberScoring.Initial(Member) with { Profile = profile, Revoked = [.. Revoked], Years = [.. Years] };
+        foreach (var stored in Facts) state = MemberScoring.WithFact(state, stored.Fact);
+        foreach (var line in Ledger) state = MemberScoring.WithLine(state, line);
+        foreach (var seen in Seen)
+            if (state.FactsIn(seen.OccurredOn.Year) is var facts && !facts.Any(f => f.FactId == seen.Fact))
+                state = state.WithOtherSeen(seen.Fact, seen.OccurredOn);
+        return state;
     }
 }
 

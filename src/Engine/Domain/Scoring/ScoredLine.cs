@@ -9,12 +9,12 @@ namespace PointsEngine.Domain.Scoring;
 /// them was most of the cost of a decision.
 public sealed class ScoredLine
 {
-    internal ScoredLine(DateOnly date, int stage, string awardId, FactId? fact, int order, RuleSet set, RuleId rule, string category,
+    internal ScoredLine(DateOnly date, int stage, string? awardId, FactId? fact, int order, RuleSet set, RuleId rule, string category,
         Points requested, IReadOnlyList<Cap> ruleCaps)
     {
         Date = date;
         Stage = stage;
-        AwardId = awardId;
+        OwnAwardId = awardId;
         Fact = fact;
         Order = order;
         Set = set;
@@ -24,7 +24,12 @@ public sealed class ScoredLine
         RuleCaps = ruleCaps;
     }
 
-    public string AwardId { get; }
+    /// "{fact}/{rule}" for a fact's line, built only when asked for: most lines of a recomputed year are
+    /// unchanged and are matched against the ledger without it.
+    public string AwardId => OwnAwardId ??= $"{Fact}/{Rule}";
+
+    /// The award id when it is not the fact's "{fact}/{rule}" (base score, period bonuses), else null until built.
+    internal string? OwnAwardId { get; private set; }
     public FactId? Fact { get; }
     public RuleId Rule { get; }
     public string Category { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
@@ -33,6 +34,7 @@ public static class YearScorer
         AddBonuses(state, year, facts, book, items);
         items.Sort(static (a, b) =>
         {
+            if (ReferenceEquals(a, b)) return 0;
             var c = a.Date.CompareTo(b.Date);
             if (c != 0) return c;
             c = a.Stage.CompareTo(b.Stage);
@@ -40,17 +42,19 @@ public static class YearScorer
             c = string.CompareOrdinal(a.Fact?.Value, b.Fact?.Value);
             if (c != 0) return c;
             c = a.Order.CompareTo(b.Order);
-            return c != 0 ? c : string.CompareOrdinal(a.AwardId, b.AwardId);
+            return c != 0 ? c : AwardIds.Compare(a.Fact?.Value, a.OwnAwardId, a.Rule.Value, b.Fact?.Value, b.OwnAwardId, b.Rule.Value);
         });
         return Allocate(items);
     }
 
     /// Active = not revoked and not superseded (a later assessment or award of the same suggestion
     /// or idea in the same year replaces the earlier one).
-    private static List<MemberFact> ActiveFacts(MemberState state, int year)
+    private static IReadOnlyList<MemberFact> ActiveFacts(MemberState state, int year)
     {
         var all = state.FactsIn(year);
-        var active = new List<MemberFact>(all.Count);
+        // Most years revoke and supersede nothing: the year's own array then serves, uncopied.
+        if (state.Revoked.Count == 0 && !all.Any(static f => f is SuggestionAssessmentRecorded or GoldenIdeaAwardRecorded)) return all;
+        var active = new List<MemberFact>(all.Length);
         Dictionary<(FactKind, FactId), MemberFact>? latest = null;
         foreach (var fact in all)
         {
@@ -91,8 +95,17 @@ public static class YearScorer
             date = set.EffectiveFrom;
         }
         if (set.BaseScore == Points.Zero) return;
-        items.Add(new ScoredLine(date, Stage.Base, $"{BaseRule}/{year}", null, 0, set, new RuleId(BaseRule), BaseCategory, set.BaseScore, []));
+        items.Add(new ScoredLine(date, Stage.Base, AwardIdOf(BaseRule, year), null, 0, set, BaseRuleId, BaseCategory, set.BaseScore, []));
     }
+
+    private static readonly RuleId BaseRuleId = new(BaseRule);
+    private static readonly ConcurrentDictionary<(string, int), string> PeriodAwardIds = new();
+
+    // "base/2025", "full/2025-Q1": the same few ids for every member and decision, so built once.
+    private static string AwardIdOf(string rule, int year) => PeriodAwardIds.GetOrAdd((rule, year), static k => $"{k.Item1}/{k.Item2}");
+
+    private static string AwardIdOf(string rule, Period period) =>
+        PeriodAwardIds.Count < 100_000 ? PeriodAwardIds.GetOrAdd((rule, period.Key), static (k, p) => $"{k.Item1}/{p}", period) : $"{rule}/{period}";
 
     private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<ScoredLine> items)
     {
@@ -104,7 +117,7 @@ public static class YearScorer
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
             if (Requested(rule, fact, member) is not { } requested) continue;
-            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, $"{fact.FactId}/{rule.Id}", fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
+            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, null, fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
     }
 
@@ -148,7 +161,7 @@ public static class YearScorer
         }
     }
 
-    private static void AddBonuses(MemberState state, int year, List<MemberFact> facts, RuleBook book, List<ScoredLine> items)
+    private static void AddBonuses(MemberState state, int year, IReadOnlyList<MemberFact> facts, RuleBook book, List<ScoredLine> items)
     {
         // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
         Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
@@ -182,7 +195,7 @@ public static class YearScorer
                     if (Array.IndexOf(bonus.Counted, a.Status) < 0) { complete = false; break; }
                 }
                 if (!complete || meetings < Math.Max(1, bonus.MinMeetings)) continue;
-                items.Add(new ScoredLine(period.End, Stage.Bonus, $"{bonus.Id}/{period}", null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
+                items.Add(new ScoredLine(period.End, Stage.Bonus, AwardIdOf(bonus.Id.Value, period), null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
             }
         }
     }
@@ -193,17 +206,19 @@ public static class YearScorer
         // being scored: 17 slots per scope (the year, four quarters, twelve months), so a cap added by a
         // mid-year rule set still sees the points granted under the previous one. Arrays, not
         // dictionaries: this loop runs for every fact of the year on every decision.
-        var ruleScopes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var categoryScopes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var ruleScope = new int[items.Count];
-        var categoryScope = new int[items.Count];
+        // A year holds a handful of rules and categories: scopes are found by a linear search of the ids so far.
+        var ids = new string[items.Count * 2 + 1];
+        var kinds = new char[ids.Length];
+        var ruleScope = new int[items.Count * 2];
         var next = 1; // scope 0 is the total
         for (var i = 0; i < items.Count; i++)
         {
-            ruleScope[i] = ScopeOf(ruleScopes, items[i].Rule.Value, ref next);
-            categoryScope[i] = ScopeOf(categoryScopes, items[i].Category, ref next);
+            ruleScope[i] = ScopeOf(ids, kinds, 'r', items[i].Rule.Value, ref next);
+            ruleScope[items.Count + i] = ScopeOf(ids, kinds, 'c', items[i].Category, ref next);
         }
         var sums = new decimal[next * PeriodsPerYear];
+        var categorySet = new RuleSet?[next];
+        var categories = new ScoringCategory?[next];
 
         for (var i = 0; i < items.Count; i++)
         {
@@ -212,14 +227,17 @@ public static class YearScorer
             if (granted != 0)
             {
                 granted = Clip(item, granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, sums);
-                if (item.Set.CategoryOf(item.Category) is { } category)
-                    granted = Clip(item, granted, categoryScope[i], 'c', category.Id, category.Caps, sums);
+                // The category's caps, looked up once per category scope and rule set (not per line).
+                var scope = ruleScope[items.Count + i];
+                if (!ReferenceEquals(categorySet[scope], item.Set)) (categorySet[scope], categories[scope]) = (item.Set, item.Set.CategoryOf(item.Category));
+                if (categories[scope] is { } category)
+                    granted = Clip(item, granted, ruleScope[items.Count + i], 'c', category.Id, category.Caps, sums);
                 granted = Clip(item, granted, 0, 't', "", item.Set.TotalCaps, sums);
             }
             if (granted != 0)
             {
                 Add(sums, ruleScope[i], item.Date, granted);
-                Add(sums, categoryScope[i], item.Date, granted);
+                Add(sums, ruleScope[items.Count + i], item.Date, granted);
                 Add(sums, 0, item.Date, granted);
             }
             item.Granted = granted == item.Requested.Value ? item.Requested : new Points(granted);
@@ -229,10 +247,14 @@ public static class YearScorer
 
     private const int PeriodsPerYear = 17;
 
-    private static int ScopeOf(Dictionary<string, int> scopes, string id, ref int next)
+    // ids[scope] and kinds[scope] name a scope: a rule ('r') or a category ('c') may share an id.
+    private static int ScopeOf(string[] ids, char[] kinds, char kind, string id, ref int next)
     {
-        if (!scopes.TryGetValue(id, out var scope)) scopes[id] = scope = next++;
-        return scope;
+        for (var s = 1; s < next; s++)
+            if (kinds[s] == kind && string.Equals(ids[s], id, StringComparison.Ordinal)) return s;
+        ids[next] = id;
+        kinds[next] = kind;
+        return next++;
     }
 
     private static int PeriodSlot(DateOnly date, PeriodKind kind) => kind switch
