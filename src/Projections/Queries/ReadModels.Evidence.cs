@@ -201,16 +201,28 @@ public sealed partial class ReadModels
             rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(profile.On(a.Date).Category)));
     }
 
-    /// Every published rule set, in log order, as the scoring engine folds them.
+    /// Every published rule set, in log order, as the scoring engine folds them. Rule sets are only ever added
+    /// (a row per log position), so the book parsed for the same positions is reused rather than parsed again.
     private static async Task<RuleBook> RuleBookAsync(Reader r, CancellationToken ct)
     {
-        var published = await r.QueryAsync("SELECT data FROM {s}rule_sets ORDER BY position", x => x.GetString(0), ct).ConfigureAwait(false);
+        var published = await r.QueryAsync("SELECT position, fact_id FROM {s}rule_sets ORDER BY position",
+            x => $"{Sql.Long(x, 0)}:{x.GetString(1)}", ct).ConfigureAwait(false);
+        var key = string.Join(",", published);
+        if (r.RuleBooks.Find(key) is { } known) return known;
+        var data = await r.QueryAsync("SELECT data FROM {s}rule_sets ORDER BY position", x => x.GetString(0), ct).ConfigureAwait(false);
+        var book = RuleBookOf(r.Serializer, data);
+        r.RuleBooks.Keep(key, book);
+        return book;
+    }
+
+    internal static RuleBook RuleBookOf(EventSerializer serializer, IEnumerable<string> published)
+    {
         var book = RuleBook.Empty;
         foreach (var data in published)
         {
             try
             {
-                if (r.Serializer.Deserialize(DomainNames.RuleSetPublished, data) is RuleSetPublished p) book = book.With(RuleSetDocument.Parse(p));
+                if (serializer.Deserialize(DomainNames.RuleSetPublished, data) is RuleSetPublished p) book = book.With(RuleSetDocument.Parse(p));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

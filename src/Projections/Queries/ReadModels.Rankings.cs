@@ -130,46 +130,43 @@ public sealed partial class ReadModels
         return r.QueryAsync(select, x => (Member: x.GetString(0), Cents: Sql.Long(x, 1)), ct, parameters);
     }
 
-    /// The organisation-wide page of a calendar period without filters, read in points order from the running
-    /// totals: the members with more points than the page's last are counted from the index, not ranked in
-    /// memory. Null when the page reaches members without positive points (they are ranked by the full path).
+    /// The organisation-wide page of a calendar period without filters, read in ranking order (points, then
+    /// member id by bytes, as the full path sorts ordinally) from the running totals' index: only the page's
+    /// rows are read, and the first row's place is one more than the members with strictly more points (one
+    /// index range count). Null when the page reaches members without positive points (the full path ranks them).
     private static async Task<Ranking?> TopOfOrganisationAsync(Reader r, RankingQuery q, CancellationToken ct)
     {
         if (q.Scope != RankingScope.Organisation || q.Status is not null || q.Category is not null || SlotOf(q) is not { } slot) return null;
         var offset = (long)(q.Page - 1) * q.PageSize;
-        var reach = offset + q.PageSize;
-        var leaders = await r.QueryAsync("""
-            SELECT member, cents FROM {s}member_points WHERE slot = @slot AND scope = @scope AND cents > 0 ORDER BY cents DESC LIMIT @n
+        var page = await r.QueryAsync("""
+            SELECT member, cents FROM {s}member_points WHERE slot = @slot AND scope = @scope AND cents > 0
+            ORDER BY cents DESC, member COLLATE {ordinal} LIMIT @n OFFSET @skip
             """, x => (Member: x.GetString(0), Cents: Sql.Long(x, 1)), ct,
-            ("@slot", slot), ("@scope", StandingsProjection.OrganisationScope), ("@n", reach)).ConfigureAwait(false);
-        if (leaders.Count == reach)
-        {
-            // Members tied with the last one read may sort before it by member id: read the whole tie.
-            var last = leaders[^1].Cents;
-            var tied = await r.QueryAsync("""
-                SELECT member, cents FROM {s}member_points WHERE slot = @slot AND scope = @scope AND cents = @c
-                """, x => (Member: x.GetString(0), Cents: Sql.Long(x, 1)), ct,
-                ("@slot", slot), ("@scope", StandingsProjection.OrganisationScope), ("@c", last)).ConfigureAwait(false);
-            leaders = [.. leaders.Where(l => l.Cents != last), .. tied];
-        }
+            ("@slot", slot), ("@scope", StandingsProjection.OrganisationScope), ("@n", (long)q.PageSize), ("@skip", offset)).ConfigureAwait(false);
         var members = await OrganisationMembersAsync(r, q, ct).ConfigureAwait(false);
-        if (leaders.Count < reach && leaders.Count < members) return null;
+        if (page.Count < q.PageSize && offset + page.Count < members) return null;
 
-        leaders = [.. leaders.OrderByDescending(l => l.Cents).ThenBy(l => l.Member, StringComparer.Ordinal)];
-        var page = leaders.Skip((int)offset).Take(q.PageSize).ToList();
         var places = await LatestPeriodsAsync(r, q, page.Select(p => p.Member), ct).ConfigureAwait(false);
         var rows = new List<RankingRow>(page.Count);
         for (var i = 0; i < page.Count; i++)
         {
             var (member, cents) = page[i];
-            // Standard competition ranking: one more than the number of members with strictly more points.
-            var rank = i > 0 && page[i - 1].Cents == cents ? rows[i - 1].Rank : 1 + leaders.FindIndex(l => l.Cents == cents);
+            // Standard competition ranking: one more than the number of members with strictly more points. Within
+            // the page a new points value starts at its own position; only the page's first row may be tied with
+            // rows of earlier pages.
+            var rank = i > 0
+                ? page[i - 1].Cents == cents ? rows[i - 1].Rank : (int)offset + i + 1
+                : offset == 0 ? 1 : 1 + await MembersAboveAsync(r, slot, cents, ct).ConfigureAwait(false);
             if (!places.TryGetValue(member, out var p)) return null; // not expected: a line counts only inside a period
             rows.Add(new RankingRow(rank, new MemberId(member), p.Name, new BranchId(p.Branch), p.Group is null ? null : new PartyGroupId(p.Group),
                 p.Status, p.Category, Sql.Points(cents)));
         }
         return new Ranking(q, members, rows);
     }
+
+    private static async Task<int> MembersAboveAsync(Reader r, int slot, long cents, CancellationToken ct) =>
+        (int)(await r.QueryAsync("SELECT COUNT(*) FROM {s}member_points WHERE slot = @slot AND scope = @scope AND cents > @c",
+            x => Sql.Long(x, 0), ct, ("@slot", slot), ("@scope", StandingsProjection.OrganisationScope), ("@c", cents)).ConfigureAwait(false))[0];
 
     /// How many members were in the organisation on some day of the dates: spans that began by the end,
     /// minus those that ended before the start, minus the member's own gaps between two such spans.

@@ -25,7 +25,9 @@ public sealed partial class StandingsProjection
             member TEXT NOT NULL, slot INTEGER NOT NULL, scope TEXT NOT NULL, cents BIGINT NOT NULL,
             PRIMARY KEY (member, slot, scope))
         """,
-        "CREATE INDEX {p}member_points_rank ON {p}member_points (slot, scope, cents DESC, member)",
+        // Ties in member id order by bytes ({ordinal}: PostgreSQL's default collation follows the locale), so the
+        // organisation's top pages are read straight off the index.
+        "CREATE INDEX {p}member_points_rank ON {p}member_points (slot, scope, cents DESC, member COLLATE {ordinal})",
         "CREATE TABLE {p}span_edges (edge TEXT NOT NULL, day TEXT NOT NULL, members BIGINT NOT NULL, PRIMARY KEY (edge, day))",
         "CREATE TABLE {p}member_gaps (member TEXT NOT NULL, after_day TEXT NOT NULL, before_day TEXT NOT NULL, PRIMARY KEY (member, after_day))",
         "CREATE TABLE {p}member_branches (branch TEXT NOT NULL, member TEXT NOT NULL, PRIMARY KEY (branch, member))",
