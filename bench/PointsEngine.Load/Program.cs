@@ -20,10 +20,16 @@ for (var i = 0; i < rest.Count; i++)
             break;
         case "--work" when i + 1 < rest.Count: options = options with { WorkDirectory = rest[++i] }; break;
         case "--startup-events" when i + 1 < rest.Count: options = options with { StartupEvents = long.Parse(rest[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
+        case "--scale" when i + 1 < rest.Count: // sizes of the organisation-wide ranking, e.g. 10000,100000,300000
+            options = options with
+            {
+                RankingScale = [.. rest[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, System.Globalization.CultureInfo.InvariantCulture))],
+            };
+            break;
         default:
             Console.Error.WriteLine($"unknown argument '{rest[i]}'");
             Console.Error.WriteLine("usage: all [--quick] [--out docs/PERFORMANCE.md | --no-out] [--only " + string.Join(',', SectionNames.All) +
-                                    "] [--work DIR] [--startup-events N]");
+                                    "] [--work DIR] [--startup-events N] [--scale N,N,…]");
             return 2;
     }
 }

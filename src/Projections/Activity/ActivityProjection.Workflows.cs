@@ -48,6 +48,7 @@ public sealed partial class ActivityProjection
             outcome TEXT, answered_on TEXT, answer TEXT, correction TEXT, answered_by TEXT, answered_at BIGINT)
         """,
         "CREATE INDEX {p}objections_notice ON {p}objections (branch, period)",
+        "CREATE INDEX {p}objections_member ON {p}objections (member)", // a member's evidence lists their objections
     ];
 
     public const string PublishedStage = "published";

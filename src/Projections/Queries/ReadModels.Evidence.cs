@@ -13,49 +13,49 @@ namespace PointsEngine.Projections.Queries;
 
 public sealed partial class ReadModels
 {
-    /// The member's evidence for the year, appraised among the members of their year-end branch.
-    public async Task<MemberEvidence?> EvidenceAsync(MemberId member, int year, CancellationToken ct = default)
-    {
-        var yearEnd = await ReadAsync(async r => (await ProfileAsync(r, member, ct).ConfigureAwait(false)).On(YearEnd(year)), ct).ConfigureAwait(false);
-        if (yearEnd.Branch is { } branch)
+    /// The member's evidence for the year, appraised among the members of their year-end branch. Only the
+    /// member's own evidence is read: the branch's other members weigh in the appraisal only by their final
+    /// scores (their places decide the vanguard posts), which without a democratic appraisal are their year's
+    /// totals, kept by the standings projection. BranchEvidenceAsync's entry for the member is the oracle.
+    public Task<MemberEvidence?> EvidenceAsync(MemberId member, int year, CancellationToken ct = default) =>
+        ReadAsync(async r =>
         {
-            var report = await BranchEvidenceAsync(branch, year, ct).ConfigureAwait(false);
-            var mine = report.Members.FirstOrDefault(m => m.Member == member);
-            if (mine is not null) return mine;
-        }
-        return await ReadAsync(async r =>
-        {
-            if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
-            var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
-            var scheme = book.InForceOn(YearEnd(year))?.Appraisal;
             var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
-            var evidence = await MemberEvidenceAsync(r, member, year, null, scheme, CategoryNames(book), profile, ct).ConfigureAwait(false);
-            return evidence with { Appraisal = scheme is null ? null : YearEndAppraisal.Appraise(scheme, [evidence.Standing]).Single() };
-        }, ct).ConfigureAwait(false);
-    }
+            var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
+            var set = book.InForceOn(YearEnd(year));
+            if (profile.On(YearEnd(year)).Branch is { } branch)
+            {
+                var members = await YearEndMembersAsync(r, branch, year, ct).ConfigureAwait(false);
+                if (members.ContainsKey(member))
+                {
+                    var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
+                    var mine = await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, CategoryNames(book), profile, ct).ConfigureAwait(false);
+                    if (set?.Appraisal is not { } scheme) return mine;
+                    var totals = await YearTotalsAsync(r, branch, year, ct).ConfigureAwait(false);
+                    var others = members.Keys.Where(m => m != member).Select(m => new Standing(m, branch, year, MemberStatus.Full, MemberCategory.Regular,
+                        new Points(Sql.Points(totals.GetValueOrDefault(m.Value))), new Points(0m), 0, 0, 0, 0, 0, null));
+                    return mine with { Appraisal = YearEndAppraisal.Appraise(scheme, [mine.Standing, .. others]).Single(a => a.Member == member) };
+                }
+            }
+            if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
+            var alone = set?.Appraisal;
+            var evidence = await MemberEvidenceAsync(r, member, year, null, alone, CategoryNames(book), profile, ct).ConfigureAwait(false);
+            return evidence with { Appraisal = alone is null ? null : YearEndAppraisal.Appraise(alone, [evidence.Standing]).Single() };
+        }, ct);
 
     /// Every member whose year ended in the branch (or who left it during the year), appraised together.
     public Task<BranchEvidence> BranchEvidenceAsync(BranchId branch, int year, CancellationToken ct = default) =>
         ReadAsync(async r =>
         {
-            // Everyone in a branch at some time in the year; the report holds those whose year ended in this
-            // branch, judged by the member's profile as on 31 December exactly as Standing.Of judges it.
-            var candidates = await r.QueryAsync("""
-                SELECT DISTINCT member FROM {s}member_periods WHERE valid_from <= @to AND valid_to >= @from
-                """, x => new MemberId(x.GetString(0)), ct,
-                ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(new DateOnly(year, 12, 31)))).ConfigureAwait(false);
-            var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>();
-            foreach (var member in candidates.OrderBy(m => m.Value, StringComparer.Ordinal))
-            {
-                var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
-                if (profile.On(YearEnd(year)).Branch == branch) inBranch.Add((member, profile));
-            }
+            var members = await YearEndMembersAsync(r, branch, year, ct).ConfigureAwait(false);
+            var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>(members.Count);
+            foreach (var (member, known) in members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
+                inBranch.Add((member, known ?? await ProfileAsync(r, member, ct).ConfigureAwait(false)));
 
             var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
             var names = CategoryNames(book);
             var set = book.InForceOn(YearEnd(year));
-            var branchName = (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value))
-                .ConfigureAwait(false)).FirstOrDefault();
+            var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
             var evidence = new List<MemberEvidence>(inBranch.Count);
             foreach (var (member, profile) in inBranch)
                 evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, names, profile, ct).ConfigureAwait(false));
@@ -69,6 +69,47 @@ public sealed partial class ReadModels
                 Notices = await NoticesOfYearAsync(r, branch, year, ct).ConfigureAwait(false),
             };
         }, ct);
+
+    private static async Task<string?> BranchNameAsync(Reader r, BranchId branch, CancellationToken ct) =>
+        (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value)).ConfigureAwait(false))
+        .FirstOrDefault();
+
+    /// The members a branch's year-end report holds: those in a branch at some time in the year whose profile
+    /// puts them in this branch on 31 December, exactly as Standing.Of judges it. Only members whose changes
+    /// name the branch can be there; a membership period holding 31 December answers for most, and the
+    /// profile is read (and returned) only for those without one (they left during the year).
+    private static async Task<Dictionary<MemberId, MemberProfileAsOf?>> YearEndMembersAsync(Reader r, BranchId branch, int year, CancellationToken ct)
+    {
+        var candidates = await r.QueryAsync("""
+            SELECT n.member, (SELECT p.branch FROM {s}member_periods p WHERE p.member = n.member AND p.valid_from <= @to AND p.valid_to >= @to)
+            FROM {s}member_branches n
+            WHERE n.branch = @b
+              AND EXISTS (SELECT 1 FROM {s}member_periods q WHERE q.member = n.member AND q.valid_from <= @to AND q.valid_to >= @from)
+            """, x => (Member: new MemberId(x.GetString(0)), AtYearEnd: Sql.Text(x, 1)), ct,
+            ("@b", branch.Value), ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(YearEnd(year)))).ConfigureAwait(false);
+        var members = new Dictionary<MemberId, MemberProfileAsOf?>();
+        foreach (var (member, atYearEnd) in candidates)
+        {
+            if (atYearEnd is not null)
+            {
+                if (atYearEnd == branch.Value) members[member] = null;
+                continue;
+            }
+            var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
+            if (profile.On(YearEnd(year)).Branch == branch) members[member] = profile;
+        }
+        return members;
+    }
+
+    /// The year's ledger totals (whatever the membership) of the members whose changes name the branch.
+    private static async Task<Dictionary<string, long>> YearTotalsAsync(Reader r, BranchId branch, int year, CancellationToken ct) =>
+        (await r.QueryAsync("""
+            SELECT n.member, t.cents FROM {s}member_branches n
+            JOIN {s}member_points t ON t.member = n.member AND t.slot = @slot AND t.scope = @all
+            WHERE n.branch = @b
+            """, x => (Member: x.GetString(0), Cents: Sql.Long(x, 1)), ct,
+            ("@b", branch.Value), ("@slot", Period.YearOf(year).Key), ("@all", StandingsProjection.WholeYearScope)).ConfigureAwait(false))
+        .ToDictionary(t => t.Member, t => t.Cents, StringComparer.Ordinal);
 
     private static async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme,
         IReadOnlyDictionary<string, string> names, MemberProfileAsOf profile, CancellationToken ct)
@@ -160,16 +201,28 @@ public sealed partial class ReadModels
             rows.Count(a => a.Status == AttendanceStatus.Absent && !exempt.Contains(profile.On(a.Date).Category)));
     }
 
-    /// Every published rule set, in log order, as the scoring engine folds them.
+    /// Every published rule set, in log order, as the scoring engine folds them. Rule sets are only ever added
+    /// (a row per log position), so the book parsed for the same positions is reused rather than parsed again.
     private static async Task<RuleBook> RuleBookAsync(Reader r, CancellationToken ct)
     {
-        var published = await r.QueryAsync("SELECT data FROM {s}rule_sets ORDER BY position", x => x.GetString(0), ct).ConfigureAwait(false);
+        var published = await r.QueryAsync("SELECT position, fact_id FROM {s}rule_sets ORDER BY position",
+            x => $"{Sql.Long(x, 0)}:{x.GetString(1)}", ct).ConfigureAwait(false);
+        var key = string.Join(",", published);
+        if (r.RuleBooks.Find(key) is { } known) return known;
+        var data = await r.QueryAsync("SELECT data FROM {s}rule_sets ORDER BY position", x => x.GetString(0), ct).ConfigureAwait(false);
+        var book = RuleBookOf(r.Serializer, data);
+        r.RuleBooks.Keep(key, book);
+        return book;
+    }
+
+    internal static RuleBook RuleBookOf(EventSerializer serializer, IEnumerable<string> published)
+    {
         var book = RuleBook.Empty;
         foreach (var data in published)
         {
             try
             {
-                if (r.Serializer.Deserialize(DomainNames.RuleSetPublished, data) is RuleSetPublished p) book = book.With(RuleSetDocument.Parse(p));
+                if (serializer.Deserialize(DomainNames.RuleSetPublished, data) is RuleSetPublished p) book = book.With(RuleSetDocument.Parse(p));
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

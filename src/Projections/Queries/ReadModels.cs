@@ -13,6 +13,7 @@ namespace PointsEngine.Projections.Queries;
 public sealed partial class ReadModels(ReadModelDatabase database, EventSerializer serializer, ReadModelOptions? options = null)
 {
     private readonly ReadModelOptions _options = options ?? new ReadModelOptions();
+    private readonly RuleBookCache _ruleBooks = new();
 
     public ReadModels(IEventStore store, EventSerializer serializer, ReadModelOptions? options = null)
         : this(ReadModelDatabase.For(store), serializer, options) { }
@@ -36,7 +37,8 @@ public sealed partial class ReadModels(ReadModelDatabase database, EventSerializ
             var activity = prefixes.FirstOrDefault(p => p.Name == ActivityProjection.ProjectionName);
             if (standings.Name is null || activity.Name is null)
                 throw new InvalidOperationException("The read models are not initialised; start the projection runner first.");
-            var reader = new Reader(sql, new TablePrefix(standings.Name, standings.Generation), new TablePrefix(activity.Name, activity.Generation), serializer);
+            var reader = new Reader(sql, new TablePrefix(standings.Name, standings.Generation), new TablePrefix(activity.Name, activity.Generation), serializer,
+                database, _ruleBooks);
             try
             {
                 return await query(reader).ConfigureAwait(false);
@@ -56,15 +58,18 @@ public sealed partial class ReadModels(ReadModelDatabase database, EventSerializ
             r => (r.GetString(0), (int)Sql.Long(r, 1)), ct);
 
     /// One query's view: SQL templates with {s} (standings) and {a} (activity) resolved to active tables.
-    internal sealed class Reader(Sql sql, TablePrefix standings, TablePrefix activity, EventSerializer serializer)
+    internal sealed class Reader(Sql sql, TablePrefix standings, TablePrefix activity, EventSerializer serializer, ReadModelDatabase database,
+        RuleBookCache ruleBooks)
     {
         public EventSerializer Serializer => serializer;
+
+        public RuleBookCache RuleBooks => ruleBooks;
 
         /// The activity projection's generation this view reads (its checkpoint row in projection_generations).
         public int ActivityGeneration => activity.Generation;
 
         private string Resolve(string template) =>
-            template.Replace("{s}", standings.Value, StringComparison.Ordinal).Replace("{a}", activity.Value, StringComparison.Ordinal);
+            database.Dialect(template.Replace("{s}", standings.Value, StringComparison.Ordinal).Replace("{a}", activity.Value, StringComparison.Ordinal));
 
         public Task<List<T>> QueryAsync<T>(string template, Func<DbDataReader, T> row, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
             sql.QueryAsync(Resolve(template), row, ct, parameters);

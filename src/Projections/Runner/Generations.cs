@@ -37,7 +37,7 @@ internal static class Generations
         var prefix = new TablePrefix(projection.Name, generation);
         await DropTablesAsync(db, sql, prefix.Value, ct).ConfigureAwait(false); // leftovers of a crashed attempt
         foreach (var statement in projection.Schema)
-            await sql.ExecuteAsync(prefix.Resolve(statement), ct).ConfigureAwait(false);
+            await sql.ExecuteAsync(db.Dialect(prefix.Resolve(statement)), ct).ConfigureAwait(false);
         await sql.ExecuteAsync("""
             INSERT INTO projection_generations (projection, generation, position, active, schema_hash)
             VALUES (@p, @g, 0, @a, @h)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using PointsEngine.Domain.Members;
+using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
 using PointsEngine.Projections.Runner;
 using PointsEngine.Projections.Storage;
@@ -54,9 +55,26 @@ public sealed partial class StandingsProjection
         var changes = await w.QueryAsync(ChangesOfMember, r => (r.GetString(0), r.GetString(1)), ct, ("@m", member)).ConfigureAwait(false);
         var revoked = await w.QueryAsync(RevokedOfMember, r => new FactId(r.GetString(0)), ct, ("@m", member)).ConfigureAwait(false);
         var profile = ProfileOf(serializer, changes);
+        var before = await w.QueryAsync("""
+            SELECT valid_from, valid_to, branch, grp, status, category FROM {p}member_periods WHERE member = @m
+            """, r => new MemberPeriod(Sql.Date(r, 0), Sql.Date(r, 1), new BranchId(r.GetString(2)), Sql.Text(r, 3) is { } g ? new PartyGroupId(g) : null,
+                Enum.Parse<MemberStatus>(r.GetString(4)), Enum.Parse<MemberCategory>(r.GetString(5))), ct, ("@m", member)).ConfigureAwait(false);
+        var after = PeriodsOf(profile, [.. revoked]);
 
+        // Every branch the member's changes name, revoked or not: a superset of the branches any date can
+        // place the member in, so a branch's year-end report need only look at these members.
+        foreach (var named in profile.Changes.Select(c => c switch
+                 {
+                     MemberEnrolled e => e.Branch.Value,
+                     MemberTransferred t => t.ToBranch.Value,
+                     _ => null,
+                 }).OfType<string>().Distinct(StringComparer.Ordinal))
+            await w.ExecuteAsync("INSERT INTO {p}member_branches (branch, member) VALUES (@b, @m) ON CONFLICT (branch, member) DO NOTHING", ct,
+                ("@b", named), ("@m", member)).ConfigureAwait(false);
+
+        if (before.OrderBy(p => p.From).SequenceEqual(after)) return;
         await w.ExecuteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
-        foreach (var period in PeriodsOf(profile, [.. revoked]))
+        foreach (var period in after)
         {
             await w.ExecuteAsync("""
                 INSERT INTO {p}member_periods (member, valid_from, valid_to, branch, grp, status, category)
@@ -64,5 +82,8 @@ public sealed partial class StandingsProjection
                 """, ct, ("@m", member), ("@from", Sql.Date(period.From)), ("@to", Sql.Date(period.To)), ("@b", period.Branch.Value),
                 ("@g", period.Group?.Value), ("@s", period.Status.ToString()), ("@c", period.Category.ToString())).ConfigureAwait(false);
         }
+        await MoveSpansAsync(w, member, SpansOf(before.Select(p => (p.From, p.To))), SpansOf(after.Select(p => (p.From, p.To))), ct).ConfigureAwait(false);
+        if (before.Select(p => (p.From, p.To, p.Branch, p.Group)).SequenceEqual(after.Select(p => (p.From, p.To, p.Branch, p.Group))) is false)
+            await RecountPointsAsync(w, member, ct).ConfigureAwait(false);
     }
 }

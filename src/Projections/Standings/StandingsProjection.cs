@@ -67,6 +67,7 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
         CREATE TABLE {p}rule_sets (
             fact_id TEXT PRIMARY KEY, position BIGINT NOT NULL, version TEXT NOT NULL, effective_from TEXT NOT NULL, data TEXT NOT NULL)
         """,
+        .. PointsSchema,
     ];
 
     public async Task ApplyAsync(ProjectionWriter w, RecordedEvent e, object payload, CancellationToken ct)
@@ -110,6 +111,7 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
         switch (payload)
         {
             case PointsAwarded a:
+                var replaced = await LineAsync(w, a.Member.Value, a.OccurredOn.Year, a.AwardId, ct).ConfigureAwait(false);
                 await w.ExecuteAsync("""
                     INSERT INTO {p}award_lines (member, year, award_id, fact_id, rule, version, category, occurred_on, requested, granted, cap_note)
                     VALUES (@m, @y, @a, @f, @r, @v, @c, @d, @req, @g, @note)
@@ -119,19 +121,26 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
                     """, ct, ("@m", a.Member.Value), ("@y", a.OccurredOn.Year), ("@a", a.AwardId), ("@f", a.FactId?.Value), ("@r", a.Rule.Value),
                     ("@v", a.Version.Value), ("@c", a.Category), ("@d", Sql.Date(a.OccurredOn)), ("@req", Sql.Cents(a.Requested.Value)),
                     ("@g", Sql.Cents(a.Granted.Value)), ("@note", a.CapNote)).ConfigureAwait(false);
+                if (replaced is { } old && old.Date != a.OccurredOn) await AddPointsAsync(w, a.Member.Value, old.Date, -old.Cents, ct).ConfigureAwait(false);
+                await AddPointsAsync(w, a.Member.Value, a.OccurredOn,
+                    Sql.Cents(a.Granted.Value) - (replaced is { } same && same.Date == a.OccurredOn ? same.Cents : 0), ct).ConfigureAwait(false);
                 await HistoryAsync(w, e, a.Member.Value, a.AwardId, "awarded", a.FactId?.Value, a.Rule.Value, a.Version.Value, null, a.Category,
                     a.OccurredOn, a.Requested.Value, a.Granted.Value, null, a.CapNote, a.Cause, ct).ConfigureAwait(false);
                 break;
             case PointsCorrected c:
+                var corrected = await LineAsync(w, c.Member.Value, c.OccurredOn.Year, c.AwardId, ct).ConfigureAwait(false);
                 await w.ExecuteAsync("""
                     UPDATE {p}award_lines SET version = @v, requested = @req, granted = @g, cap_note = @note
                     WHERE member = @m AND year = @y AND award_id = @a
                     """, ct, ("@m", c.Member.Value), ("@y", c.OccurredOn.Year), ("@a", c.AwardId), ("@v", c.NewVersion.Value),
                     ("@req", Sql.Cents(c.NewRequested.Value)), ("@g", Sql.Cents(c.NewGranted.Value)), ("@note", c.CapNote)).ConfigureAwait(false);
+                if (corrected is { } line) await AddPointsAsync(w, c.Member.Value, line.Date, Sql.Cents(c.NewGranted.Value) - line.Cents, ct).ConfigureAwait(false);
                 await HistoryAsync(w, e, c.Member.Value, c.AwardId, "corrected", c.FactId?.Value, c.Rule.Value, c.NewVersion.Value, c.OldVersion.Value,
                     c.Category, c.OccurredOn, c.NewRequested.Value, c.NewGranted.Value, c.OldGranted.Value, c.CapNote, c.Cause, ct).ConfigureAwait(false);
                 break;
             case PointsReverted r:
+                if (await LineAsync(w, r.Member.Value, r.OccurredOn.Year, r.AwardId, ct).ConfigureAwait(false) is { } reverted)
+                    await AddPointsAsync(w, r.Member.Value, reverted.Date, -reverted.Cents, ct).ConfigureAwait(false);
                 await w.ExecuteAsync("DELETE FROM {p}award_lines WHERE member = @m AND year = @y AND award_id = @a", ct,
                     ("@m", r.Member.Value), ("@y", r.OccurredOn.Year), ("@a", r.AwardId)).ConfigureAwait(false);
                 await HistoryAsync(w, e, r.Member.Value, r.AwardId, "reverted", r.FactId?.Value, r.Rule.Value, r.Version.Value, null,

@@ -18,6 +18,13 @@ public abstract class ReadModelDatabase
     /// Names of the tables whose names start with <paramref name="prefix"/>.
     internal abstract string ListTables { get; }
 
+    /// The collation ordering text by its bytes, for {ordinal} in read-model SQL: an index and an ORDER BY
+    /// that must agree with StringComparer.Ordinal whatever the database's locale.
+    internal abstract string OrdinalCollation { get; }
+
+    /// <paramref name="sql"/> with this backend's spellings ({ordinal}).
+    internal string Dialect(string sql) => sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal);
+
     public static ReadModelDatabase For(IEventStore store) => store switch
     {
         SqliteEventStore sqlite => new SqliteReadModels(sqlite),
@@ -32,6 +39,7 @@ public abstract class ReadModelDatabase
 
         internal override string SchemaLock => "SELECT 1";
         internal override string ListTables => "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length(@prefix)) = @prefix";
+        internal override string OrdinalCollation => "BINARY";
     }
 
     private sealed class PostgresReadModels(PostgresEventStore store) : ReadModelDatabase
@@ -43,5 +51,6 @@ public abstract class ReadModelDatabase
         internal override string SchemaLock => "SELECT pg_advisory_xact_lock(5784119753828486468)";
         internal override string ListTables =>
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND substr(tablename, 1, length(@prefix)) = @prefix";
+        internal override string OrdinalCollation => "\"C\"";
     }
 }
