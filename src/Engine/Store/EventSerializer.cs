@@ -22,6 +22,25 @@ public sealed class EventSerializer
     {
         _settings = new JsonSerializerSettings(Settings);
         foreach (var c in converters) _settings.Converters.Add(c);
+        _reader = new ThreadLocal<JsonSerializer>(() =>
+        {
+            var serializer = JsonSerializer.CreateDefault(_settings);
+            serializer.CheckAdditionalContent = true;
+            return serializer;
+        });
+    }
+
+    // One per thread: a serializer is not documented as safe to share.
+    private readonly ThreadLocal<JsonSerializer> _reader;
+
+    private sealed class CharPool : IArrayPool<char>
+    {
+        public static readonly CharPool Instance = new();
+        public char[] Rent(int minimumLength) => System.Buffers.ArrayPool<char>.Shared.Rent(minimumLength);
+        public void Return(char[]? array)
+        {
+            if (array is not null) System.Buffers.ArrayPool<char>.Shared.Return(array);
+        }
     }
 
     public JsonSerializerSettings SerializerSettings => _settings;
@@ -59,11 +78,14 @@ public sealed class EventSerializer
         new(eventId, StoredNameOf(@event.GetType()), JsonConvert.SerializeObject(@event, _settings), metadata);
 
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
-    public object Deserialize(string type, string data) =>
-        _byName.TryGetValue(type, out var clr)
-            ? JsonConvert.DeserializeObject(data, clr, _settings)
-              ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.")
-            : new OpaqueEvent(type, data);
+    public object Deserialize(string type, string data)
+    {
+        if (!_byName.TryGetValue(type, out var clr)) return new OpaqueEvent(type, data);
+        // As JsonConvert.DeserializeObject does, without building a serializer from the settings and a new
+        // character buffer for every event (a catch-up reads hundreds of thousands).
+        using var reader = new JsonTextReader(new StringReader(data)) { ArrayPool = CharPool.Instance };
+        return _reader.Value!.Deserialize(reader, clr) ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.");
+    }
 
     public object Deserialize(RecordedEvent e) => Deserialize(e.Type, e.Data);
 }
