@@ -42,6 +42,9 @@ public sealed partial class ActivityProjection : IProjection
         .. WorkflowSchema,
     ];
 
+    /// Facts as recorded only: members' decisions and snapshots are not read at all.
+    public bool Handles(RecordedEvent e) => FactStreams.HoldsRecordedFacts(e.Stream);
+
     public async Task ApplyAsync(ProjectionWriter w, RecordedEvent e, object payload, CancellationToken ct)
     {
         if (!FactStreams.HoldsRecordedFacts(e.Stream) || payload is not IFact fact) return;

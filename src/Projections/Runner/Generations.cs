@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
 
@@ -10,7 +11,7 @@ namespace PointsEngine.Projections.Runner;
 /// in the same transaction as the rows the batch wrote.
 internal sealed record Generation(int Number, LogPosition Position, bool Active, string SchemaHash);
 
-internal static class Generations
+internal static partial class Generations
 {
     public const string Table = """
         CREATE TABLE IF NOT EXISTS projection_generations (
@@ -32,17 +33,30 @@ internal static class Generations
             r => new Generation((int)Sql.Long(r, 0), new LogPosition(Sql.Long(r, 1)), Sql.Long(r, 2) == 1, r.GetString(3)),
             ct, ("@p", projection)).ConfigureAwait(false);
 
-    public static async Task CreateAsync(ReadModelDatabase db, Sql sql, IProjection projection, int generation, bool active, CancellationToken ct)
+    /// Creates the generation's tables and its bookkeeping row. With <paramref name="deferIndexes"/> the plain
+    /// (non-unique) secondary indexes are not created but returned, resolved, to be created once the tables
+    /// are filled: one sort per index instead of a B-tree insert per row. Unique indexes stay, since an
+    /// upsert's ON CONFLICT needs them.
+    public static async Task<List<string>> CreateAsync(ReadModelDatabase db, Sql sql, IProjection projection, int generation, bool active,
+        CancellationToken ct, bool deferIndexes = false)
     {
         var prefix = new TablePrefix(projection.Name, generation);
         await DropTablesAsync(db, sql, prefix.Value, ct).ConfigureAwait(false); // leftovers of a crashed attempt
+        var deferred = new List<string>();
         foreach (var statement in projection.Schema)
-            await sql.ExecuteAsync(db.Dialect(prefix.Resolve(statement)), ct).ConfigureAwait(false);
+        {
+            if (deferIndexes && PlainIndex().IsMatch(statement)) deferred.Add(db.Dialect(prefix.Resolve(statement)));
+            else await sql.ExecuteAsync(db.Dialect(prefix.Resolve(statement)), ct).ConfigureAwait(false);
+        }
         await sql.ExecuteAsync("""
             INSERT INTO projection_generations (projection, generation, position, active, schema_hash)
             VALUES (@p, @g, 0, @a, @h)
             """, ct, ("@p", projection.Name), ("@g", generation), ("@a", active ? 1 : 0), ("@h", SchemaHash(projection))).ConfigureAwait(false);
+        return deferred;
     }
+
+    [GeneratedRegex(@"^\s*CREATE\s+INDEX\s", RegexOptions.IgnoreCase)]
+    private static partial Regex PlainIndex();
 
     public static async Task DropAsync(ReadModelDatabase db, Sql sql, string projection, int generation, CancellationToken ct)
     {

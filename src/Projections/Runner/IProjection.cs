@@ -13,5 +13,10 @@ public interface IProjection
     /// Changing them changes the schema fingerprint, and a stored model with another fingerprint is rebuilt.
     IReadOnlyList<string> Schema { get; }
 
+    /// Whether Apply can change anything for this event, judged by its stream and stored type alone. The
+    /// runner neither deserializes nor applies an event that no projection in the batch handles, so this
+    /// must be true for every event Apply would write something for. The default handles every event.
+    bool Handles(RecordedEvent e) => true;
+
     Task ApplyAsync(ProjectionWriter writer, RecordedEvent e, object payload, CancellationToken ct);
 }

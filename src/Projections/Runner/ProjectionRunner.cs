@@ -73,7 +73,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             }
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
-        foreach (var name in stale) await RebuildAsync(name, progress, ct).ConfigureAwait(false);
+        if (stale.Count > 0) await RebuildAsync(stale, progress, ct).ConfigureAwait(false); // in one pass over the log
     }
 
     /// Follows the log in the background, one loop per projection.
@@ -154,7 +154,8 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                 try
                 {
                     if (follower.Generation != generation) return; // a rebuild switched generations
-                    position = await ApplyAsync(follower.Projection, generation, position, batch, ct).ConfigureAwait(false);
+                    var target = new Target(follower.Projection, generation, follower.PrefixOf(generation));
+                    position = await ApplyAsync([target], position, batch, Decode(batch, [target]), null, ct).ConfigureAwait(false);
                     follower.Advance(generation, position);
                 }
                 finally
@@ -193,21 +194,57 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         }
     }
 
-    /// One transaction: the checkpoint moves from <paramref name="from"/> to the batch's last position and
-    /// every event is applied, or nothing happens.
-    private async Task<LogPosition> ApplyAsync(IProjection projection, int generation, LogPosition from, IReadOnlyList<RecordedEvent> batch, CancellationToken ct)
+    /// A generation of one projection that batches are applied to.
+    private sealed record Target(IProjection Projection, int Generation, TablePrefix Prefix);
+
+    /// Each event's payload, deserialized once for all the targets that handle the event; null for an event
+    /// none of them handles (member snapshots, say, or awards for a projection of recorded facts).
+    private object?[] Decode(IReadOnlyList<RecordedEvent> batch, IReadOnlyList<Target> targets)
+    {
+        var payloads = new object?[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            foreach (var t in targets)
+            {
+                if (!t.Projection.Handles(batch[i])) continue;
+                payloads[i] = _serializer.Deserialize(batch[i]);
+                break;
+            }
+        }
+        return payloads;
+    }
+
+    /// One transaction: every target's checkpoint moves from <paramref name="from"/> to the batch's last
+    /// position and every event is applied to every target that handles it, or nothing happens. Runs on the
+    /// fill's connection when given, otherwise on a connection of its own.
+    private async Task<LogPosition> ApplyAsync(IReadOnlyList<Target> targets, LogPosition from, IReadOnlyList<RecordedEvent> batch,
+        object?[] payloads, FillConnection? fill, CancellationToken ct)
     {
         var to = batch[^1].Position;
-        await using var c = await Database.OpenAsync(ct).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        await using var sql = new Sql(c, tx);
-        if (!await Generations.TryAdvanceAsync(sql, projection.Name, generation, from, to, ct).ConfigureAwait(false))
-            throw new CheckpointMovedException();
-        var writer = new ProjectionWriter(sql, _followers[projection.Name].PrefixOf(generation));
-        foreach (var e in batch)
-            await projection.ApplyAsync(writer, e, _serializer.Deserialize(e), ct).ConfigureAwait(false);
-        await StepAsync(ProjectionStep.BatchApplied, ct).ConfigureAwait(false);
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        var own = fill is null ? await Database.OpenAsync(ct).ConfigureAwait(false) : null;
+        try
+        {
+            var c = fill?.Connection ?? own!;
+            await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var sql = new Sql(c, tx);
+            if (fill?.TransactionSettings is { } settings) await sql.ExecuteAsync(settings, ct).ConfigureAwait(false);
+            foreach (var t in targets)
+                if (!await Generations.TryAdvanceAsync(sql, t.Projection.Name, t.Generation, from, to, ct).ConfigureAwait(false))
+                    throw new CheckpointMovedException();
+            foreach (var t in targets)
+            {
+                var writer = new ProjectionWriter(sql, t.Prefix);
+                for (var i = 0; i < batch.Count; i++)
+                    if (payloads[i] is { } payload && t.Projection.Handles(batch[i]))
+                        await t.Projection.ApplyAsync(writer, batch[i], payload, ct).ConfigureAwait(false);
+            }
+            await StepAsync(ProjectionStep.BatchApplied, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync().ConfigureAwait(false);
+        }
         await StepAsync(ProjectionStep.BatchCommitted, ct).ConfigureAwait(false);
         return to;
     }

@@ -8,6 +8,10 @@ public sealed record ProjectionRunnerOptions
     /// following takes whatever has arrived, so a quiet log still commits each event promptly.
     public int BatchSize { get; init; } = 2_000;
 
+    /// Events per transaction while a rebuild fills its new generation (nothing reads it yet, so larger
+    /// transactions cost no one a wait).
+    public int RebuildBatchSize { get; init; } = 10_000;
+
     /// First wait before a failed projection (database unreachable) tries again from its checkpoint.
     public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
 

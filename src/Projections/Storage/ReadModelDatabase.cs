@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using PointsEngine.Store;
 using PointsEngine.Store.Postgres;
 using PointsEngine.Store.Sqlite;
@@ -25,6 +26,12 @@ public abstract class ReadModelDatabase
     /// <paramref name="sql"/> with this backend's spellings ({ordinal}).
     internal string Dialect(string sql) => sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal);
 
+    /// A connection for filling a generation of tables that no query reads yet. Its commits need not reach
+    /// the disk one by one: a crash loses the unfinished generation, which the next start drops anyway, and
+    /// the transaction that activates it commits durably on an ordinary connection, which makes every
+    /// commit before it durable too (SQLite's WAL and PostgreSQL's WAL are both written in order).
+    internal abstract Task<FillConnection> OpenFillAsync(CancellationToken ct);
+
     public static ReadModelDatabase For(IEventStore store) => store switch
     {
         SqliteEventStore sqlite => new SqliteReadModels(sqlite),
@@ -37,6 +44,50 @@ public abstract class ReadModelDatabase
         public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) =>
             await store.OpenReaderAsync(ct).ConfigureAwait(false);
 
+        // Commits without waiting for the disk (WAL with synchronous=NORMAL never corrupts the file) and a
+        // 64 MB page cache, so the index pages of the growing tables stay in memory. The connection goes back
+        // to a pool, so the settings it had are put back.
+        internal override async Task<FillConnection> OpenFillAsync(CancellationToken ct)
+        {
+            var c = await store.OpenReaderAsync(ct).ConfigureAwait(false);
+            try
+            {
+                var restore = $"PRAGMA synchronous = {await PragmaAsync(c, "synchronous", ct).ConfigureAwait(false)}; " +
+                              $"PRAGMA cache_size = {await PragmaAsync(c, "cache_size", ct).ConfigureAwait(false)};";
+                await using (var cmd = c.CreateCommand())
+                {
+                    cmd.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;";
+                    await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+                return new FillConnection(c, null, async () =>
+                {
+                    try
+                    {
+                        await using var cmd = c.CreateCommand();
+                        cmd.CommandText = restore;
+                        await cmd.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        SqliteConnection.ClearPool(c); // never hand the fill's settings on
+                    }
+                });
+            }
+            catch
+            {
+                SqliteConnection.ClearPool(c);
+                await c.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private static async Task<long> PragmaAsync(SqliteConnection c, string name, CancellationToken ct)
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"PRAGMA {name}";
+            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+
         internal override string SchemaLock => "SELECT 1";
         internal override string ListTables => "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length(@prefix)) = @prefix";
         internal override string OrdinalCollation => "BINARY";
@@ -47,10 +98,28 @@ public abstract class ReadModelDatabase
         public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) =>
             await store.Readers.OpenConnectionAsync(ct).ConfigureAwait(false);
 
+        // Per transaction only: the activating transaction commits with the server's own setting.
+        internal override async Task<FillConnection> OpenFillAsync(CancellationToken ct) =>
+            new(await OpenAsync(ct).ConfigureAwait(false), "SET LOCAL synchronous_commit = off", () => Task.CompletedTask);
+
         // "PE" + "READMD" in hex, beside the store's own schema lock key.
         internal override string SchemaLock => "SELECT pg_advisory_xact_lock(5784119753828486468)";
         internal override string ListTables =>
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND substr(tablename, 1, length(@prefix)) = @prefix";
         internal override string OrdinalCollation => "\"C\"";
+    }
+}
+
+/// The connection of a fill, the statement each of its transactions runs first (null: none), and what puts
+/// the connection back as it was.
+internal sealed class FillConnection(DbConnection connection, string? transactionSettings, Func<Task> restore) : IAsyncDisposable
+{
+    public DbConnection Connection => connection;
+    public string? TransactionSettings => transactionSettings;
+
+    public async ValueTask DisposeAsync()
+    {
+        await restore().ConfigureAwait(false);
+        await connection.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.Data.Sqlite;
 
 namespace PointsEngine.Projections.Storage;
 
@@ -10,11 +11,21 @@ namespace PointsEngine.Projections.Storage;
 public sealed class Sql(DbConnection connection, DbTransaction? transaction = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    private SqliteStatements? _sqlite;
 
     public DbConnection Connection => connection;
 
-    public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters) =>
-        await Command(sql, parameters).ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        // Inside a SQLite transaction, straight on the handle (SqliteStatements); SQLite never waits there.
+        if (transaction is SqliteTransaction && connection is SqliteConnection sqlite)
+        {
+            ct.ThrowIfCancellationRequested();
+            _sqlite ??= new SqliteStatements(sqlite);
+            if (_sqlite.TryExecute(sql, parameters) is { } changed) return changed;
+        }
+        return await Command(sql, parameters).ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
 
     public async Task<object?> ScalarAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
@@ -39,21 +50,37 @@ public sealed class Sql(DbConnection connection, DbTransaction? transaction = nu
             cmd.Transaction = transaction; // SQLite refuses a command outside the connection's open transaction
             _commands[sql] = cmd;
         }
-        cmd.Parameters.Clear();
+        var bound = cmd.Parameters;
+        if (SameNames(bound, parameters))
+        {
+            // The same statement with the same parameters, as a batch runs it: only the values change.
+            for (var i = 0; i < parameters.Length; i++) bound[i].Value = parameters[i].Value ?? DBNull.Value;
+            return cmd;
+        }
+        bound.Clear();
         foreach (var (name, value) in parameters)
         {
             var p = cmd.CreateParameter();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
-            cmd.Parameters.Add(p);
+            bound.Add(p);
         }
         return cmd;
+    }
+
+    private static bool SameNames(DbParameterCollection bound, (string Name, object? Value)[] parameters)
+    {
+        if (bound.Count != parameters.Length) return false;
+        for (var i = 0; i < parameters.Length; i++)
+            if (!string.Equals(bound[i].ParameterName, parameters[i].Name, StringComparison.Ordinal)) return false;
+        return true;
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var cmd in _commands.Values) await cmd.DisposeAsync().ConfigureAwait(false);
         _commands.Clear();
+        _sqlite?.Dispose();
     }
 
     // Values as stored: both backends hand integers back as different CLR types (and SUM over BIGINT
