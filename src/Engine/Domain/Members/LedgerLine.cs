@@ -3,29 +3,40 @@ using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Members;
 
-/// The rule, rule-set version and category of a ledger line: a handful of combinations per rule book,
-/// shared by every line of every member that carries them (see <see cref="Interned"/>).
-internal sealed class LineTerms(RuleId rule, RuleSetVersion version, string category)
+/// What a ledger line shares with the same line of other members: rule, rule-set version, category,
+/// points requested, cap note, and the award id when it is not the fact's "{fact}/{rule}" (base score,
+/// period bonuses). A handful of combinations per rule book, shared by every line that carries them
+/// (see <see cref="Interned"/>).
+internal sealed class LineTerms(RuleId rule, RuleSetVersion version, string category, int requestedCents, string? capNote, string? award)
 {
     public RuleId Rule { get; } = rule;
     public RuleSetVersion Version { get; } = version;
     public string Category { get; } = category;
+    public int RequestedCents { get; } = requestedCents;
+    public string? CapNote { get; } = capNote;
+    /// Null: the award id is the line's fact + "/" + rule.
+    public string? Award { get; } = award;
 }
 
 /// Process-wide pools for the few strings and terms every member repeats (rule ids, versions,
-/// categories, base and bonus award ids, branch ids). Pure memoisation: a pooled value equals the one
+/// categories, base and bonus award ids, cap notes, branch ids) and for the ids of attendances, which
+/// are meeting ids shared by everyone at the meeting. Pure memoisation: a pooled value equals the one
 /// given. Bounded, so a stream of unexpected values only stops being pooled.
 internal static class Interned
 {
     private const int Limit = 100_000;
-    private static readonly ConcurrentDictionary<(string, string, string), LineTerms> TermsPool = new();
+    // A meeting id is held once for all its attendees (about 1 million meetings a year for 1 million members).
+    private const int FactIdLimit = 4_000_000;
+    private static readonly ConcurrentDictionary<(string, string, string, int, string?, string?), LineTerms> TermsPool = new();
     private static readonly ConcurrentDictionary<string, string> TextPool = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> FactIdPool = new(StringComparer.Ordinal);
 
-    public static LineTerms Terms(RuleId rule, RuleSetVersion version, string category)
+    public static LineTerms Terms(RuleId rule, RuleSetVersion version, string category, int requestedCents, string? capNote, string? award)
     {
-        var key = (rule.Value, version.Value, category);
+        var key = (rule.Value, version.Value, category, requestedCents, capNote, award);
         if (TermsPool.TryGetValue(key, out var terms)) return terms;
-        terms = new LineTerms(new RuleId(Text(rule.Value)), new RuleSetVersion(Text(version.Value)), Text(category));
+        terms = new LineTerms(new RuleId(Text(rule.Value)), new RuleSetVersion(Text(version.Value)), Text(category), requestedCents,
+            capNote is null ? null : Text(capNote), award is null ? null : Text(award));
         return TermsPool.Count < Limit ? TermsPool.GetOrAdd(key, terms) : terms;
     }
 
@@ -34,81 +45,90 @@ internal static class Interned
         if (TextPool.TryGetValue(value, out var pooled)) return pooled;
         return TextPool.Count < Limit ? TextPool.GetOrAdd(value, value) : value;
     }
+
+    public static string FactIdText(string value)
+    {
+        if (FactIdPool.TryGetValue(value, out var pooled)) return pooled;
+        return FactIdPool.Count < FactIdLimit ? FactIdPool.GetOrAdd(value, value) : value;
+    }
 }
 
-/// One ledger line as the member state keeps it: 48 bytes inline in the year's array, no object of its
-/// own. The award id of a fact's line is "{fact}/{rule}" and is not stored; other ids (the base score,
-/// period bonuses) are pooled. Points are kept in cents (at most two decimals, within ±1,000,000).
+/// One ledger line as the member state keeps it: 24 bytes inline in the year's array, no object of its
+/// own: the fact's id (the string the fact holds), the pooled terms, the points granted and the date.
+/// The award id of a fact's line is "{fact}/{rule}" and is not stored. Points are kept in cents (at
+/// most two decimals, within ±1,000,000).
 internal readonly struct LedgerLine
 {
     private readonly string? _fact;
-    private readonly string? _award; // null: the award id is _fact + "/" + rule
-    private readonly int _requested, _granted;
+    private readonly int _granted;
 
-    public LedgerLine(string? fact, string awardId, LineTerms terms, DateOnly date, Points requested, Points granted, string? capNote)
+    public LedgerLine(string? fact, string awardId, RuleId rule, RuleSetVersion version, string category, DateOnly date, Points requested,
+        Points granted, string? capNote)
     {
         _fact = fact;
-        _award = fact is not null && AwardIds.Derived(awardId, fact, terms.Rule.Value) ? null : Interned.Text(awardId);
-        Terms = terms;
+        var award = fact is not null && AwardIds.Derived(awardId, fact, rule.Value) ? null : awardId;
+        // A fact's line with an id of its own (never written by this scorer) would fill the pool with one-off terms.
+        Terms = fact is not null && award is not null
+            ? new LineTerms(rule, version, category, Cents(requested), capNote, award)
+            : Interned.Terms(rule, version, category, Cents(requested), capNote, award);
         Date = date;
-        _requested = Cents(requested);
         _granted = Cents(granted);
-        CapNote = Note(capNote);
     }
 
-    private LedgerLine(in LedgerLine line, LineTerms terms, Points requested, Points granted, string? capNote)
+    private LedgerLine(in LedgerLine line, LineTerms terms, Points granted)
     {
         this = line;
         Terms = terms;
-        _requested = Cents(requested);
         _granted = Cents(granted);
-        CapNote = Note(capNote);
     }
-
-    // Cap notes repeat across members ("cap reached: category attendance …: requested 1, granted 0"), so they are pooled too.
-    private static string? Note(string? capNote) => capNote is null ? null : Interned.Text(capNote);
 
     public LineTerms Terms { get; }
     public DateOnly Date { get; }
-    public string? CapNote { get; }
+    public string? CapNote => Terms.CapNote;
     public string? Fact => _fact;
-    public Points Requested => new(_requested / 100m);
+    public Points Requested => new(Terms.RequestedCents / 100m);
     public Points Granted => new(_granted / 100m);
     public int GrantedCents => _granted;
-    public int RequestedCents => _requested;
+    public int RequestedCents => Terms.RequestedCents;
 
-    public string AwardId => _award ?? string.Concat(_fact, "/", Terms.Rule.Value);
+    private string? OwnAward => Terms.Award;
+
+    public string AwardId => OwnAward ?? string.Concat(_fact, "/", Terms.Rule.Value);
 
     public bool HasAwardId(string awardId) =>
-        _award is not null ? string.Equals(_award, awardId, StringComparison.Ordinal) : AwardIds.Derived(awardId, _fact!, Terms.Rule.Value);
+        OwnAward is { } own ? string.Equals(own, awardId, StringComparison.Ordinal) : AwardIds.Derived(awardId, _fact!, Terms.Rule.Value);
 
-    public bool HasAwardId(string? fact, string? award, string rule) => AwardIds.Compare(_fact, _award, Terms.Rule.Value, fact, award, rule) == 0;
+    public bool HasAwardId(string? fact, string? award, string rule) => AwardIds.Compare(_fact, OwnAward, Terms.Rule.Value, fact, award, rule) == 0;
 
     public LedgerLine Corrected(RuleSetVersion version, Points requested, Points granted, string? capNote) =>
-        new(this, Interned.Terms(Terms.Rule, version, Terms.Category), requested, granted, capNote);
+        new(this, OwnAward is not null && _fact is not null
+            ? new LineTerms(Terms.Rule, version, Terms.Category, Cents(requested), capNote, OwnAward)
+            : Interned.Terms(Terms.Rule, version, Terms.Category, Cents(requested), capNote, OwnAward), granted);
 
     public LedgerEntry ToEntry() =>
         new(AwardId, _fact is null ? null : new FactId(_fact), Terms.Rule, Terms.Version, Terms.Category, Date, Requested, Granted, CapNote);
 
     public bool SameAs(in LedgerLine other) =>
-        Date == other.Date && _requested == other._requested && _granted == other._granted && (ReferenceEquals(Terms, other.Terms) || SameTerms(Terms, other.Terms))
-        && string.Equals(_fact, other._fact, StringComparison.Ordinal) && string.Equals(CapNote, other.CapNote, StringComparison.Ordinal)
-        && HasAwardId(other._fact, other._award, other.Terms.Rule.Value);
+        Date == other.Date && _granted == other._granted && (ReferenceEquals(Terms, other.Terms) || SameTerms(Terms, other.Terms))
+        && string.Equals(_fact, other._fact, StringComparison.Ordinal)
+        && HasAwardId(other._fact, other.OwnAward, other.Terms.Rule.Value);
 
     /// Allocation order of a year: date, then award id (ordinal).
     public static int Compare(in LedgerLine a, in LedgerLine b)
     {
         var c = a.Date.CompareTo(b.Date);
-        return c != 0 ? c : AwardIds.Compare(a._fact, a._award, a.Terms.Rule.Value, b._fact, b._award, b.Terms.Rule.Value);
+        return c != 0 ? c : AwardIds.Compare(a._fact, a.OwnAward, a.Terms.Rule.Value, b._fact, b.OwnAward, b.Terms.Rule.Value);
     }
 
     public int CompareTo(DateOnly date, string? fact, string? award, string rule)
     {
         var c = Date.CompareTo(date);
-        return c != 0 ? c : AwardIds.Compare(_fact, _award, Terms.Rule.Value, fact, award, rule);
+        return c != 0 ? c : AwardIds.Compare(_fact, OwnAward, Terms.Rule.Value, fact, award, rule);
     }
 
-    private static bool SameTerms(LineTerms a, LineTerms b) => a.Rule == b.Rule && a.Version == b.Version && a.Category == b.Category;
+    private static bool SameTerms(LineTerms a, LineTerms b) =>
+        a.Rule == b.Rule && a.Version == b.Version && a.Category == b.Category && a.RequestedCents == b.RequestedCents
+        && string.Equals(a.CapNote, b.CapNote, StringComparison.Ordinal);
 
     private static int Cents(Points points) => (int)(points.Value * 100m);
 }

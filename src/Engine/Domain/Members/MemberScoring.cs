@@ -22,7 +22,7 @@ public static class MemberScoring
         MemberFact f => WithFact(state, f),
         RevocationRecorded r => state.WithOtherSeen(r.FactId, r.OccurredOn) with { Revoked = state.Revoked.Add(r.Target) },
         MemberYearOpened y => state with { Years = state.Years.Add(y.Year) },
-        PointsAwarded a => WithLine(state, a.AwardId, a.FactId, Interned.Terms(a.Rule, a.Version, a.Category), a.OccurredOn, a.Requested, a.Granted, a.CapNote),
+        PointsAwarded a => WithLine(state, a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote),
         PointsCorrected c => Corrected(state, c),
         PointsReverted r => Reverted(state, r),
         IFact change => state.WithOtherSeen(change.FactId, change.OccurredOn) with
@@ -39,25 +39,24 @@ public static class MemberScoring
 
     internal static MemberState WithFact(MemberState state, MemberFact fact)
     {
-        // The member's own id object, and pooled branch ids: a fact read from the log carries fresh copies.
-        if (!ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member) fact = fact with { Member = state.Member };
-        if (fact is AttendanceRecorded a && Interned.Text(a.Branch.Value) is var branch && !ReferenceEquals(branch, a.Branch.Value))
-            fact = a with { Branch = new BranchId(branch) };
+        // The member's own id object (a fact read from the log carries a fresh copy); an attendance keeps no member at all.
+        if (fact is not AttendanceRecorded && !ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member)
+            fact = fact with { Member = state.Member };
         var year = fact.OccurredOn.Year;
-        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(fact)) with { Years = state.Years.Add(year) };
+        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))) with { Years = state.Years.Add(year) };
     }
 
     internal static MemberState WithLine(MemberState state, LedgerEntry e) =>
-        WithLine(state, e.AwardId, e.FactId, Interned.Terms(e.Rule, e.Version, e.Category), e.OccurredOn, e.Requested, e.Granted, e.CapNote);
+        WithLine(state, e.AwardId, e.FactId, e.Rule, e.Version, e.Category, e.OccurredOn, e.Requested, e.Granted, e.CapNote);
 
-    private static MemberState WithLine(MemberState state, string awardId, FactId? fact, LineTerms terms, DateOnly date, Points requested,
-        Points granted, string? capNote)
+    private static MemberState WithLine(MemberState state, string awardId, FactId? fact, RuleId rule, RuleSetVersion version, string category,
+        DateOnly date, Points requested, Points granted, string? capNote)
     {
         var year = state.YearOf(date.Year) ?? MemberYear.Empty(date.Year);
         // The fact's id string as the fact holds it (an award read from the log carries a copy).
         var factId = fact?.Value;
-        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].FactId.Value;
-        var line = new LedgerLine(factId, awardId, terms, date, requested, granted, capNote);
+        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].Id;
+        var line = new LedgerLine(factId, awardId, rule, version, category, date, requested, granted, capNote);
         return state.WithYear(year.WithLine(line, year.IndexOfLine(date, awardId)));
     }
 

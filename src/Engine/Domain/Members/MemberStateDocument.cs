@@ -18,7 +18,7 @@ public sealed record MemberStateDocument(
 {
     public static MemberStateDocument From(MemberState state) => new(
         state.Member,
-        [.. state.ByYear.SelectMany(y => y.Facts).Select(StoredMemberFact.Of)],
+        [.. state.ByYear.SelectMany(y => y.Facts).Select(f => StoredMemberFact.Of(f.ToFact(state.Member)))],
         [.. state.Profile.Changes.Select(StoredMembershipChange.Of)],
         [.. state.Seen],
         [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],

@@ -28,7 +28,7 @@ public static class YearScorer
     public static List<ScoredLine> Lines(MemberState state, int year, RuleBook book)
     {
         var facts = ActiveFacts(state, year);
-        var items = new List<ScoredLine>(facts.Count + 8);
+        var items = new List<ScoredLine>(facts.Length + 8);
         AddBase(state, year, book, items);
         foreach (var fact in facts) AddFactAwards(state, fact, book, items);
         AddBonuses(state, year, facts, book, items);
@@ -49,17 +49,17 @@ public static class YearScorer
 
     /// Active = not revoked and not superseded (a later assessment or award of the same suggestion
     /// or idea in the same year replaces the earlier one).
-    private static IReadOnlyList<MemberFact> ActiveFacts(MemberState state, int year)
+    private static YearFact[] ActiveFacts(MemberState state, int year)
     {
-        var all = state.FactsIn(year);
+        var all = state.YearOf(year)?.Facts ?? [];
         // Most years revoke and supersede nothing: the year's own array then serves, uncopied.
-        if (state.Revoked.Count == 0 && !all.Any(static f => f is SuggestionAssessmentRecorded or GoldenIdeaAwardRecorded)) return all;
-        var active = new List<MemberFact>(all.Length);
-        Dictionary<(FactKind, FactId), MemberFact>? latest = null;
+        if (state.Revoked.Count == 0 && !Array.Exists(all, static f => f.Record is SuggestionAssessmentRecorded or GoldenIdeaAwardRecorded)) return all;
+        var active = new List<YearFact>(all.Length);
+        Dictionary<(FactKind, FactId), YearFact>? latest = null;
         foreach (var fact in all)
         {
             if (state.Revoked.Count > 0 && !state.IsActive(fact)) continue;
-            var subject = fact switch
+            var subject = fact.Record switch
             {
                 SuggestionAssessmentRecorded s => s.Suggestion,
                 GoldenIdeaAwardRecorded g => g.Idea,
@@ -75,11 +75,11 @@ public static class YearScorer
             active.Add(fact);
         }
         if (latest is not null) active.AddRange(latest.Values);
-        return active;
+        return [.. active];
     }
 
-    private static bool Later(MemberFact a, MemberFact b) =>
-        a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : a.FactId.CompareTo(b.FactId) > 0;
+    private static bool Later(in YearFact a, in YearFact b) =>
+        a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : string.CompareOrdinal(a.Id, b.Id) > 0;
 
     private static void AddBase(MemberState state, int year, RuleBook book, List<ScoredLine> items)
     {
@@ -107,7 +107,7 @@ public static class YearScorer
     private static string AwardIdOf(string rule, Period period) =>
         PeriodAwardIds.Count < 100_000 ? PeriodAwardIds.GetOrAdd((rule, period.Key), static (k, p) => $"{k.Item1}/{p}", period) : $"{rule}/{period}";
 
-    private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<ScoredLine> items)
+    private static void AddFactAwards(MemberState state, in YearFact fact, RuleBook book, List<ScoredLine> items)
     {
         var set = book.InForceOn(fact.OccurredOn);
         if (set is null) return;
@@ -116,26 +116,29 @@ public static class YearScorer
         {
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
-            if (Requested(rule, fact, member) is not { } requested) continue;
+            if (Requested(rule, fact.Record, member) is not { } requested) continue;
             items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, null, fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
     }
 
-    public static bool Matches(RuleConditions when, MemberFact fact, MemberAsOf member)
+    public static bool Matches(RuleConditions when, MemberFact fact, MemberAsOf member) => Matches(when, new YearFact(fact), member);
+
+    internal static bool Matches(RuleConditions when, in YearFact fact, MemberAsOf member)
     {
         if (when.MemberStatuses is { } statuses && Array.IndexOf(statuses, member.Status) < 0) return false;
         if (when.MemberCategories is { } categories && Array.IndexOf(categories, member.Category) < 0) return false;
         if (when.ExemptCategories is { } exempt && Array.IndexOf(exempt, member.Category) >= 0) return false;
-        if (fact is AttendanceRecorded a)
+        if (fact.IsAttendance)
         {
-            if (when.MeetingKinds is { } kinds && Array.IndexOf(kinds, a.Meeting) < 0) return false;
-            if (when.Modes is { } modes && Array.IndexOf(modes, a.Mode) < 0) return false;
-            if (when.Attendance is { } attendance && Array.IndexOf(attendance, a.Status) < 0) return false;
+            if (when.MeetingKinds is { } kinds && Array.IndexOf(kinds, fact.Meeting) < 0) return false;
+            if (when.Modes is { } modes && Array.IndexOf(modes, fact.Mode) < 0) return false;
+            if (when.Attendance is { } attendance && Array.IndexOf(attendance, fact.Status) < 0) return false;
         }
         return true;
     }
 
-    private static Points? Requested(Rule rule, MemberFact fact, MemberAsOf member)
+    // The record of a fact other than an attendance (null for an attendance: only fixed amounts apply to it).
+    private static Points? Requested(Rule rule, MemberFact? fact, MemberAsOf member)
     {
         var amount = rule.CategoryAmounts is { } overrides && overrides.TryGetValue(member.Category, out var o) ? o : rule.Amount;
         switch (rule.Basis)
@@ -161,14 +164,14 @@ public static class YearScorer
         }
     }
 
-    private static void AddBonuses(MemberState state, int year, IReadOnlyList<MemberFact> facts, RuleBook book, List<ScoredLine> items)
+    private static void AddBonuses(MemberState state, int year, YearFact[] facts, RuleBook book, List<ScoredLine> items)
     {
         // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
         Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
         var any = false;
         foreach (var fact in facts)
         {
-            if (fact is not AttendanceRecorded) continue;
+            if (!fact.IsAttendance) continue;
             any = true;
             withMeetings[0] = true;
             withMeetings[PeriodSlot(fact.OccurredOn, PeriodKind.Quarter)] = true;
@@ -189,10 +192,10 @@ public static class YearScorer
                 var complete = true;
                 foreach (var fact in facts)
                 {
-                    if (fact is not AttendanceRecorded a || !period.Contains(a.OccurredOn)) continue;
-                    if (Array.IndexOf(bonus.MeetingKinds, a.Meeting) < 0) continue;
+                    if (!fact.IsAttendance || !period.Contains(fact.OccurredOn)) continue;
+                    if (Array.IndexOf(bonus.MeetingKinds, fact.Meeting) < 0) continue;
                     meetings++;
-                    if (Array.IndexOf(bonus.Counted, a.Status) < 0) { complete = false; break; }
+                    if (Array.IndexOf(bonus.Counted, fact.Status) < 0) { complete = false; break; }
                 }
                 if (!complete || meetings < Math.Max(1, bonus.MinMeetings)) continue;
                 items.Add(new ScoredLine(period.End, Stage.Bonus, AwardIdOf(bonus.Id.Value, period), null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
