@@ -46,6 +46,35 @@ internal static class Interned
         return TextPool.Count < Limit ? TextPool.GetOrAdd(value, value) : value;
     }
 
+    // Branch ids numbered, so a compact attendance holds its branch in a few bits (see YearFact).
+    private const int BranchLimit = 1 << 20;
+    private static readonly ConcurrentDictionary<string, int> BranchNumbers = new(StringComparer.Ordinal);
+    private static readonly Lock BranchLock = new();
+    private static string[] _branches = new string[64];
+
+    /// The branch's number, or -1 when the table is full.
+    public static int BranchNumber(string branch)
+    {
+        if (BranchNumbers.TryGetValue(branch, out var number)) return number;
+        lock (BranchLock)
+        {
+            if (BranchNumbers.TryGetValue(branch, out number)) return number;
+            number = BranchNumbers.Count;
+            if (number >= BranchLimit) return -1;
+            var table = _branches;
+            if (number == table.Length)
+            {
+                Array.Resize(ref table, table.Length * 2);
+                Volatile.Write(ref _branches, table);
+            }
+            table[number] = Text(branch);
+            BranchNumbers[branch] = number; // published after the table holds it
+            return number;
+        }
+    }
+
+    public static string BranchAt(int number) => Volatile.Read(ref _branches)[number];
+
     public static string FactIdText(string value)
     {
         if (FactIdPool.TryGetValue(value, out var pooled)) return pooled;

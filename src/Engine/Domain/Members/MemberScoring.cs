@@ -25,7 +25,8 @@ public static class MemberScoring
         PointsAwarded a => WithLine(state, a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote),
         PointsCorrected c => Corrected(state, c),
         PointsReverted r => Reverted(state, r),
-        IFact change => state.WithOtherSeen(change.FactId, change.OccurredOn) with
+        // The profile keeps the change, and with it the change's id as seen.
+        IFact change => state with
         {
             // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
             Profile = state.Profile.With(@event),

@@ -31,8 +31,8 @@ public sealed record MemberState
     public ImmutableHashSet<FactId> Revoked { get; init; }
     public ImmutableSortedSet<int> Years { get; init; }
 
-    /// Ids (and dates) of accepted revocations and membership changes, ordered by id. Member facts' ids
-    /// are their facts'.
+    /// Ids (and dates) of accepted revocations, ordered by id. Member facts' ids are their facts', and
+    /// membership changes' are the profile's.
     internal ImmutableArray<SeenFact> OtherSeen { get; init; }
 
     /// Years holding facts or ledger lines, ascending.
@@ -91,12 +91,15 @@ public sealed record MemberState
             var at = year.IndexOfFact(id.Value);
             if (at >= 0) return year.Facts[at].OccurredOn;
         }
+        foreach (var change in Profile.Changes)
+            if (change is Facts.IFact f && f.FactId == id) return f.OccurredOn;
         return null;
     }
 
     /// Every id seen with its date, ordered by id.
     public IEnumerable<SeenFact> Seen =>
         ByYear.SelectMany(y => y.Facts.Select(f => new SeenFact(f.FactId, f.OccurredOn)))
+            .Concat(Profile.Changes.OfType<Facts.IFact>().Select(f => new SeenFact(f.FactId, f.OccurredOn)))
             .Concat(OtherSeen)
             .GroupBy(s => s.Fact)
             .Select(g => g.Last())

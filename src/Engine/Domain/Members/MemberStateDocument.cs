@@ -35,7 +35,7 @@ public sealed record MemberStateDocument(
         foreach (var stored in Facts) state = MemberScoring.WithFact(state, stored.Fact);
         foreach (var line in Ledger) state = MemberScoring.WithLine(state, line);
         foreach (var seen in Seen)
-            if (state.FactsIn(seen.OccurredOn.Year) is var facts && !facts.Any(f => f.FactId == seen.Fact))
+            if (state.FactsIn(seen.OccurredOn.Year) is var facts && !facts.Any(f => f.FactId == seen.Fact) && !profile.Holds(seen.Fact))
                 state = state.WithOtherSeen(seen.Fact, seen.OccurredOn);
         return state;
     }
