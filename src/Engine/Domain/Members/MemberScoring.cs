@@ -142,24 +142,32 @@ public static class MemberScoring
             events.Add(accepted);
             state = Evolve(state, accepted);
         }
-        foreach (var year in years) Diff(state, year, YearScorer.Lines(state, year, rules), cause, events);
+        var scratch = ScoringScratch.ForThisThread;
+        try
+        {
+            foreach (var year in years) Diff(state, year, YearScorer.Compute(state, year, rules, scratch), cause, events);
+        }
+        finally
+        {
+            scratch.Release();
+        }
         return new Accepted(events);
     }
 
-    private static void Diff(MemberState state, int year, List<ScoredLine> computed, string cause, List<IMemberEvent> events)
+    private static void Diff(MemberState state, int year, ReadOnlySpan<ScoredItem> computed, string cause, List<IMemberEvent> events)
     {
         var current = state.YearOf(year)?.Lines ?? [];
         // Which current lines the computation still holds; the others are reverted, in allocation order.
         Span<bool> matched = current.Length <= 256 ? stackalloc bool[current.Length] : new bool[current.Length];
         var count = 0;
         var book = state.YearOf(year);
-        foreach (var line in computed)
+        foreach (ref readonly var line in computed)
         {
-            var at = book?.IndexOfLine(line.Date, line.Fact?.Value, line.OwnAwardId, line.Rule.Value) ?? -1;
+            var at = book?.IndexOfLine(line.Date, line.Fact, line.OwnAwardId, line.Rule.Value) ?? -1;
             if (at < 0 || matched[at]) at = book is null ? -1 : FindElsewhere(current, line, matched);
             if (at < 0)
             {
-                events.Add(new PointsAwarded(state.Member, line.AwardId, line.Fact, line.Rule, line.Version, line.Category, line.Date,
+                events.Add(new PointsAwarded(state.Member, line.AwardId, line.FactId, line.Rule, line.Set.Version, line.Category, line.Date,
                     line.Requested, line.Granted, line.CapNote, cause));
                 continue;
             }
@@ -169,8 +177,8 @@ public static class MemberScoring
             if (old.GrantedCents != Cents(line.Granted) || old.RequestedCents != Cents(line.Requested))
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
-                events.Add(new PointsCorrected(state.Member, line.AwardId, line.Fact, line.Rule, line.Category, line.Date,
-                    old.Terms.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
+                events.Add(new PointsCorrected(state.Member, line.AwardId, line.FactId, line.Rule, line.Category, line.Date,
+                    old.Terms.Version, line.Set.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
         }
         if (count == current.Length) return; // every line still stands: nothing to revert
@@ -185,10 +193,10 @@ public static class MemberScoring
     }
 
     // A line whose award id sits under another date in the ledger (the ledger is keyed by award id).
-    private static int FindElsewhere(LedgerLine[] current, ScoredLine line, Span<bool> matched)
+    private static int FindElsewhere(LedgerLine[] current, in ScoredItem line, Span<bool> matched)
     {
         for (var i = 0; i < current.Length; i++)
-            if (!matched[i] && current[i].HasAwardId(line.Fact?.Value, line.OwnAwardId, line.Rule.Value)) return i;
+            if (!matched[i] && current[i].HasAwardId(line.Fact, line.OwnAwardId, line.Rule.Value)) return i;
         return -1;
     }
 
