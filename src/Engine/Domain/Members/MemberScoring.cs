@@ -29,11 +29,18 @@ public static class MemberScoring
         IFact change => state with
         {
             // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
-            Profile = state.Profile.With(@event),
+            Profile = state.Profile.With(Kept(state, @event)),
             Years = change is MemberEnrolled ? state.Years.Add(change.OccurredOn.Year) : state.Years,
         },
         _ => state,
     };
+
+    // An enrolment read from the log carries fresh copies of the member's and branch's ids: kept as the
+    // state's own id and the pooled branch id, so a replayed state is as small as a live one.
+    private static IMemberEvent Kept(MemberState state, IMemberEvent change) =>
+        change is MemberEnrolled e && e.Member == state.Member
+            ? e with { Member = state.Member, Branch = new BranchId(Interned.Text(e.Branch.Value)) }
+            : change;
 
     public static MemberState Rebuild(MemberId member, IEnumerable<IMemberEvent> stream) =>
         stream.Aggregate(Initial(member), Evolve);
