@@ -103,3 +103,42 @@ public sealed class when_a_member_state_is_kept_compact
         }));
     }
 }
+
+/// The compact ledger keeps an award id that is not its fact's "{fact}/{rule}" (an earlier version, or
+/// a hand-written stream) in a line of its own shape: it is found, corrected, reverted and
+/// snapshotted by that id like any other.
+public sealed class when_a_fact_line_has_an_award_id_of_its_own
+{
+    private static readonly MemberId M = DomainGen.Member;
+    private static readonly DateOnly On = new(2025, 3, 1);
+
+    [Fact]
+    public void it_is_found_corrected_and_reverted_by_that_id()
+    {
+        var fact = new AttendanceRecorded(new FactId("f1"), On, M, DomainGen.Branch, MeetingKind.GeneralMeeting, MeetingMode.InPerson,
+            AttendanceStatus.Present);
+        var state = MemberScoring.Rebuild(M, [
+            fact,
+            new PointsAwarded(M, "legacy-7", fact.FactId, new RuleId("general"), new RuleSetVersion("v1"), "attendance", On,
+                new Points(5), new Points(5), null, "test"),
+            new PointsAwarded(M, "f1/general", fact.FactId, new RuleId("general"), new RuleSetVersion("v1"), "attendance", On,
+                new Points(3), new Points(2), "cap", "test"),
+        ]);
+        Assert.Equal(["f1/general", "legacy-7"], state.LinesIn(2025).Select(l => l.AwardId));
+        Assert.Equal(new FactId("f1"), state.LedgerIn(2025)["legacy-7"].FactId);
+        Assert.Equal(7m, state.TotalIn(2025).Value);
+        Assert.Equal(state, MemberStateDocument.From(state).ToState());
+
+        var corrected = MemberScoring.Evolve(state, new PointsCorrected(M, "legacy-7", fact.FactId, new RuleId("general"), "attendance", On,
+            new RuleSetVersion("v1"), new RuleSetVersion("v2"), new Points(5), new Points(4), new Points(5), new Points(1), "capped", "test"));
+        Assert.Equal(new LedgerEntry("legacy-7", fact.FactId, new RuleId("general"), new RuleSetVersion("v2"), "attendance", On, new Points(4),
+            new Points(1), "capped"), corrected.LedgerIn(2025)["legacy-7"]);
+        Assert.Equal(3m, corrected.TotalIn(2025).Value);
+        Assert.Equal(corrected, MemberStateDocument.From(corrected).ToState());
+
+        var reverted = MemberScoring.Evolve(corrected, new PointsReverted(M, "legacy-7", fact.FactId, new RuleId("general"), new RuleSetVersion("v2"),
+            "attendance", On, new Points(1), "test"));
+        Assert.Equal(["f1/general"], reverted.LinesIn(2025).Select(l => l.AwardId));
+        Assert.False(reverted.LedgerIn(2025).ContainsKey("legacy-7"));
+    }
+}

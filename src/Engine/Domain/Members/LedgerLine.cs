@@ -3,112 +3,191 @@ using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Members;
 
-/// The rule, rule-set version and category of a ledger line: a handful of combinations per rule book,
-/// shared by every line of every member that carries them (see <see cref="Interned"/>).
-internal sealed class LineTerms(RuleId rule, RuleSetVersion version, string category)
+/// What a ledger line shares with the same line of other members: rule, rule-set version, category,
+/// points requested and granted, cap note, and the award id when it is not the fact's "{fact}/{rule}"
+/// (base score, period bonuses). A handful of combinations per rule book (a clipped line's points are
+/// in its cap note anyway), numbered and shared by every line that carries them (see <see cref="Interned"/>).
+internal sealed class LineTerms(RuleId rule, RuleSetVersion version, string category, int requestedCents, int grantedCents, string? capNote,
+    string? award)
 {
     public RuleId Rule { get; } = rule;
     public RuleSetVersion Version { get; } = version;
     public string Category { get; } = category;
+    public int RequestedCents { get; } = requestedCents;
+    public int GrantedCents { get; } = grantedCents;
+    public string? CapNote { get; } = capNote;
+    /// Null: the award id is the line's fact + "/" + rule.
+    public string? Award { get; } = award;
+
+    public bool SameAs(LineTerms other) =>
+        ReferenceEquals(this, other)
+        || (Rule == other.Rule && Version == other.Version && Category == other.Category && RequestedCents == other.RequestedCents
+            && GrantedCents == other.GrantedCents && string.Equals(CapNote, other.CapNote, StringComparison.Ordinal)
+            && string.Equals(Award, other.Award, StringComparison.Ordinal));
 }
 
-/// Process-wide pools for the few strings and terms every member repeats (rule ids, versions,
-/// categories, base and bonus award ids, branch ids). Pure memoisation: a pooled value equals the one
-/// given. Bounded, so a stream of unexpected values only stops being pooled.
+/// Values numbered in order of first sight, in a process-wide append-only table: a state holds the
+/// number (a few bits) rather than a reference. Bounded: when full, Number answers -1 and the caller
+/// keeps the value itself.
+internal sealed class NumberedTable<TKey, TValue>(int limit) where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, int> _numbers = new();
+    private readonly Lock _lock = new();
+    private TValue[] _values = new TValue[64];
+
+    public int Number(TKey key, Func<TKey, TValue> create)
+    {
+        if (_numbers.TryGetValue(key, out var number)) return number;
+        lock (_lock)
+        {
+            if (_numbers.TryGetValue(key, out number)) return number;
+            number = _numbers.Count;
+            if (number >= limit) return -1;
+            var values = _values;
+            if (number == values.Length)
+            {
+                Array.Resize(ref values, values.Length * 2);
+                Volatile.Write(ref _values, values);
+            }
+            values[number] = create(key);
+            _numbers[key] = number; // published once the table holds the value
+            return number;
+        }
+    }
+
+    public TValue At(int number) => Volatile.Read(ref _values)[number];
+}
+
+/// Process-wide pools for what every member repeats (rule ids, versions, categories, base and bonus
+/// award ids, cap notes, line terms, branch ids) and for the ids of attendances, which are meeting ids
+/// shared by everyone at the meeting. Pure memoisation: a pooled value equals the one given. Bounded,
+/// so a stream of unexpected values only stops being pooled.
 internal static class Interned
 {
     private const int Limit = 100_000;
-    private static readonly ConcurrentDictionary<(string, string, string), LineTerms> TermsPool = new();
+    // A meeting id is held once for all its attendees (about 1 million meetings a year for 1 million members;
+    // an entry costs about 100 bytes, i.e. some 2.5 bytes per attendee, against a 56-byte copy each).
+    private const int FactIdLimit = 2_000_000;
     private static readonly ConcurrentDictionary<string, string> TextPool = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> FactIdPool = new(StringComparer.Ordinal);
+    private static readonly NumberedTable<(string, string, string, int, int, string?, string?), LineTerms> TermsTable = new(1 << 20);
+    private static readonly NumberedTable<string, string> BranchTable = new(1 << 20);
 
-    public static LineTerms Terms(RuleId rule, RuleSetVersion version, string category)
-    {
-        var key = (rule.Value, version.Value, category);
-        if (TermsPool.TryGetValue(key, out var terms)) return terms;
-        terms = new LineTerms(new RuleId(Text(rule.Value)), new RuleSetVersion(Text(version.Value)), Text(category));
-        return TermsPool.Count < Limit ? TermsPool.GetOrAdd(key, terms) : terms;
-    }
+    /// The terms' number (see <see cref="TermsAt"/>), or -1 when the table is full.
+    public static int TermsNumber(RuleId rule, RuleSetVersion version, string category, int requestedCents, int grantedCents, string? capNote,
+        string? award) =>
+        TermsTable.Number((rule.Value, version.Value, category, requestedCents, grantedCents, capNote, award),
+            static k => new LineTerms(new RuleId(Text(k.Item1)), new RuleSetVersion(Text(k.Item2)), Text(k.Item3), k.Item4, k.Item5,
+                k.Item6 is null ? null : Text(k.Item6), k.Item7 is null ? null : Text(k.Item7)));
+
+    public static LineTerms TermsAt(int number) => TermsTable.At(number);
+
+    /// The branch's number (see <see cref="BranchAt"/>), or -1 when the table is full.
+    public static int BranchNumber(string branch) => BranchTable.Number(branch, Text);
+
+    public static string BranchAt(int number) => BranchTable.At(number);
 
     public static string Text(string value)
     {
         if (TextPool.TryGetValue(value, out var pooled)) return pooled;
         return TextPool.Count < Limit ? TextPool.GetOrAdd(value, value) : value;
     }
+
+    public static string FactIdText(string value)
+    {
+        if (FactIdPool.TryGetValue(value, out var pooled)) return pooled;
+        return FactIdPool.Count < FactIdLimit ? FactIdPool.GetOrAdd(value, value) : value;
+    }
 }
 
-/// One ledger line as the member state keeps it: 48 bytes inline in the year's array, no object of its
-/// own. The award id of a fact's line is "{fact}/{rule}" and is not stored; other ids (the base score,
-/// period bonuses) are pooled. Points are kept in cents (at most two decimals, within ±1,000,000).
+/// A ledger line whose terms are not numbered (a fact's line with an award id of its own, which this
+/// scorer never writes, or any line once the terms table is full): fact and terms in an object.
+internal sealed class LooseLine(string? fact, LineTerms terms)
+{
+    public string? Fact { get; } = fact;
+    public LineTerms Terms { get; } = terms;
+}
+
+/// One ledger line as the member state keeps it: 16 bytes inline in the year's array, no object of its
+/// own: the fact's id (the string the fact holds), the number of its terms, and the date. The award id
+/// of a fact's line is "{fact}/{rule}" and is not stored. Points are kept in cents (at most two
+/// decimals, within ±1,000,000).
 internal readonly struct LedgerLine
 {
-    private readonly string? _fact;
-    private readonly string? _award; // null: the award id is _fact + "/" + rule
-    private readonly int _requested, _granted;
+    private readonly object? _ref; // _terms >= 0: the fact's id (null for base and bonus lines); otherwise a LooseLine
+    private readonly int _terms;
 
-    public LedgerLine(string? fact, string awardId, LineTerms terms, DateOnly date, Points requested, Points granted, string? capNote)
+    public LedgerLine(string? fact, string awardId, RuleId rule, RuleSetVersion version, string category, DateOnly date, Points requested,
+        Points granted, string? capNote)
     {
-        _fact = fact;
-        _award = fact is not null && AwardIds.Derived(awardId, fact, terms.Rule.Value) ? null : Interned.Text(awardId);
-        Terms = terms;
+        var award = fact is not null && AwardIds.Derived(awardId, fact, rule.Value) ? null : awardId;
         Date = date;
-        _requested = Cents(requested);
-        _granted = Cents(granted);
-        CapNote = Note(capNote);
+        // A fact's line with an id of its own would fill the table with one-off terms.
+        _terms = fact is not null && award is not null ? -1 : Interned.TermsNumber(rule, version, category, Cents(requested), Cents(granted), capNote, award);
+        _ref = _terms >= 0 ? fact : new LooseLine(fact, new LineTerms(rule, version, category, Cents(requested), Cents(granted), capNote, award));
     }
 
-    private LedgerLine(in LedgerLine line, LineTerms terms, Points requested, Points granted, string? capNote)
-    {
-        this = line;
-        Terms = terms;
-        _requested = Cents(requested);
-        _granted = Cents(granted);
-        CapNote = Note(capNote);
-    }
-
-    // Cap notes repeat across members ("cap reached: category attendance …: requested 1, granted 0"), so they are pooled too.
-    private static string? Note(string? capNote) => capNote is null ? null : Interned.Text(capNote);
-
-    public LineTerms Terms { get; }
+    public LineTerms Terms => _terms >= 0 ? Interned.TermsAt(_terms) : ((LooseLine)_ref!).Terms;
     public DateOnly Date { get; }
-    public string? CapNote { get; }
-    public string? Fact => _fact;
-    public Points Requested => new(_requested / 100m);
-    public Points Granted => new(_granted / 100m);
-    public int GrantedCents => _granted;
-    public int RequestedCents => _requested;
+    public string? CapNote => Terms.CapNote;
+    public string? Fact => _terms >= 0 ? (string?)_ref : ((LooseLine)_ref!).Fact;
+    public Points Requested => new(Terms.RequestedCents / 100m);
+    public Points Granted => new(Terms.GrantedCents / 100m);
+    public int GrantedCents => Terms.GrantedCents;
+    public int RequestedCents => Terms.RequestedCents;
 
-    public string AwardId => _award ?? string.Concat(_fact, "/", Terms.Rule.Value);
+    public string AwardId
+    {
+        get
+        {
+            var terms = Terms;
+            return terms.Award ?? string.Concat(Fact, "/", terms.Rule.Value);
+        }
+    }
 
-    public bool HasAwardId(string awardId) =>
-        _award is not null ? string.Equals(_award, awardId, StringComparison.Ordinal) : AwardIds.Derived(awardId, _fact!, Terms.Rule.Value);
+    public bool HasAwardId(string awardId)
+    {
+        var terms = Terms;
+        return terms.Award is { } own ? string.Equals(own, awardId, StringComparison.Ordinal) : AwardIds.Derived(awardId, Fact!, terms.Rule.Value);
+    }
 
-    public bool HasAwardId(string? fact, string? award, string rule) => AwardIds.Compare(_fact, _award, Terms.Rule.Value, fact, award, rule) == 0;
+    public bool HasAwardId(string? fact, string? award, string rule)
+    {
+        var terms = Terms;
+        return AwardIds.Compare(Fact, terms.Award, terms.Rule.Value, fact, award, rule) == 0;
+    }
 
-    public LedgerLine Corrected(RuleSetVersion version, Points requested, Points granted, string? capNote) =>
-        new(this, Interned.Terms(Terms.Rule, version, Terms.Category), requested, granted, capNote);
+    public LedgerLine Corrected(RuleSetVersion version, Points requested, Points granted, string? capNote)
+    {
+        var terms = Terms;
+        return new(Fact, AwardId, terms.Rule, version, terms.Category, Date, requested, granted, capNote);
+    }
 
-    public LedgerEntry ToEntry() =>
-        new(AwardId, _fact is null ? null : new FactId(_fact), Terms.Rule, Terms.Version, Terms.Category, Date, Requested, Granted, CapNote);
+    public LedgerEntry ToEntry()
+    {
+        var terms = Terms;
+        return new(AwardId, Fact is { } fact ? new FactId(fact) : null, terms.Rule, terms.Version, terms.Category, Date, Requested, Granted, CapNote);
+    }
 
     public bool SameAs(in LedgerLine other) =>
-        Date == other.Date && _requested == other._requested && _granted == other._granted && (ReferenceEquals(Terms, other.Terms) || SameTerms(Terms, other.Terms))
-        && string.Equals(_fact, other._fact, StringComparison.Ordinal) && string.Equals(CapNote, other.CapNote, StringComparison.Ordinal)
-        && HasAwardId(other._fact, other._award, other.Terms.Rule.Value);
+        Date == other.Date && Terms.SameAs(other.Terms) && string.Equals(Fact, other.Fact, StringComparison.Ordinal);
 
     /// Allocation order of a year: date, then award id (ordinal).
     public static int Compare(in LedgerLine a, in LedgerLine b)
     {
         var c = a.Date.CompareTo(b.Date);
-        return c != 0 ? c : AwardIds.Compare(a._fact, a._award, a.Terms.Rule.Value, b._fact, b._award, b.Terms.Rule.Value);
+        if (c != 0) return c;
+        var (at, bt) = (a.Terms, b.Terms);
+        return AwardIds.Compare(a.Fact, at.Award, at.Rule.Value, b.Fact, bt.Award, bt.Rule.Value);
     }
 
     public int CompareTo(DateOnly date, string? fact, string? award, string rule)
     {
         var c = Date.CompareTo(date);
-        return c != 0 ? c : AwardIds.Compare(_fact, _award, Terms.Rule.Value, fact, award, rule);
+        if (c != 0) return c;
+        var terms = Terms;
+        return AwardIds.Compare(Fact, terms.Award, terms.Rule.Value, fact, award, rule);
     }
-
-    private static bool SameTerms(LineTerms a, LineTerms b) => a.Rule == b.Rule && a.Version == b.Version && a.Category == b.Category;
 
     private static int Cents(Points points) => (int)(points.Value * 100m);
 }

@@ -22,42 +22,49 @@ public static class MemberScoring
         MemberFact f => WithFact(state, f),
         RevocationRecorded r => state.WithOtherSeen(r.FactId, r.OccurredOn) with { Revoked = state.Revoked.Add(r.Target) },
         MemberYearOpened y => state with { Years = state.Years.Add(y.Year) },
-        PointsAwarded a => WithLine(state, a.AwardId, a.FactId, Interned.Terms(a.Rule, a.Version, a.Category), a.OccurredOn, a.Requested, a.Granted, a.CapNote),
+        PointsAwarded a => WithLine(state, a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote),
         PointsCorrected c => Corrected(state, c),
         PointsReverted r => Reverted(state, r),
-        IFact change => state.WithOtherSeen(change.FactId, change.OccurredOn) with
+        // The profile keeps the change, and with it the change's id as seen.
+        IFact change => state with
         {
             // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
-            Profile = state.Profile.With(@event),
+            Profile = state.Profile.With(Kept(state, @event)),
             Years = change is MemberEnrolled ? state.Years.Add(change.OccurredOn.Year) : state.Years,
         },
         _ => state,
     };
+
+    // An enrolment read from the log carries fresh copies of the member's and branch's ids: kept as the
+    // state's own id and the pooled branch id, so a replayed state is as small as a live one.
+    private static IMemberEvent Kept(MemberState state, IMemberEvent change) =>
+        change is MemberEnrolled e && e.Member == state.Member
+            ? e with { Member = state.Member, Branch = new BranchId(Interned.Text(e.Branch.Value)) }
+            : change;
 
     public static MemberState Rebuild(MemberId member, IEnumerable<IMemberEvent> stream) =>
         stream.Aggregate(Initial(member), Evolve);
 
     internal static MemberState WithFact(MemberState state, MemberFact fact)
     {
-        // The member's own id object, and pooled branch ids: a fact read from the log carries fresh copies.
-        if (!ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member) fact = fact with { Member = state.Member };
-        if (fact is AttendanceRecorded a && Interned.Text(a.Branch.Value) is var branch && !ReferenceEquals(branch, a.Branch.Value))
-            fact = a with { Branch = new BranchId(branch) };
+        // The member's own id object (a fact read from the log carries a fresh copy); an attendance keeps no member at all.
+        if (fact is not AttendanceRecorded && !ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member)
+            fact = fact with { Member = state.Member };
         var year = fact.OccurredOn.Year;
-        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(fact)) with { Years = state.Years.Add(year) };
+        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))) with { Years = state.Years.Add(year) };
     }
 
     internal static MemberState WithLine(MemberState state, LedgerEntry e) =>
-        WithLine(state, e.AwardId, e.FactId, Interned.Terms(e.Rule, e.Version, e.Category), e.OccurredOn, e.Requested, e.Granted, e.CapNote);
+        WithLine(state, e.AwardId, e.FactId, e.Rule, e.Version, e.Category, e.OccurredOn, e.Requested, e.Granted, e.CapNote);
 
-    private static MemberState WithLine(MemberState state, string awardId, FactId? fact, LineTerms terms, DateOnly date, Points requested,
-        Points granted, string? capNote)
+    private static MemberState WithLine(MemberState state, string awardId, FactId? fact, RuleId rule, RuleSetVersion version, string category,
+        DateOnly date, Points requested, Points granted, string? capNote)
     {
         var year = state.YearOf(date.Year) ?? MemberYear.Empty(date.Year);
         // The fact's id string as the fact holds it (an award read from the log carries a copy).
         var factId = fact?.Value;
-        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].FactId.Value;
-        var line = new LedgerLine(factId, awardId, terms, date, requested, granted, capNote);
+        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].Id;
+        var line = new LedgerLine(factId, awardId, rule, version, category, date, requested, granted, capNote);
         return state.WithYear(year.WithLine(line, year.IndexOfLine(date, awardId)));
     }
 
@@ -142,24 +149,32 @@ public static class MemberScoring
             events.Add(accepted);
             state = Evolve(state, accepted);
         }
-        foreach (var year in years) Diff(state, year, YearScorer.Lines(state, year, rules), cause, events);
+        var scratch = ScoringScratch.ForThisThread;
+        try
+        {
+            foreach (var year in years) Diff(state, year, YearScorer.Compute(state, year, rules, scratch), cause, events);
+        }
+        finally
+        {
+            scratch.Release();
+        }
         return new Accepted(events);
     }
 
-    private static void Diff(MemberState state, int year, List<ScoredLine> computed, string cause, List<IMemberEvent> events)
+    private static void Diff(MemberState state, int year, ReadOnlySpan<ScoredItem> computed, string cause, List<IMemberEvent> events)
     {
         var current = state.YearOf(year)?.Lines ?? [];
         // Which current lines the computation still holds; the others are reverted, in allocation order.
         Span<bool> matched = current.Length <= 256 ? stackalloc bool[current.Length] : new bool[current.Length];
         var count = 0;
         var book = state.YearOf(year);
-        foreach (var line in computed)
+        foreach (ref readonly var line in computed)
         {
-            var at = book?.IndexOfLine(line.Date, line.Fact?.Value, line.OwnAwardId, line.Rule.Value) ?? -1;
+            var at = book?.IndexOfLine(line.Date, line.Fact, line.OwnAwardId, line.Rule.Value) ?? -1;
             if (at < 0 || matched[at]) at = book is null ? -1 : FindElsewhere(current, line, matched);
             if (at < 0)
             {
-                events.Add(new PointsAwarded(state.Member, line.AwardId, line.Fact, line.Rule, line.Version, line.Category, line.Date,
+                events.Add(new PointsAwarded(state.Member, line.AwardId, line.FactId, line.Rule, line.Set.Version, line.Category, line.Date,
                     line.Requested, line.Granted, line.CapNote, cause));
                 continue;
             }
@@ -169,8 +184,8 @@ public static class MemberScoring
             if (old.GrantedCents != Cents(line.Granted) || old.RequestedCents != Cents(line.Requested))
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
-                events.Add(new PointsCorrected(state.Member, line.AwardId, line.Fact, line.Rule, line.Category, line.Date,
-                    old.Terms.Version, line.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
+                events.Add(new PointsCorrected(state.Member, line.AwardId, line.FactId, line.Rule, line.Category, line.Date,
+                    old.Terms.Version, line.Set.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
         }
         if (count == current.Length) return; // every line still stands: nothing to revert
@@ -185,10 +200,10 @@ public static class MemberScoring
     }
 
     // A line whose award id sits under another date in the ledger (the ledger is keyed by award id).
-    private static int FindElsewhere(LedgerLine[] current, ScoredLine line, Span<bool> matched)
+    private static int FindElsewhere(LedgerLine[] current, in ScoredItem line, Span<bool> matched)
     {
         for (var i = 0; i < current.Length; i++)
-            if (!matched[i] && current[i].HasAwardId(line.Fact?.Value, line.OwnAwardId, line.Rule.Value)) return i;
+            if (!matched[i] && current[i].HasAwardId(line.Fact, line.OwnAwardId, line.Rule.Value)) return i;
         return -1;
     }
 

@@ -31,18 +31,25 @@ public sealed record MemberState
     public ImmutableHashSet<FactId> Revoked { get; init; }
     public ImmutableSortedSet<int> Years { get; init; }
 
-    /// Ids (and dates) of accepted revocations and membership changes, ordered by id. Member facts' ids
-    /// are their facts'.
+    /// Ids (and dates) of accepted revocations, ordered by id. Member facts' ids are their facts', and
+    /// membership changes' are the profile's.
     internal ImmutableArray<SeenFact> OtherSeen { get; init; }
 
     /// Years holding facts or ledger lines, ascending.
     internal ImmutableArray<MemberYear> ByYear { get; init; }
 
-    public ImmutableArray<MemberFact> FactsIn(int year) =>
-        YearOf(year) is { } y ? ImmutableCollectionsMarshal.AsImmutableArray(y.Facts) : [];
+    /// The year's facts, ordered by id (records built when read: the state keeps them compact).
+    public ImmutableArray<MemberFact> FactsIn(int year) => YearOf(year) is { } y ? FactsOf(y) : [];
 
     public IReadOnlyDictionary<int, ImmutableArray<MemberFact>> FactsByYear =>
-        ByYear.Where(y => y.Facts.Length > 0).ToDictionary(y => y.Year, y => ImmutableCollectionsMarshal.AsImmutableArray(y.Facts));
+        ByYear.Where(y => y.Facts.Length > 0).ToDictionary(y => y.Year, FactsOf);
+
+    private ImmutableArray<MemberFact> FactsOf(MemberYear year)
+    {
+        var facts = new MemberFact[year.Facts.Length];
+        for (var i = 0; i < facts.Length; i++) facts[i] = year.Facts[i].ToFact(Member);
+        return ImmutableCollectionsMarshal.AsImmutableArray(facts);
+    }
 
     public YearLedger LedgerIn(int year) => new(YearOf(year)?.Lines ?? []);
 
@@ -69,6 +76,8 @@ public sealed record MemberState
 
     public bool IsActive(MemberFact fact) => !Revoked.Contains(fact.FactId);
 
+    internal bool IsActive(in YearFact fact) => !Revoked.Contains(fact.FactId);
+
     /// Whether the member accepted a fact, revocation or membership change with this id (law 3).
     public bool HasSeen(FactId id) => SeenOn(id) is not null;
 
@@ -82,12 +91,15 @@ public sealed record MemberState
             var at = year.IndexOfFact(id.Value);
             if (at >= 0) return year.Facts[at].OccurredOn;
         }
+        foreach (var change in Profile.Changes)
+            if (change is Facts.IFact f && f.FactId == id) return f.OccurredOn;
         return null;
     }
 
     /// Every id seen with its date, ordered by id.
     public IEnumerable<SeenFact> Seen =>
         ByYear.SelectMany(y => y.Facts.Select(f => new SeenFact(f.FactId, f.OccurredOn)))
+            .Concat(Profile.Changes.OfType<Facts.IFact>().Select(f => new SeenFact(f.FactId, f.OccurredOn)))
             .Concat(OtherSeen)
             .GroupBy(s => s.Fact)
             .Select(g => g.Last())
@@ -145,7 +157,9 @@ public sealed record MemberState
         for (var i = 0; i < mine.Count; i++)
         {
             var (a, b) = (mine[i], theirs[i]);
-            if (a.Year != b.Year || !a.Facts.SequenceEqual(b.Facts) || a.Lines.Length != b.Lines.Length) return false;
+            if (a.Year != b.Year || a.Facts.Length != b.Facts.Length || a.Lines.Length != b.Lines.Length) return false;
+            for (var f = 0; f < a.Facts.Length; f++)
+                if (!a.Facts[f].SameAs(b.Facts[f])) return false;
             for (var l = 0; l < a.Lines.Length; l++)
                 if (!a.Lines[l].SameAs(b.Lines[l])) return false;
         }

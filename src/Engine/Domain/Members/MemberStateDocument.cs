@@ -18,7 +18,7 @@ public sealed record MemberStateDocument(
 {
     public static MemberStateDocument From(MemberState state) => new(
         state.Member,
-        [.. state.ByYear.SelectMany(y => y.Facts).Select(StoredMemberFact.Of)],
+        [.. state.ByYear.SelectMany(y => y.Facts).Select(f => StoredMemberFact.Of(f.ToFact(state.Member)))],
         [.. state.Profile.Changes.Select(StoredMembershipChange.Of)],
         [.. state.Seen],
         [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],
@@ -35,7 +35,7 @@ public sealed record MemberStateDocument(
         foreach (var stored in Facts) state = MemberScoring.WithFact(state, stored.Fact);
         foreach (var line in Ledger) state = MemberScoring.WithLine(state, line);
         foreach (var seen in Seen)
-            if (state.FactsIn(seen.OccurredOn.Year) is var facts && !facts.Any(f => f.FactId == seen.Fact))
+            if (state.FactsIn(seen.OccurredOn.Year) is var facts && !facts.Any(f => f.FactId == seen.Fact) && !profile.Holds(seen.Fact))
                 state = state.WithOtherSeen(seen.Fact, seen.OccurredOn);
         return state;
     }

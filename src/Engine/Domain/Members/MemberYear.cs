@@ -6,12 +6,12 @@ namespace PointsEngine.Domain.Members;
 /// facts double as the record of ids seen), and its ledger lines in allocation order (date, award id).
 /// Immutable: evolving copies the one array that changes (tens of items, cheaper and far smaller than
 /// a tree of immutable nodes).
-internal sealed class MemberYear(int year, MemberFact[] facts, LedgerLine[] lines)
+internal sealed class MemberYear(int year, YearFact[] facts, LedgerLine[] lines)
 {
     public static MemberYear Empty(int year) => new(year, [], []);
 
     public int Year { get; } = year;
-    public MemberFact[] Facts { get; } = facts;
+    public YearFact[] Facts { get; } = facts;
     public LedgerLine[] Lines { get; } = lines;
 
     public int IndexOfFact(string id)
@@ -20,20 +20,20 @@ internal sealed class MemberYear(int year, MemberFact[] facts, LedgerLine[] line
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var c = string.CompareOrdinal(Facts[mid].FactId.Value, id);
+            var c = string.CompareOrdinal(Facts[mid].Id, id);
             if (c == 0) return mid;
             if (c < 0) lo = mid + 1; else hi = mid - 1;
         }
         return ~lo;
     }
 
-    public MemberYear WithFact(MemberFact fact)
+    public MemberYear WithFact(in YearFact fact)
     {
         // After any fact with the same id (a stream may hold one twice), so replay keeps arrival order among equals.
-        var at = IndexOfFact(fact.FactId.Value);
+        var at = IndexOfFact(fact.Id);
         if (at < 0) at = ~at;
-        while (at < Facts.Length && string.CompareOrdinal(Facts[at].FactId.Value, fact.FactId.Value) == 0) at++;
-        var facts = new MemberFact[Facts.Length + 1];
+        while (at < Facts.Length && string.CompareOrdinal(Facts[at].Id, fact.Id) == 0) at++;
+        var facts = new YearFact[Facts.Length + 1];
         Array.Copy(Facts, facts, at);
         facts[at] = fact;
         Array.Copy(Facts, at, facts, at + 1, Facts.Length - at);

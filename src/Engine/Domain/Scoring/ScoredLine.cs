@@ -4,12 +4,32 @@ using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Scoring;
 
-/// One award line as the scorer computes it. The cap note is only written out when the line becomes
-/// an event or a ledger entry: most lines of a recomputed year are unchanged, and formatting notes for
-/// them was most of the cost of a decision.
+/// One award line as the scorer computes it (see <see cref="ScoredItem"/>, which Decide works on).
 public sealed class ScoredLine
 {
-    internal ScoredLine(DateOnly date, int stage, string? awardId, FactId? fact, int order, RuleSet set, RuleId rule, string category,
+    private ScoredItem _item;
+
+    internal ScoredLine(in ScoredItem item) => _item = item;
+
+    public string AwardId => _item.AwardId;
+    public FactId? Fact => _item.Fact is { } fact ? new FactId(fact) : null;
+    public RuleId Rule => _item.Rule;
+    public string Category => _item.Category;
+    public DateOnly Date => _item.Date;
+    public Points Requested => _item.Requested;
+    public Points Granted => _item.Granted;
+    public RuleSetVersion Version => _item.Set.Version;
+    public string? CapNote => _item.CapNote;
+
+    public LedgerEntry ToEntry() => _item.ToEntry();
+}
+
+/// One award line as the scorer computes it, a struct in a per-thread buffer: a decision re-scores
+/// the whole year and most lines are unchanged, so they cost no object. The award id and cap note are
+/// only written out when the line becomes an event or a ledger entry.
+internal struct ScoredItem
+{
+    internal ScoredItem(DateOnly date, int stage, string? awardId, string? fact, int order, RuleSet set, RuleId rule, string category,
         Points requested, IReadOnlyList<Cap> ruleCaps)
     {
         Date = date;
@@ -22,33 +42,36 @@ public sealed class ScoredLine
         Category = category;
         Requested = requested;
         RuleCaps = ruleCaps;
+        Granted = default;
+        ClipScope = default;
+        ClipId = null;
+        ClipCap = null;
     }
 
-    /// "{fact}/{rule}" for a fact's line, built only when asked for: most lines of a recomputed year are
-    /// unchanged and are matched against the ledger without it.
-    public string AwardId => OwnAwardId ??= $"{Fact}/{Rule}";
+    /// "{fact}/{rule}" for a fact's line, built when asked for.
+    public readonly string AwardId => OwnAwardId ?? $"{Fact}/{Rule}";
 
-    /// The award id when it is not the fact's "{fact}/{rule}" (base score, period bonuses), else null until built.
-    internal string? OwnAwardId { get; private set; }
-    public FactId? Fact { get; }
-    public RuleId Rule { get; }
-    public string Category { get; }
-    public DateOnly Date { get; }
-    public Points Requested { get; }
-    public Points Granted { get; internal set; }
-    public RuleSetVersion Version => Set.Version;
-
-    internal int Stage { get; }
-    internal int Order { get; }
-    internal RuleSet Set { get; }
-    internal IReadOnlyList<Cap> RuleCaps { get; }
+    /// The award id when it is not the fact's "{fact}/{rule}" (base score, period bonuses), else null.
+    public readonly string? OwnAwardId;
+    public readonly string? Fact;
+    public readonly RuleId Rule;
+    public readonly string Category;
+    public readonly DateOnly Date;
+    public readonly Points Requested;
+    public Points Granted;
+    public readonly int Stage;
+    public readonly int Order;
+    public readonly RuleSet Set;
+    public readonly IReadOnlyList<Cap> RuleCaps;
 
     // The last cap that clipped this line, if any.
-    internal char ClipScope { get; set; }
-    internal string? ClipId { get; set; }
-    internal Cap? ClipCap { get; set; }
+    public char ClipScope;
+    public string? ClipId;
+    public Cap? ClipCap;
 
-    public string? CapNote
+    public readonly FactId? FactId => Fact is { } fact ? new FactId(fact) : null;
+
+    public readonly string? CapNote
     {
         get
         {
@@ -59,5 +82,5 @@ public sealed class ScoredLine
         }
     }
 
-    public LedgerEntry ToEntry() => new(AwardId, Fact, Rule, Version, Category, Date, Requested, Granted, CapNote);
+    public readonly LedgerEntry ToEntry() => new(AwardId, FactId, Rule, Set.Version, Category, Date, Requested, Granted, CapNote);
 }

@@ -27,39 +27,50 @@ public static class YearScorer
     /// rules on one fact allocate in document order.
     public static List<ScoredLine> Lines(MemberState state, int year, RuleBook book)
     {
+        var scratch = new ScoringScratch();
+        var items = Compute(state, year, book, scratch);
+        var lines = new List<ScoredLine>(items.Length);
+        foreach (ref readonly var item in items) lines.Add(new ScoredLine(item));
+        return lines;
+    }
+
+    /// The same lines in the scratch's buffer, valid until its next use (Decide diffs them at once).
+    internal static ReadOnlySpan<ScoredItem> Compute(MemberState state, int year, RuleBook book, ScoringScratch scratch)
+    {
         var facts = ActiveFacts(state, year);
-        var items = new List<ScoredLine>(facts.Count + 8);
-        AddBase(state, year, book, items);
-        foreach (var fact in facts) AddFactAwards(state, fact, book, items);
-        AddBonuses(state, year, facts, book, items);
-        items.Sort(static (a, b) =>
+        var items = scratch.Start(facts.Length + 8);
+        AddBase(state, year, book, ref items);
+        foreach (var fact in facts) AddFactAwards(state, fact, book, ref items);
+        AddBonuses(state, year, facts, book, ref items);
+        var span = items.Span;
+        span.Sort(static (a, b) =>
         {
-            if (ReferenceEquals(a, b)) return 0;
             var c = a.Date.CompareTo(b.Date);
             if (c != 0) return c;
             c = a.Stage.CompareTo(b.Stage);
             if (c != 0) return c;
-            c = string.CompareOrdinal(a.Fact?.Value, b.Fact?.Value);
+            c = string.CompareOrdinal(a.Fact, b.Fact);
             if (c != 0) return c;
             c = a.Order.CompareTo(b.Order);
-            return c != 0 ? c : AwardIds.Compare(a.Fact?.Value, a.OwnAwardId, a.Rule.Value, b.Fact?.Value, b.OwnAwardId, b.Rule.Value);
+            return c != 0 ? c : AwardIds.Compare(a.Fact, a.OwnAwardId, a.Rule.Value, b.Fact, b.OwnAwardId, b.Rule.Value);
         });
-        return Allocate(items);
+        Allocate(span, scratch);
+        return span;
     }
 
     /// Active = not revoked and not superseded (a later assessment or award of the same suggestion
     /// or idea in the same year replaces the earlier one).
-    private static IReadOnlyList<MemberFact> ActiveFacts(MemberState state, int year)
+    private static YearFact[] ActiveFacts(MemberState state, int year)
     {
-        var all = state.FactsIn(year);
+        var all = state.YearOf(year)?.Facts ?? [];
         // Most years revoke and supersede nothing: the year's own array then serves, uncopied.
-        if (state.Revoked.Count == 0 && !all.Any(static f => f is SuggestionAssessmentRecorded or GoldenIdeaAwardRecorded)) return all;
-        var active = new List<MemberFact>(all.Length);
-        Dictionary<(FactKind, FactId), MemberFact>? latest = null;
+        if (state.Revoked.Count == 0 && !Array.Exists(all, static f => f.Record is SuggestionAssessmentRecorded or GoldenIdeaAwardRecorded)) return all;
+        var active = new List<YearFact>(all.Length);
+        Dictionary<(FactKind, FactId), YearFact>? latest = null;
         foreach (var fact in all)
         {
             if (state.Revoked.Count > 0 && !state.IsActive(fact)) continue;
-            var subject = fact switch
+            var subject = fact.Record switch
             {
                 SuggestionAssessmentRecorded s => s.Suggestion,
                 GoldenIdeaAwardRecorded g => g.Idea,
@@ -75,13 +86,13 @@ public static class YearScorer
             active.Add(fact);
         }
         if (latest is not null) active.AddRange(latest.Values);
-        return active;
+        return [.. active];
     }
 
-    private static bool Later(MemberFact a, MemberFact b) =>
-        a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : a.FactId.CompareTo(b.FactId) > 0;
+    private static bool Later(in YearFact a, in YearFact b) =>
+        a.OccurredOn != b.OccurredOn ? a.OccurredOn > b.OccurredOn : string.CompareOrdinal(a.Id, b.Id) > 0;
 
-    private static void AddBase(MemberState state, int year, RuleBook book, List<ScoredLine> items)
+    private static void AddBase(MemberState state, int year, RuleBook book, ref ScoredItems items)
     {
         if (!state.Profile.MemberDuring(year)) return;
         var jan1 = new DateOnly(year, 1, 1);
@@ -95,7 +106,7 @@ public static class YearScorer
             date = set.EffectiveFrom;
         }
         if (set.BaseScore == Points.Zero) return;
-        items.Add(new ScoredLine(date, Stage.Base, AwardIdOf(BaseRule, year), null, 0, set, BaseRuleId, BaseCategory, set.BaseScore, []));
+        items.Add(new ScoredItem(date, Stage.Base, AwardIdOf(BaseRule, year), null, 0, set, BaseRuleId, BaseCategory, set.BaseScore, []));
     }
 
     private static readonly RuleId BaseRuleId = new(BaseRule);
@@ -107,7 +118,7 @@ public static class YearScorer
     private static string AwardIdOf(string rule, Period period) =>
         PeriodAwardIds.Count < 100_000 ? PeriodAwardIds.GetOrAdd((rule, period.Key), static (k, p) => $"{k.Item1}/{p}", period) : $"{rule}/{period}";
 
-    private static void AddFactAwards(MemberState state, MemberFact fact, RuleBook book, List<ScoredLine> items)
+    private static void AddFactAwards(MemberState state, in YearFact fact, RuleBook book, ref ScoredItems items)
     {
         var set = book.InForceOn(fact.OccurredOn);
         if (set is null) return;
@@ -116,26 +127,29 @@ public static class YearScorer
         {
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
-            if (Requested(rule, fact, member) is not { } requested) continue;
-            items.Add(new ScoredLine(fact.OccurredOn, Stage.Fact, null, fact.FactId, order, set, rule.Id, rule.Category, requested, rule.Caps));
+            if (Requested(rule, fact.Record, member) is not { } requested) continue;
+            items.Add(new ScoredItem(fact.OccurredOn, Stage.Fact, null, fact.Id, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
     }
 
-    public static bool Matches(RuleConditions when, MemberFact fact, MemberAsOf member)
+    public static bool Matches(RuleConditions when, MemberFact fact, MemberAsOf member) => Matches(when, new YearFact(fact), member);
+
+    internal static bool Matches(RuleConditions when, in YearFact fact, MemberAsOf member)
     {
         if (when.MemberStatuses is { } statuses && Array.IndexOf(statuses, member.Status) < 0) return false;
         if (when.MemberCategories is { } categories && Array.IndexOf(categories, member.Category) < 0) return false;
         if (when.ExemptCategories is { } exempt && Array.IndexOf(exempt, member.Category) >= 0) return false;
-        if (fact is AttendanceRecorded a)
+        if (fact.IsAttendance)
         {
-            if (when.MeetingKinds is { } kinds && Array.IndexOf(kinds, a.Meeting) < 0) return false;
-            if (when.Modes is { } modes && Array.IndexOf(modes, a.Mode) < 0) return false;
-            if (when.Attendance is { } attendance && Array.IndexOf(attendance, a.Status) < 0) return false;
+            if (when.MeetingKinds is { } kinds && Array.IndexOf(kinds, fact.Meeting) < 0) return false;
+            if (when.Modes is { } modes && Array.IndexOf(modes, fact.Mode) < 0) return false;
+            if (when.Attendance is { } attendance && Array.IndexOf(attendance, fact.Status) < 0) return false;
         }
         return true;
     }
 
-    private static Points? Requested(Rule rule, MemberFact fact, MemberAsOf member)
+    // The record of a fact other than an attendance (null for an attendance: only fixed amounts apply to it).
+    private static Points? Requested(Rule rule, MemberFact? fact, MemberAsOf member)
     {
         var amount = rule.CategoryAmounts is { } overrides && overrides.TryGetValue(member.Category, out var o) ? o : rule.Amount;
         switch (rule.Basis)
@@ -161,14 +175,14 @@ public static class YearScorer
         }
     }
 
-    private static void AddBonuses(MemberState state, int year, IReadOnlyList<MemberFact> facts, RuleBook book, List<ScoredLine> items)
+    private static void AddBonuses(MemberState state, int year, YearFact[] facts, RuleBook book, ref ScoredItems items)
     {
         // Periods of the year that hold at least one meeting of this member; a bonus needs at least one.
         Span<bool> withMeetings = stackalloc bool[PeriodsPerYear];
         var any = false;
         foreach (var fact in facts)
         {
-            if (fact is not AttendanceRecorded) continue;
+            if (!fact.IsAttendance) continue;
             any = true;
             withMeetings[0] = true;
             withMeetings[PeriodSlot(fact.OccurredOn, PeriodKind.Quarter)] = true;
@@ -189,66 +203,61 @@ public static class YearScorer
                 var complete = true;
                 foreach (var fact in facts)
                 {
-                    if (fact is not AttendanceRecorded a || !period.Contains(a.OccurredOn)) continue;
-                    if (Array.IndexOf(bonus.MeetingKinds, a.Meeting) < 0) continue;
+                    if (!fact.IsAttendance || !period.Contains(fact.OccurredOn)) continue;
+                    if (Array.IndexOf(bonus.MeetingKinds, fact.Meeting) < 0) continue;
                     meetings++;
-                    if (Array.IndexOf(bonus.Counted, a.Status) < 0) { complete = false; break; }
+                    if (Array.IndexOf(bonus.Counted, fact.Status) < 0) { complete = false; break; }
                 }
                 if (!complete || meetings < Math.Max(1, bonus.MinMeetings)) continue;
-                items.Add(new ScoredLine(period.End, Stage.Bonus, AwardIdOf(bonus.Id.Value, period), null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
+                items.Add(new ScoredItem(period.End, Stage.Bonus, AwardIdOf(bonus.Id.Value, period), null, 0, set, bonus.Id, bonus.Category, bonus.Points, []));
             }
         }
     }
 
-    private static List<ScoredLine> Allocate(List<ScoredLine> items)
+    private static void Allocate(Span<ScoredItem> items, ScoringScratch scratch)
     {
         // Running sums per scope (total, each rule id, each category) for every period of the one year
         // being scored: 17 slots per scope (the year, four quarters, twelve months), so a cap added by a
         // mid-year rule set still sees the points granted under the previous one. Arrays, not
         // dictionaries: this loop runs for every fact of the year on every decision.
         // A year holds a handful of rules and categories: scopes are found by a linear search of the ids so far.
-        var ids = new string[items.Count * 2 + 1];
-        var kinds = new char[ids.Length];
-        var ruleScope = new int[items.Count * 2];
+        scratch.Scopes(items.Length, out var ids, out var kinds, out var ruleScope);
         var next = 1; // scope 0 is the total
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < items.Length; i++)
         {
             ruleScope[i] = ScopeOf(ids, kinds, 'r', items[i].Rule.Value, ref next);
-            ruleScope[items.Count + i] = ScopeOf(ids, kinds, 'c', items[i].Category, ref next);
+            ruleScope[items.Length + i] = ScopeOf(ids, kinds, 'c', items[i].Category, ref next);
         }
-        var sums = new decimal[next * PeriodsPerYear];
-        var categorySet = new RuleSet?[next];
-        var categories = new ScoringCategory?[next];
+        scratch.Sums(next, PeriodsPerYear, out var sums, out var categorySet, out var categories);
 
-        for (var i = 0; i < items.Count; i++)
+        for (var i = 0; i < items.Length; i++)
         {
-            var item = items[i];
+            ref var item = ref items[i];
             var granted = item.Requested.Value;
             if (granted != 0)
             {
-                granted = Clip(item, granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, sums);
+                granted = Clip(ref item, granted, ruleScope[i], 'r', item.Rule.Value, item.RuleCaps, sums);
                 // The category's caps, looked up once per category scope and rule set (not per line).
-                var scope = ruleScope[items.Count + i];
+                var scope = ruleScope[items.Length + i];
                 if (!ReferenceEquals(categorySet[scope], item.Set)) (categorySet[scope], categories[scope]) = (item.Set, item.Set.CategoryOf(item.Category));
                 if (categories[scope] is { } category)
-                    granted = Clip(item, granted, ruleScope[items.Count + i], 'c', category.Id, category.Caps, sums);
-                granted = Clip(item, granted, 0, 't', "", item.Set.TotalCaps, sums);
+                    granted = Clip(ref item, granted, ruleScope[items.Length + i], 'c', category.Id, category.Caps, sums);
+                granted = Clip(ref item, granted, 0, 't', "", item.Set.TotalCaps, sums);
             }
             if (granted != 0)
             {
                 Add(sums, ruleScope[i], item.Date, granted);
-                Add(sums, ruleScope[items.Count + i], item.Date, granted);
+                Add(sums, ruleScope[items.Length + i], item.Date, granted);
                 Add(sums, 0, item.Date, granted);
             }
             item.Granted = granted == item.Requested.Value ? item.Requested : new Points(granted);
         }
-        return items;
     }
 
     private const int PeriodsPerYear = 17;
 
     // ids[scope] and kinds[scope] name a scope: a rule ('r') or a category ('c') may share an id.
-    private static int ScopeOf(string[] ids, char[] kinds, char kind, string id, ref int next)
+    private static int ScopeOf(Span<string?> ids, Span<char> kinds, char kind, string id, ref int next)
     {
         for (var s = 1; s < next; s++)
             if (kinds[s] == kind && string.Equals(ids[s], id, StringComparison.Ordinal)) return s;
@@ -264,7 +273,7 @@ public static class YearScorer
         _ => 4 + date.Month,
     };
 
-    private static void Add(decimal[] sums, int scope, DateOnly date, decimal granted)
+    private static void Add(Span<decimal> sums, int scope, DateOnly date, decimal granted)
     {
         var baseIndex = scope * PeriodsPerYear;
         sums[baseIndex] += granted;
@@ -272,7 +281,7 @@ public static class YearScorer
         sums[baseIndex + 4 + date.Month] += granted;
     }
 
-    private static decimal Clip(ScoredLine line, decimal granted, int scope, char kind, string id, IReadOnlyList<Cap> caps, decimal[] sums)
+    private static decimal Clip(ref ScoredItem line, decimal granted, int scope, char kind, string id, IReadOnlyList<Cap> caps, Span<decimal> sums)
     {
         for (var c = 0; c < caps.Count; c++)
         {
