@@ -45,7 +45,7 @@ public sealed class FactWriter(
     private const int MaxDirectoryAttempts = 3;
     private static readonly string RetryAfterBusySeconds = ApiExceptionHandler.RetryAfterStoreSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static readonly string RetryAfterBacklogSeconds = "5";
+    private const string RetryAfterBacklogSeconds = "5";
     private static readonly TimeSpan HeadReadInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly SemaphoreSlim _appendSlots = new(Math.Max(1, settings.Value.MaxWritesInFlight));
@@ -261,7 +261,7 @@ public sealed class FactWriter(
     }
 
     /// The log's head for the backlog check: read from the store at most once per <see cref="HeadReadInterval"/>
-    /// (a read per write cost as much as the rest of a small write) and raised at once by this process's own
+    /// (not a reader connection and a query per write) and raised at once by this process's own
     /// appends, so it lags other writers (scoring's awards, other processes) by at most that interval.
     private async ValueTask<long> HeadAsync(CancellationToken ct)
     {
