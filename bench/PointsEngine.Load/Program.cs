@@ -4,6 +4,7 @@ using PointsEngine.Load.Support;
 
 // dotnet run -c Release --project bench/PointsEngine.Load -- all [--quick] [--out docs/PERFORMANCE.md]
 //                                                               [--only sqlite,http,...] [--work /tmp/dir]
+//                                                               [--http-generator auto|wrk|inprocess]
 var command = "dotnet run -c Release --project bench/PointsEngine.Load -- " + string.Join(' ', args);
 var rest = args.SkipWhile(a => a == "all").ToList();
 var quick = rest.Remove("--quick");
@@ -18,6 +19,10 @@ for (var i = 0; i < rest.Count; i++)
         case "--only" when i + 1 < rest.Count:
             options = options with { Only = rest[++i].Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal) };
             break;
+        case "--http-generator" when i + 1 < rest.Count && Enum.TryParse<HttpGenerator>(rest[i + 1].Replace("-", ""), ignoreCase: true, out var generator):
+            options = options with { HttpGenerator = generator };
+            i++;
+            break;
         case "--work" when i + 1 < rest.Count: options = options with { WorkDirectory = rest[++i] }; break;
         case "--startup-events" when i + 1 < rest.Count: options = options with { StartupEvents = long.Parse(rest[++i], System.Globalization.CultureInfo.InvariantCulture) }; break;
         case "--scale" when i + 1 < rest.Count: // sizes of the organisation-wide ranking, e.g. 10000,100000,300000
@@ -29,7 +34,7 @@ for (var i = 0; i < rest.Count; i++)
         default:
             Console.Error.WriteLine($"unknown argument '{rest[i]}'");
             Console.Error.WriteLine("usage: all [--quick] [--out docs/PERFORMANCE.md | --no-out] [--only " + string.Join(',', SectionNames.All) +
-                                    "] [--work DIR] [--startup-events N] [--scale N,N,…]");
+                                    "] [--work DIR] [--startup-events N] [--scale N,N,…] [--http-generator auto|wrk|inprocess]");
             return 2;
     }
 }

@@ -26,6 +26,9 @@ public sealed record SuiteOptions
     public TimeSpan HttpWarmup { get; init; } = TimeSpan.FromSeconds(3);
     public int HttpConnections { get; init; } = 32;
 
+    /// Who loads the server: wrk when installed (Auto), or always the in-process HttpClient generator.
+    public HttpGenerator HttpGenerator { get; init; } = HttpGenerator.Auto;
+
     public int QueryIterations { get; init; } = 200;
 
     /// Organisation sizes at which the organisation-wide top 100 is timed (each a log built and projected).
@@ -79,3 +82,6 @@ public static class SectionNames
 
     public static IReadOnlyList<string> All { get; } = [Micro, Sqlite, Scale, Http, Startup, Postgres];
 }
+
+/// The HTTP section's load generator (`--http-generator auto|wrk|inprocess`).
+public enum HttpGenerator { Auto, Wrk, InProcess }

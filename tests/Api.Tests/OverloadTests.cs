@@ -49,6 +49,45 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
         Assert.Equal(head, await store.ReadHeadPositionAsync());
     }
 
+    /// The backlog refuses new facts, not retries: a fact already recorded answers with its first result
+    /// (found in its stream only now that a refusal is due), without a Retry-After.
+    [Fact]
+    public async Task a_retry_while_scoring_lags_answers_its_first_result()
+    {
+        await using var api = ApiHost.OnSqlite(b => b
+            // The branch, its year's opening and the member are 3 events, the first volunteer hours the 4th:
+            // admitted at 3 behind, everything after is refused.
+            .UseSetting("Api:MaxScoringBacklog", "3")
+            .UseSetting("Projections:Run", "false")
+            .ConfigureTestServices(services =>
+            {
+                services.AddSingleton(sp => SqliteEventStore.OpenAsync(new SqliteStoreOptions(
+                    sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
+                services.AddSingleton<IEventStore>(sp => new StalledSubscriptions(sp.GetRequiredService<SqliteEventStore>()));
+                services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+            }));
+        var store = api.Services.GetRequiredService<IEventStore>();
+        (await api.Admin.PostJsonAsync("/api/branches", new { branch = "b1", name = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
+        (await api.Admin.PostJsonAsync("/api/members", new { member = "m-01", name = "m", branch = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
+        var hours = new { member = "m-01", hours = 1, activity = "a", occurredOn = "2025-02-01" };
+        var first = await api.Admin.PostJsonAsync("/api/volunteer-service", hours, "hours-1");
+        first.ShouldBe(HttpStatusCode.Created);
+        var head = await store.ReadHeadPositionAsync();
+
+        var retry = await api.Admin.PostJsonAsync("/api/volunteer-service", hours, "hours-1");
+        var another = await api.Admin.PostJsonAsync("/api/volunteer-service", hours, "hours-2");
+        var reused = await api.Admin.PostJsonAsync("/api/volunteer-service", hours with { hours = 2 }, "hours-1");
+
+        retry.ShouldBe(HttpStatusCode.Created);
+        Assert.Equal(first["position"], retry["position"]);
+        Assert.Contains("true", retry.Response.Headers.GetValues(FactWriter.ReplayedHeader));
+        Assert.Null(retry.Response.Headers.RetryAfter);
+        another.ShouldBeProblem(HttpStatusCode.ServiceUnavailable, "scoring-backlog");
+        Assert.NotNull(another.Response.Headers.RetryAfter);
+        reused.ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        Assert.Equal(head, await store.ReadHeadPositionAsync());
+    }
+
     [Theory]
     [InlineData("mailbox", 429, "mailbox-full", true)]
     [InlineData("timeout", 503, "store-busy", true)]
@@ -61,8 +100,16 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
             "timeout" => new TimeoutException("pool exhausted"),
             _ => new InvalidOperationException("a bug with internals: C:\\secret\\path"),
         };
-        await using var api = ApiHost.OnSqlite(b => b.ConfigureTestServices(services =>
-            services.AddSingleton<IFactLookup>(sp => new FailingLookup(ActivatorUtilities.CreateInstance<StoreFactLookup>(sp), error))));
+        // The fault comes from the append of the member's fact (the organisation's facts go in as usual).
+        await using var api = ApiHost.OnSqlite(b => b
+            .UseSetting("Projections:Run", "false")
+            .ConfigureTestServices(services =>
+            {
+                services.AddSingleton(sp => SqliteEventStore.OpenAsync(new SqliteStoreOptions(
+                    sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
+                services.AddSingleton<IEventStore>(sp => new FailingFactAppends(sp.GetRequiredService<SqliteEventStore>(), error));
+                services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+            }));
         await Setup.BranchAsync(api.Admin, "b1", "m-01");
 
         var answer = await api.Admin.PostJsonAsync("/api/volunteer-service", new { member = "m-01", hours = 1, activity = "a", occurredOn = "2025-02-01" });
@@ -304,11 +351,27 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
-    private sealed class FailingLookup(IFactLookup inner, Exception error) : IFactLookup
+    /// Appends to a member's fact stream fail with the given error; everything else reaches the store.
+    private sealed class FailingFactAppends(IEventStore inner, Exception error) : IEventStore
     {
-        public Task<RecordedFact?> FindAsync(FactId id, CancellationToken ct = default) => inner.FindAsync(id, ct);
+        public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+        {
+            if (stream.Value.StartsWith("facts-", StringComparison.Ordinal)) throw error;
+            return await inner.AppendToStreamAsync(stream, expected, events, ct);
+        }
 
-        public Task<RecordedFact?> FindInStreamAsync(FactId id, StreamName stream, CancellationToken ct = default) =>
-            stream.Value.StartsWith("facts-", StringComparison.Ordinal) ? throw error : inner.FindInStreamAsync(id, stream, ct);
+        public IAsyncEnumerable<RecordedEvent> ReadStreamAsync(StreamName stream, StreamRevision from, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+            inner.ReadStreamAsync(stream, from, maxCount, ct);
+
+        public IAsyncEnumerable<RecordedEvent> ReadAllAsync(LogPosition after, int maxCount = int.MaxValue, CancellationToken ct = default) =>
+            inner.ReadAllAsync(after, maxCount, ct);
+
+        public Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default) => inner.ReadStreamRevisionAsync(stream, ct);
+
+        public Task<LogPosition> ReadHeadPositionAsync(CancellationToken ct = default) => inner.ReadHeadPositionAsync(ct);
+
+        public IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(LogPosition after, CancellationToken ct = default) => inner.SubscribeToAllAsync(after, ct);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

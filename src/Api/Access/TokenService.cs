@@ -41,7 +41,27 @@ public sealed class TokenService(SigningKey key, TimeProvider clock)
         return (Issue(grant), grant);
     }
 
+    /// Tokens whose signature and payload were checked already, with their grant: a client sends the same
+    /// token with every request, and checking it again (HMAC, base64, JSON) cost more than the rest of the
+    /// authentication. Only genuine tokens get in (they need the key); expiry is still checked on every use.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenCheck> _checked = new(StringComparer.Ordinal);
+    private const int MaxChecked = 4_096;
+
     public TokenCheck Check(string token)
+    {
+        if (_checked.TryGetValue(token, out var known))
+            return known.Grant!.ExpiresAt <= clock.GetUtcNow() ? TokenCheck.Expired : known;
+        var check = CheckSignedPayload(token);
+        if (check.Grant is not null)
+        {
+            // A bound on memory, not a policy: past it the cache starts over.
+            if (_checked.Count >= MaxChecked) _checked.Clear();
+            _checked[token] = check;
+        }
+        return check;
+    }
+
+    private TokenCheck CheckSignedPayload(string token)
     {
         if (token.Length > MaxTokenLength) return TokenCheck.Malformed;
         var parts = token.Split('.');

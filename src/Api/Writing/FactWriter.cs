@@ -23,6 +23,12 @@ namespace PointsEngine.Api.Writing;
 /// 7. append (organisation and calendar facts at the directory's expected revision), then answer —
 ///    after the fact is durable, and with `?wait=true` after it is scored.
 ///
+/// Step 4 reads the fact's stream. For a fact the engine records on its own (most writes: no expected
+/// revision, no companions, nothing stored beforehand) that read is left out of the path of a new write:
+/// the store's append is idempotent by event id and says when the fact was already committed, and the
+/// stream is read only then, or when step 5 or 6 would refuse — so a retry is still answered with the
+/// first result, whatever the checks now say.
+///
 /// Nothing is written unless every check passes; a meeting is one fact, so its whole attendance list is
 /// recorded or none of it.
 public sealed class FactWriter(
@@ -39,7 +45,12 @@ public sealed class FactWriter(
     private const int MaxDirectoryAttempts = 3;
     private static readonly string RetryAfterBusySeconds = ApiExceptionHandler.RetryAfterStoreSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    private const string RetryAfterBacklogSeconds = "5";
+    private static readonly TimeSpan HeadReadInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly SemaphoreSlim _appendSlots = new(Math.Max(1, settings.Value.MaxWritesInFlight));
+    private long _head;
+    private long _headReadAt;
 
     public async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync(WriteOptions write, BuildFact build, CancellationToken ct)
     {
@@ -107,21 +118,32 @@ public sealed class FactWriter(
         foreach (var each in all)
             if (FactAccess.Check(caller, each, snapshot) is { } forbidden) return forbidden.ToResult();
 
-        if (await FindOwnAsync(fact, stream, snapshot, ct).ConfigureAwait(false) is { } first)
+        // At a known revision, or with companions, the append is ours; otherwise the engine records the fact.
+        var appendHere = expected is not null || draft.Companions.Count > 0;
+        // The store finds a retry of what the engine records (see the summary); everything else is looked up first.
+        var retryFoundByAppend = !appendHere && draft.Prepare is null && !OrganisationDirectory.Holds(stream);
+        if (!retryFoundByAppend && await FindOwnAsync(fact, stream, snapshot, ct).ConfigureAwait(false) is { } first)
             return await ReplayAsync(write, fact, first, ct).ConfigureAwait(false);
+
+        // A refusal below is for a new fact only: a retry of one already recorded answers with its first result.
+        async Task<Results<Created<FactRecorded>, ProblemHttpResult>> RefuseAsync(ApiProblem problem, string? retryAfter)
+        {
+            if (retryFoundByAppend && await FindOwnAsync(fact, stream, snapshot, ct).ConfigureAwait(false) is { } recorded)
+                return await ReplayAsync(write, fact, recorded, ct).ConfigureAwait(false);
+            if (retryAfter is not null) write.Http.Response.Headers.RetryAfter = retryAfter;
+            return problem.ToResult();
+        }
 
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         foreach (var each in all)
         {
-            if (Precheck(each) is { } invalid) return invalid.ToResult();
-            if (FactConsistency.Check(each, snapshot, today) is { } inconsistent) return inconsistent.ToResult();
+            if (Precheck(each) is { } invalid) return await RefuseAsync(invalid, null).ConfigureAwait(false);
+            if (FactConsistency.Check(each, snapshot, today) is { } inconsistent) return await RefuseAsync(inconsistent, null).ConfigureAwait(false);
         }
-        if (await BacklogAsync(write.Http, ct).ConfigureAwait(false) is { } busy) return busy.ToResult();
+        if (await BacklogAsync(ct).ConfigureAwait(false) is { } busy) return await RefuseAsync(busy, RetryAfterBacklogSeconds).ConfigureAwait(false);
         // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
         // once every check has passed.
         if (draft.Prepare is { } prepare) await prepare(ct).ConfigureAwait(false);
-        // At a known revision, or with companions, the append is ours; otherwise the engine records the fact.
-        var appendHere = expected is not null || draft.Companions.Count > 0;
         // The first fact dated in a year opens it for the whole roster (RecordAsync does this on its own path).
         if (appendHere)
             foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
@@ -130,9 +152,8 @@ public sealed class FactWriter(
         // more is refused at once instead of queueing without bound behind a stalled database.
         if (!_appendSlots.Wait(0))
         {
-            write.Http.Response.Headers.RetryAfter = RetryAfterBusySeconds;
-            return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "writes-saturated",
-                "同时等待写入的请求过多，请稍后重试。", "Too many writes are waiting for the store; retry shortly.").ToResult();
+            return await RefuseAsync(new ApiProblem(StatusCodes.Status503ServiceUnavailable, "writes-saturated",
+                "同时等待写入的请求过多，请稍后重试。", "Too many writes are waiting for the store; retry shortly."), RetryAfterBusySeconds).ConfigureAwait(false);
         }
         Task<AppendResult> append;
         try
@@ -171,6 +192,7 @@ public sealed class FactWriter(
             // The id is committed in another stream: the key was used for a different kind of request.
             return KeyReused(fact, null).ToResult();
         }
+        NoteHead(result.LastPosition);
         if (result.AlreadyCommitted)
         {
             // A concurrent retry won the race: answer as a replay of what it wrote.
@@ -228,15 +250,39 @@ public sealed class FactWriter(
         return null;
     }
 
-    private async Task<ApiProblem?> BacklogAsync(HttpContext http, CancellationToken ct)
+    private async Task<ApiProblem?> BacklogAsync(CancellationToken ct)
     {
         var max = settings.Value.MaxScoringBacklog;
         if (max <= 0 || !scoring.Running) return null;
-        var head = await store.ReadHeadPositionAsync(ct).ConfigureAwait(false);
-        if (head.Value - scoring.Engine.ScoredUpTo.Value <= max) return null;
-        http.Response.Headers.RetryAfter = "5";
+        var head = await HeadAsync(ct).ConfigureAwait(false);
+        if (head - scoring.Engine.ScoredUpTo.Value <= max) return null;
         return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "scoring-backlog",
             "积分计算积压过多，请稍后重试。", "Scoring is too far behind the log; retry shortly.");
+    }
+
+    /// The log's head for the backlog check: read from the store at most once per <see cref="HeadReadInterval"/>
+    /// (not a reader connection and a query per write) and raised at once by this process's own
+    /// appends, so it lags other writers (scoring's awards, other processes) by at most that interval.
+    private async ValueTask<long> HeadAsync(CancellationToken ct)
+    {
+        var readAt = Volatile.Read(ref _headReadAt);
+        if (readAt != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(readAt) < HeadReadInterval) return Volatile.Read(ref _head);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        NoteHead(await store.ReadHeadPositionAsync(ct).ConfigureAwait(false));
+        Volatile.Write(ref _headReadAt, startedAt);
+        return Volatile.Read(ref _head);
+    }
+
+    private void NoteHead(LogPosition? position)
+    {
+        if (position is not { } p) return;
+        var seen = Volatile.Read(ref _head);
+        while (p.Value > seen)
+        {
+            var was = Interlocked.CompareExchange(ref _head, p.Value, seen);
+            if (was == seen) return;
+            seen = was;
+        }
     }
 
     private static ApiProblem? Precheck(IFact fact)
