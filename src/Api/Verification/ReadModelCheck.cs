@@ -44,7 +44,7 @@ public static partial class ReadModelCheck
             await using (var c = await db.OpenAsync(ct).ConfigureAwait(false))
             await using (var sql = new Sql(c))
                 foreach (var statement in projection.Schema)
-                    await sql.ExecuteAsync(scratch.Resolve(statement), ct).ConfigureAwait(false);
+                    await sql.ExecuteAsync(db.Dialect(scratch.Resolve(statement)), ct).ConfigureAwait(false);
 
             long events = 0;
             var position = LogPosition.Start;

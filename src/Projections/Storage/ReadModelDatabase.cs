@@ -24,7 +24,7 @@ public abstract class ReadModelDatabase
     internal abstract string OrdinalCollation { get; }
 
     /// <paramref name="sql"/> with this backend's spellings ({ordinal}).
-    internal string Dialect(string sql) => sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal);
+    public string Dialect(string sql) => sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal);
 
     /// A connection for filling a generation of tables that no query reads yet. Its commits need not reach
     /// the disk one by one: a crash loses the unfinished generation, which the next start drops anyway, and
