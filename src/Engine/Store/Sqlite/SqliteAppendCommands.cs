@@ -15,7 +15,6 @@ internal sealed class SqliteAppendCommands : IDisposable
     private readonly RawStatement _savepoint;
     private readonly RawStatement _release;
     private readonly RawStatement _rollbackTo;
-    private readonly RawStatement _rollbackToKeeping;
 
     // The chain's tip moves with every insert; a request rolled back to its savepoint takes its rows out
     // of the chain, so the tip goes back to where it stood at the savepoint.
@@ -34,7 +33,6 @@ internal sealed class SqliteAppendCommands : IDisposable
         _savepoint = new RawStatement(db, "SAVEPOINT append_request");
         _release = new RawStatement(db, "RELEASE append_request");
         _rollbackTo = new RawStatement(db, "ROLLBACK TO append_request");
-        _rollbackToKeeping = _rollbackTo;
     }
 
     /// Starts a group commit. <paramref name="tip"/> is the last event in the log (sealed), read inside
@@ -63,7 +61,7 @@ internal sealed class SqliteAppendCommands : IDisposable
     /// Undoes the request's rows but stays inside its savepoint, so the request can be decided again.
     public void RollbackToSavepointKeepingIt()
     {
-        _rollbackToKeeping.Execute();
+        _rollbackTo.Execute();
         _tip = _tipAtSavepoint;
     }
 
