@@ -20,15 +20,16 @@ public sealed record GroupCommitOptions
 
 /// One append waiting in the group-commit queue. The backend records its outcome while the batch's
 /// transaction is open; callers are told only after the transaction committed (or failed).
+/// It is its own completion source: one object per request, not two.
 public sealed class PendingAppend(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events)
+    : TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously)
 {
-    private readonly TaskCompletionSource<AppendResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private object? _outcome;
 
     public StreamName Stream { get; } = stream;
     public ExpectedRevision Expected { get; } = expected;
     public IReadOnlyList<EventData> Events { get; } = events;
-    internal Task<AppendResult> Completion => _completion.Task;
+    internal Task<AppendResult> Completion => Task;
 
     public void Succeeded(AppendResult result) => _outcome = result;
     public void Rejected(AppendRejectedException error) => _outcome = error;
@@ -37,13 +38,13 @@ public sealed class PendingAppend(StreamName stream, ExpectedRevision expected, 
     {
         switch (_outcome)
         {
-            case AppendResult r: _completion.TrySetResult(r); break;
-            case Exception e: _completion.TrySetException(e); break;
-            default: _completion.TrySetException(new InvalidOperationException("The backend recorded no outcome for an append.")); break;
+            case AppendResult r: TrySetResult(r); break;
+            case Exception e: TrySetException(e); break;
+            default: TrySetException(new InvalidOperationException("The backend recorded no outcome for an append.")); break;
         }
     }
 
-    internal void Fail(Exception e) => _completion.TrySetException(e);
+    internal void Fail(Exception e) => TrySetException(e);
 }
 
 /// Appends from many concurrent callers are queued and committed together in one transaction, so a
@@ -148,6 +149,41 @@ public abstract class GroupCommitEventStore : IEventStore
                 await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
         }
     }
+
+    public async IAsyncEnumerable<LogEntry> SubscribeToAllAsync(
+        LogPosition after, Func<string, bool> streams, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var checkpoint = after;
+        while (!ct.IsCancellationRequested)
+        {
+            var nextCommit = Appended.NextCommit;
+            var read = 0;
+            LogPosition? passed = null; // rows filtered out since the last event delivered
+            await foreach (var entry in ReadAllAsync(checkpoint, Options.PageSize, streams, ct).ConfigureAwait(false))
+            {
+                read++;
+                checkpoint = entry.Position;
+                if (entry.Event is null)
+                {
+                    passed = entry.Position;
+                    continue;
+                }
+                passed = null;
+                yield return entry;
+            }
+            if (passed is { } p) yield return new LogEntry(p, null);
+
+            if (read < Options.PageSize)
+                await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// A page of the log as <see cref="ReadAllAsync(LogPosition, int, CancellationToken)"/> reads it, one entry
+    /// per row, with the event only for rows of streams <paramref name="streams"/> accepts. A backend that
+    /// can leave the other rows unread overrides this.
+    protected virtual IAsyncEnumerable<LogEntry> ReadAllAsync(
+        LogPosition after, int maxCount, Func<string, bool> streams, CancellationToken ct) =>
+        LogEntry.Filter(ReadAllAsync(after, maxCount, ct), streams, ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PointsEngine.Store;
 
 /// The event store contract, mirroring EventStoreDB's: streams with revisions, atomic idempotent
@@ -31,4 +33,24 @@ public interface IEventStore : IAsyncDisposable
     /// order, then follows live appends (this process's at once, other processes' within a poll interval)
     /// until cancelled.
     IAsyncEnumerable<RecordedEvent> SubscribeToAllAsync(LogPosition after, CancellationToken ct = default);
+
+    /// The catch-up subscription for a consumer that reads only some streams (EventStoreDB's server-side
+    /// filter): events of streams <paramref name="streams"/> accepts come whole; of the others only how far
+    /// the log has passed (an entry without event, at most one between two delivered events), so the
+    /// consumer's checkpoint still moves. Backends skip reading what is filtered out.
+    IAsyncEnumerable<LogEntry> SubscribeToAllAsync(LogPosition after, Func<string, bool> streams, CancellationToken ct = default) =>
+        LogEntry.Filter(SubscribeToAllAsync(after, ct), streams, ct);
+}
+
+/// One step of a filtered subscription: an event of a stream the consumer reads, or (Event null) only the
+/// position up to which the log was passed without one.
+public readonly record struct LogEntry(LogPosition Position, RecordedEvent? Event)
+{
+    /// The filter applied after reading, for a backend that cannot skip rows.
+    public static async IAsyncEnumerable<LogEntry> Filter(
+        IAsyncEnumerable<RecordedEvent> events, Func<string, bool> streams, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await foreach (var e in events.WithCancellation(ct).ConfigureAwait(false))
+            yield return new LogEntry(e.Position, streams(e.Stream.Value) ? e : null);
+    }
 }

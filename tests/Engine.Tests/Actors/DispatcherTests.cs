@@ -91,6 +91,30 @@ public sealed class a_dispatcher : IAsyncLifetime
     }
 
     [Fact]
+    public async Task reading_only_the_fact_streams_scores_the_same_and_passes_over_the_awards()
+    {
+        // The filtered subscription (the store leaves the awards unread): every fact delivered as before, and
+        // a wait for the last award's position (never delivered) completes too.
+        var head = await RecordFacts(40, 10);
+        await using var host = new Host(_sqlite.Store, _serializer, TallyDomain.Decider, TallyDomain.StreamOf);
+        var dispatcher = new Dispatcher<TallyCommand>(_sqlite.Store, new SqliteCheckpointStore(_sqlite.Store), "scoring", Route,
+            (d, ct) => host.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct),
+            streams: s => s.StartsWith("branch-", StringComparison.Ordinal));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var run = dispatcher.RunAsync(cts.Token);
+
+        await dispatcher.WaitForAsync(head, cts.Token);
+        var lastAward = await _sqlite.Store.ReadHeadPositionAsync();
+        await dispatcher.WaitForAsync(lastAward, cts.Token);
+
+        Assert.True(lastAward > head);
+        Assert.Equal(ExpectedTotals(40, 10), await TotalsFromStreams());
+        Assert.Equal(40 * 10, dispatcher.Delivered);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
     public async Task waiting_for_a_position_scored_before_a_restart_completes_without_new_events()
     {
         // Regression (found by the benchmarks, #7): a wait asked before a restarted dispatcher loaded its

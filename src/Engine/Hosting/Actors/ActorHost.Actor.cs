@@ -1,21 +1,29 @@
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using PointsEngine.Store;
 
 namespace PointsEngine.Engine.Actors;
 
 public sealed partial class ActorHost<TState, TCommand, TEvent>
 {
-    private sealed class Actor
+    /// One member's actor. Its mailbox is a field and, only while more than one message waits, a queue,
+    /// both under the actor's lock; a message posted to an idle actor schedules one drain on the thread
+    /// pool, which ends when the mailbox is empty. An idle actor so holds its state and little else: no
+    /// channel, no parked loop, no buffers (they were most of its memory beside the state).
+    private sealed class Actor : IThreadPoolWorkItem
     {
         private readonly ActorHost<TState, TCommand, TEvent> _host;
-        private readonly Channel<Envelope> _mailbox;
-        private readonly Lock _gate = new();
-        private bool _stopped;
-        private int _pending;
-        private DateTimeOffset _lastActive;
-        private Task? _loop;
 
-        // Owned by the loop: only the one message being processed touches these.
+        // Guarded by lock (this): the mailbox and the actor's life.
+        private Envelope? _first;
+        private Queue<Envelope>? _more;
+        private int _pending; // waiting + the one being processed
+        private bool _processing;
+        private bool _draining;
+        private bool _stopped;
+        private TaskCompletionSource? _drained; // only when Stop waits for a drain under way
+        private DateTimeOffset _lastActive;
+
+        // Owned by the drain: only the one message being processed touches these.
         private TState _state = default!;
         private StreamRevision? _revision;
         private bool _recovered;
@@ -26,11 +34,6 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
             _host = host;
             Id = id;
             Stream = stream;
-            _mailbox = Channel.CreateBounded<Envelope>(new BoundedChannelOptions(host._options.MailboxCapacity)
-            {
-                SingleReader = true,
-                FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails instead of dropping
-            });
             _lastActive = host._clock.GetUtcNow();
         }
 
@@ -41,58 +44,90 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
         /// its mailbox is full.
         public bool TryPost(Envelope envelope, out bool full)
         {
-            lock (_gate)
+            lock (this)
             {
                 full = false;
                 if (_stopped) return false;
-                if (!_mailbox.Writer.TryWrite(envelope))
+                // The capacity counts messages waiting, not the one being processed (as a channel's would).
+                if (_pending - (_processing ? 1 : 0) >= _host._options.MailboxCapacity)
                 {
                     full = true;
                     return false;
                 }
+                if (_pending == 0) _first = envelope;
+                else (_more ??= new Queue<Envelope>()).Enqueue(envelope);
                 _pending++;
                 _lastActive = _host._clock.GetUtcNow();
-                _loop ??= Task.Run(RunAsync);
-                return true;
+                if (_draining) return true;
+                _draining = true;
             }
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return true;
         }
 
         public bool TryPassivate(DateTimeOffset idleSince)
         {
-            lock (_gate)
+            lock (this)
             {
                 if (_stopped) return true;
                 if (_pending > 0 || _lastActive > idleSince) return false;
                 _stopped = true;
-                _mailbox.Writer.TryComplete();
                 return true;
             }
         }
 
+        /// Refuses further messages; completes once the message under way (if any) and those waiting are done.
         public Task Stop()
         {
-            lock (_gate)
+            lock (this)
             {
                 _stopped = true;
-                _mailbox.Writer.TryComplete();
-                return _loop ?? Task.CompletedTask;
+                if (!_draining) return Task.CompletedTask;
+                _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                return _drained.Task;
             }
         }
 
-        private async Task RunAsync()
+        void IThreadPoolWorkItem.Execute() => _ = DrainAsync();
+
+        private async Task DrainAsync()
         {
-            await foreach (var envelope in _mailbox.Reader.ReadAllAsync().ConfigureAwait(false))
+            while (true)
             {
+                Envelope envelope;
+                lock (this)
+                {
+                    if (_pending == 0)
+                    {
+                        _draining = false;
+                        _drained?.TrySetResult();
+                        return;
+                    }
+                    _processing = true;
+                    if (_first is { } first)
+                    {
+                        envelope = first;
+                        _first = null;
+                    }
+                    else
+                    {
+                        envelope = _more!.Dequeue();
+                    }
+                }
                 await ProcessAsync(envelope).ConfigureAwait(false);
-                lock (_gate)
+                lock (this)
                 {
                     _pending--;
+                    _processing = false;
                     _lastActive = _host._clock.GetUtcNow();
+                    if (_pending == 0) _more = null; // a burst's queue is not kept while idle
                 }
             }
         }
 
-        private async Task ProcessAsync(Envelope envelope)
+        // The drain awaits each message in turn: pooled state machines, not one allocation per message.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+        private async ValueTask ProcessAsync(Envelope envelope)
         {
             var ct = _host._stopping.Token;
             try
@@ -103,14 +138,14 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     var decision = _host._decider.Decide(_state, envelope.Command);
                     if (decision is Decision<TEvent>.Rejected rejected)
                     {
-                        envelope.Reply.TrySetResult(new CommandResult<TState, TEvent>.Rejected(rejected.Reason));
+                        envelope.TrySetResult(new CommandResult<TState, TEvent>.Rejected(rejected.Reason));
                         return;
                     }
 
                     var events = ((Decision<TEvent>.Accepted)decision).Events;
                     if (events.Count == 0)
                     {
-                        envelope.Reply.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
+                        envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
                         return;
                     }
 
@@ -131,7 +166,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     else
                         Apply(events, result.NextExpectedRevision);
 
-                    envelope.Reply.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
+                    envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
                     await MaybeSnapshotAsync(ct).ConfigureAwait(false);
                     return;
                 }
@@ -141,7 +176,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                 // Supervision: the in-memory state is no longer trusted; the next message recovers it from
                 // snapshot + stream. Only this actor is affected.
                 _recovered = false;
-                envelope.Reply.TrySetException(e is OperationCanceledException or PersistFailedException
+                envelope.TrySetException(e is OperationCanceledException or PersistFailedException
                     ? e
                     : new PersistFailedException(Id, e));
             }

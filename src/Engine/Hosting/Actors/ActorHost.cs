@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using PointsEngine.Store;
 
 namespace PointsEngine.Engine.Actors;
@@ -62,7 +61,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         {
             var actor = _actors.GetOrAdd(actorId, id => new Actor(this, id, _streamOf(id)));
             if (actor.TryPost(envelope, out var full))
-                return envelope.Reply.Task.WaitAsync(ct);
+                return envelope.Task.WaitAsync(ct);
             if (full) throw new MailboxFullException(actorId, _options.MailboxCapacity);
             // The actor was passivated between lookup and post: drop it and activate a new one.
             _actors.TryRemove(new KeyValuePair<string, Actor>(actorId, actor));
@@ -107,9 +106,12 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         _stopping.Dispose();
     }
 
-    private sealed record Envelope(TCommand Command, string CommandId, EventMetadata Metadata)
+    /// A message and its reply in one object (the reply's task is what the sender awaits).
+    private sealed class Envelope(TCommand command, string commandId, EventMetadata metadata)
+        : TaskCompletionSource<CommandResult<TState, TEvent>>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public TaskCompletionSource<CommandResult<TState, TEvent>> Reply { get; } =
-            new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TCommand Command { get; } = command;
+        public string CommandId { get; } = commandId;
+        public EventMetadata Metadata { get; } = metadata;
     }
 }

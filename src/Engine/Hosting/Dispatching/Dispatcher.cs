@@ -23,6 +23,8 @@ public sealed record DispatcherOptions
 /// re-delivers rather than loses; re-delivery awards nothing twice (state check + deterministic ids).
 /// A delivery that fails (store down, mailbox full) is retried, never skipped. <c>onStart</c> runs at
 /// every (re)start with the checkpoint, so state the routing folds can be rebuilt as of that position.
+/// With <c>streams</c>, only events of the streams it accepts are read and routed (the others would route
+/// to nothing); the log positions passed over still count as done.
 public sealed class Dispatcher<TCommand>(
     IEventStore store,
     ICheckpointStore checkpoints,
@@ -31,12 +33,14 @@ public sealed class Dispatcher<TCommand>(
     Func<Delivery<TCommand>, CancellationToken, Task> deliver,
     DispatcherOptions? options = null,
     TimeProvider? clock = null,
-    Func<LogPosition, CancellationToken, Task>? onStart = null)
+    Func<LogPosition, CancellationToken, Task>? onStart = null,
+    Func<string, bool>? streams = null)
 {
     private readonly DispatcherOptions _options = options ?? new DispatcherOptions();
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _inOrder = new();
+    private Pending? _tail; // the last one queued
     private readonly List<(LogPosition Position, TaskCompletionSource Done)> _waiters = [];
     private LogPosition _completed;
     private long _delivered;
@@ -44,7 +48,7 @@ public sealed class Dispatcher<TCommand>(
 
     private sealed class Pending(LogPosition position, int remaining)
     {
-        public LogPosition Position { get; } = position;
+        public LogPosition Position { get; set; } = position;
         public int Remaining { get; set; } = remaining;
     }
 
@@ -75,6 +79,7 @@ public sealed class Dispatcher<TCommand>(
         {
             // A restart after a failed run delivers again from the checkpoint: nothing earlier is pending.
             _inOrder.Clear();
+            _tail = null;
             _completed = start;
             // Waiting for a position the checkpoint already passed (asked before the run loaded it) is over
             // now: with no new events, no delivery would ever release it.
@@ -86,18 +91,38 @@ public sealed class Dispatcher<TCommand>(
         var lastSave = _clock.GetUtcNow();
         try
         {
-            await foreach (var e in store.SubscribeToAllAsync(start, ct).ConfigureAwait(false))
+            var events = streams is null
+                ? LogEntry.Filter(store.SubscribeToAllAsync(start, ct), _ => true, ct)
+                : store.SubscribeToAllAsync(start, streams, ct);
+            await foreach (var entry in events.ConfigureAwait(false))
             {
-                var deliveries = route(e);
-                var pending = new Pending(e.Position, deliveries.Count);
-                lock (_gate) _inOrder.Enqueue(pending);
-                // Posted in log order, so each actor's mailbox receives its messages in log order.
-                foreach (var d in deliveries)
+                if (entry.Event is not { } e)
                 {
-                    await slots.WaitAsync(ct).ConfigureAwait(false);
-                    _ = DeliverAsync(d, pending, slots, ct);
+                    Passed(entry.Position);
                 }
-                if (deliveries.Count == 0) Advance(pending);
+                else
+                {
+                    var deliveries = route(e);
+                    if (deliveries.Count == 0)
+                    {
+                        Passed(e.Position);
+                    }
+                    else
+                    {
+                        var pending = new Pending(e.Position, deliveries.Count);
+                        lock (_gate)
+                        {
+                            _inOrder.Enqueue(pending);
+                            _tail = pending;
+                        }
+                        // Posted in log order, so each actor's mailbox receives its messages in log order.
+                        foreach (var d in deliveries)
+                        {
+                            await slots.WaitAsync(ct).ConfigureAwait(false);
+                            _ = DeliverAsync(d, pending, slots, ct);
+                        }
+                    }
+                }
 
                 if (_clock.GetUtcNow() - lastSave >= _options.CheckpointEvery)
                 {
@@ -152,6 +177,31 @@ public sealed class Dispatcher<TCommand>(
         {
             slots.Release();
         }
+    }
+
+    /// An event that needs no delivery: done as soon as everything before it is. It joins the last event
+    /// still waiting when that one needs nothing more either, so a long run of them costs no queue entries.
+    private void Passed(LogPosition position)
+    {
+        List<TaskCompletionSource>? release = null;
+        lock (_gate)
+        {
+            if (_inOrder.Count == 0)
+            {
+                _completed = position;
+                release = ReleasableLocked();
+            }
+            else if (_tail is { Remaining: 0 } tail)
+            {
+                tail.Position = position;
+            }
+            else
+            {
+                _tail = new Pending(position, 0);
+                _inOrder.Enqueue(_tail);
+            }
+        }
+        release?.ForEach(r => r.TrySetResult());
     }
 
     private void Advance(Pending pending)

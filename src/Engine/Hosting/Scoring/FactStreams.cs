@@ -31,11 +31,14 @@ public static class FactStreams
 
     /// Whether the stream holds facts as recorded (rather than members' decisions or snapshots): only
     /// these are routed, so the dispatcher does not re-read its own awards.
-    public static bool HoldsRecordedFacts(StreamName stream) =>
-        stream == Organisation || stream == Rules || stream == Calendar || stream == Revocations
-        || stream.Value.StartsWith(BranchPrefix, StringComparison.Ordinal)
-        || stream.Value.StartsWith(MemberFactsPrefix, StringComparison.Ordinal)
-        || stream.Value.StartsWith(NoticePrefix, StringComparison.Ordinal);
+    public static bool HoldsRecordedFacts(StreamName stream) => HoldsRecordedFacts(stream.Value);
+
+    /// <see cref="HoldsRecordedFacts(StreamName)"/> on the stored name, as a subscription filter.
+    public static bool HoldsRecordedFacts(string stream) =>
+        stream == Organisation.Value || stream == Rules.Value || stream == Calendar.Value || stream == Revocations.Value
+        || stream.StartsWith(BranchPrefix, StringComparison.Ordinal)
+        || stream.StartsWith(MemberFactsPrefix, StringComparison.Ordinal)
+        || stream.StartsWith(NoticePrefix, StringComparison.Ordinal);
 
     public static StreamName For(IFact fact) => fact switch
     {

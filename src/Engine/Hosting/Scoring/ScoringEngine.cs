@@ -63,7 +63,8 @@ public sealed class ScoringEngine : IAsyncDisposable
         // The router is rebuilt as of the checkpoint at every dispatcher (re)start, so events delivered again
         // after a failure are decided with the rule book and calendar of their own place in the log.
         _dispatcher = new Dispatcher<MemberMessage>(store, checkpoints, DispatcherName, _router.Route, DeliverAsync,
-            _options.Dispatcher, clock, (checkpoint, ct) => _router.LoadAsync(store, checkpoint, ct));
+            _options.Dispatcher, clock, (checkpoint, ct) => _router.LoadAsync(store, checkpoint, ct),
+            FactStreams.HoldsRecordedFacts);
     }
 
     public int ResidentMembers => _members.ResidentCount;

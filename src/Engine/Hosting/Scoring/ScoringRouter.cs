@@ -100,11 +100,20 @@ public sealed class ScoringRouter(EventSerializer serializer, Func<RuleSetPublis
     private List<Delivery<MemberMessage>> OpenForRoster(int year, RecordedEvent recorded) =>
         [.. _roster.Select(m => Deliver(new OpenYear(m, year), $"{YearOpened.Of(year).FactId.Value}", recorded))];
 
-    private Delivery<MemberMessage> Deliver(MemberCommand command, string commandId, RecordedEvent cause) =>
-        new(command.Member.Value, new MemberMessage(command, Rules, Calendar), commandId,
-            new EventMetadata(cause.Metadata.OccurredAt, cause.Metadata.RecordedBy)
+    // One message and one metadata per logged event, shared by all its deliveries (a meeting's 40 members):
+    // they are immutable, and every delivery of the event has the same cause.
+    private MemberMessageCause? _cause;
+
+    private Delivery<MemberMessage> Deliver(MemberCommand command, string commandId, RecordedEvent cause)
+    {
+        if (_cause is not { } c || !ReferenceEquals(c.Event, cause))
+            _cause = c = new MemberMessageCause(cause, new EventMetadata(cause.Metadata.OccurredAt, cause.Metadata.RecordedBy)
             {
                 CorrelationId = cause.Metadata.CorrelationId ?? cause.EventId,
                 CausationId = cause.EventId,
             });
+        return new(command.Member.Value, new MemberMessage(command, Rules, Calendar), commandId, c.Metadata);
+    }
+
+    private sealed record MemberMessageCause(RecordedEvent Event, EventMetadata Metadata);
 }

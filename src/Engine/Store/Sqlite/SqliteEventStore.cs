@@ -24,6 +24,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
     private SqliteConnection? _writer;
+    private SqliteAppendCommands? _append; // prepared once on the writer, reused by every group commit
 
     private SqliteEventStore(SqliteStoreOptions options) : base(options.GroupCommit)
     {
@@ -105,7 +106,8 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
         await ExecAsync(c, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
         try
         {
-            using var commands = new SqliteAppendCommands(c, SqliteChain.Tip(c));
+            var commands = _append ??= new SqliteAppendCommands(c);
+            commands.Begin(SqliteChain.Tip(c));
             foreach (var pending in batch)
                 AppendOne(commands, pending, recordedAt);
             await ExecAsync(c, "COMMIT;", ct).ConfigureAwait(false);
@@ -227,6 +229,26 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
             yield return SqliteSchema.ReadEvent(reader);
     }
 
+    /// Reads a row's stream first and the rest only when the consumer wants it: the scoring dispatcher
+    /// passes over the engine's own awards (most of the log) without building an event for each.
+    protected override async IAsyncEnumerable<LogEntry> ReadAllAsync(
+        LogPosition after, int maxCount, Func<string, bool> streams, [EnumeratorCancellation] CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
+        await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
+        cmd.Parameters.AddWithValue("$p", after.Value);
+        cmd.Parameters.AddWithValue("$n", maxCount);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            yield return streams(reader.GetString(1))
+                ? new LogEntry(new LogPosition(reader.GetInt64(0)), SqliteSchema.ReadEvent(reader))
+                : new LogEntry(new LogPosition(reader.GetInt64(0)), null);
+        }
+    }
+
     public override async Task<StreamRevision?> ReadStreamRevisionAsync(StreamName stream, CancellationToken ct = default)
     {
         await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
@@ -265,6 +287,8 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
 
     protected override async ValueTask DisposeCoreAsync()
     {
+        _append?.Dispose();
+        _append = null;
         if (_writer is not null)
         {
             // Readers come from Microsoft.Data.Sqlite's pool, which would otherwise keep the file (and its
