@@ -147,8 +147,8 @@ public sealed class SqliteSuite(SuiteOptions options, ProgressLog log, Results r
                                $"Decide + Evolve at that history costs ~{Format.Ns(decide)} per activity, i.e. {Format.Percent(domain)} of the run's " +
                                $"{Environment.ProcessorCount} cores × {Format.Seconds(ingest.Elapsed.TotalSeconds)}; serializing the {ingest.Rows:N0} rows " +
                                $"~{Format.Percent(serializer)}. The rest is split between the store (its append path alone: the next note), garbage collection " +
-                               "(Decide + Evolve allocates ~15 KB per activity, see the micro-benchmarks), the dispatcher and actor mailboxes, and the " +
-                               "load generator itself; a sampling profile (dotnet-trace) is the next step to split it.");
+                               "(the GC line above), the dispatcher and actor mailboxes, and the load generator itself; docs/PERFORMANCE.md gives a " +
+                               "sampled profile (perf) of this ingest.");
     }
 
     /// The engine's own rows (everything it wrote during the ingest run) inserted again into a fresh
