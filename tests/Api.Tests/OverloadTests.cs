@@ -28,15 +28,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
             // The branch, its year's opening (YearOpened) and the member are 3 events: the third write is still
             // admitted (2 behind), the fourth is not.
             .UseSetting("Api:MaxScoringBacklog", "2")
-            .UseSetting("Projections:Run", "false")
-            .ConfigureTestServices(services =>
-            {
-                // Scoring never sees the log: the backlog grows with every write.
-                services.AddSingleton(sp => SqliteEventStore.OpenAsync(new SqliteStoreOptions(
-                    sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
-                services.AddSingleton<IEventStore>(sp => new StalledSubscriptions(sp.GetRequiredService<SqliteEventStore>()));
-                services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
-            }));
+            .WithStalledScoring());
         var store = api.Services.GetRequiredService<IEventStore>();
         (await api.Admin.PostJsonAsync("/api/branches", new { branch = "b1", name = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
         (await api.Admin.PostJsonAsync("/api/members", new { member = "m-01", name = "m", branch = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
@@ -58,14 +50,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
             // The branch, its year's opening and the member are 3 events, the first volunteer hours the 4th:
             // admitted at 3 behind, everything after is refused.
             .UseSetting("Api:MaxScoringBacklog", "3")
-            .UseSetting("Projections:Run", "false")
-            .ConfigureTestServices(services =>
-            {
-                services.AddSingleton(sp => SqliteEventStore.OpenAsync(new SqliteStoreOptions(
-                    sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
-                services.AddSingleton<IEventStore>(sp => new StalledSubscriptions(sp.GetRequiredService<SqliteEventStore>()));
-                services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
-            }));
+            .WithStalledScoring());
         var store = api.Services.GetRequiredService<IEventStore>();
         (await api.Admin.PostJsonAsync("/api/branches", new { branch = "b1", name = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
         (await api.Admin.PostJsonAsync("/api/members", new { member = "m-01", name = "m", branch = "b1", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
@@ -327,7 +312,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
     }
 
     /// Appends and reads pass through; the subscription never delivers (scoring and the follower stall).
-    private sealed class StalledSubscriptions(IEventStore inner) : IEventStore
+    internal sealed class StalledSubscriptions(IEventStore inner) : IEventStore
     {
         public Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
             inner.AppendToStreamAsync(stream, expected, events, ct);
@@ -374,4 +359,18 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
+}
+
+internal static class StalledScoringHost
+{
+    /// The server without projections, whose scoring never sees the log: the backlog grows with every write.
+    public static Microsoft.AspNetCore.Hosting.IWebHostBuilder WithStalledScoring(this Microsoft.AspNetCore.Hosting.IWebHostBuilder b) => b
+        .UseSetting("Projections:Run", "false")
+        .ConfigureTestServices(services =>
+        {
+            services.AddSingleton(sp => SqliteEventStore.OpenAsync(new SqliteStoreOptions(
+                sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
+            services.AddSingleton<IEventStore>(sp => new when_the_engine_is_overloaded.StalledSubscriptions(sp.GetRequiredService<SqliteEventStore>()));
+            services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+        });
 }

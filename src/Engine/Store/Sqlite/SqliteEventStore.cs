@@ -220,13 +220,19 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
-        cmd.Parameters.AddWithValue("$p", after.Value);
-        cmd.Parameters.AddWithValue("$n", maxCount);
+        await using var cmd = ReadAllCommand(c, after, maxCount);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             yield return SqliteSchema.ReadEvent(reader);
+    }
+
+    private static SqliteCommand ReadAllCommand(SqliteConnection c, LogPosition after, int maxCount)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
+        cmd.Parameters.AddWithValue("$p", after.Value);
+        cmd.Parameters.AddWithValue("$n", maxCount);
+        return cmd;
     }
 
     /// Reads a row's stream first and the rest only when the consumer wants it: the scoring dispatcher
@@ -236,10 +242,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
         await using var c = await OpenReaderAsync(ct).ConfigureAwait(false);
-        await using var cmd = c.CreateCommand();
-        cmd.CommandText = $"SELECT {SqliteSchema.Columns} FROM events WHERE position > $p ORDER BY position LIMIT $n";
-        cmd.Parameters.AddWithValue("$p", after.Value);
-        cmd.Parameters.AddWithValue("$n", maxCount);
+        await using var cmd = ReadAllCommand(c, after, maxCount);
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
