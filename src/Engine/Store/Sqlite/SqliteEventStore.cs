@@ -58,8 +58,8 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
         await ExecAsync(_writer, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = {sync};
-            PRAGMA busy_timeout = 30000;
             """, ct).ConfigureAwait(false);
+        SqliteBusyWait.Install(_writer, SqliteBusyWait.DefaultTimeout);
         // In one write transaction, so two processes opening an old file at once do not both add the column.
         await ExecAsync(_writer, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
         try
@@ -86,7 +86,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(ct).ConfigureAwait(false);
-        await ExecAsync(c, "PRAGMA busy_timeout = 30000;", ct).ConfigureAwait(false);
+        SqliteBusyWait.Install(c, SqliteBusyWait.DefaultTimeout);
         return c;
     }
 
