@@ -13,22 +13,34 @@ public sealed record SqliteStoreOptions(string Path)
     public SqliteDurability Durability { get; init; } = SqliteDurability.Full;
     public GroupCommitOptions GroupCommit { get; init; } = new();
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// When the WAL file has grown past this many bytes, the group-commit writer checkpoints it into the
+    /// database and truncates it between two commits (#7). SQLite's own checkpoints never restart the WAL
+    /// while some reader holds a snapshot in it, and subscriptions, projections and queries overlap all the
+    /// time: without this the WAL grew to 8.7 GB beside a 424 MB database.
+    public long WalCheckpointThreshold { get; init; } = 64L << 20;
+
+    /// How long that checkpoint waits for readers still using the WAL. It holds off every other writer
+    /// meanwhile, so it is short; when readers have not finished by then, it is tried again a little later.
+    public TimeSpan WalCheckpointWait { get; init; } = TimeSpan.FromMilliseconds(20);
 }
 
 /// The embedded default: one SQLite file in WAL mode. Appends go through group commit on one writer
 /// connection; positions are rowids, which SQLite's single-writer lock hands out in commit order, so a
 /// reader's last position is always a safe checkpoint. Every event is hashed into the tamper-evidence
 /// chain as it is inserted (SqliteChain).
-public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
+public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
 {
     private readonly SqliteStoreOptions _options;
     private readonly string _connectionString;
+    private readonly string _walPath; // SQLite's name for the WAL: the database's path with "-wal"
     private SqliteConnection? _writer;
     private SqliteAppendCommands? _append; // prepared once on the writer, reused by every group commit
 
     private SqliteEventStore(SqliteStoreOptions options) : base(options.GroupCommit)
     {
         _options = options;
+        _walPath = System.IO.Path.GetFullPath(options.Path) + "-wal";
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Path,
@@ -42,6 +54,8 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
 
     public static async Task<SqliteEventStore> OpenAsync(SqliteStoreOptions options, CancellationToken ct = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WalCheckpointThreshold);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WalCheckpointWait, TimeSpan.Zero);
         SqliteRuntime.EnsureInitialized();
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(options.Path));
         if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
@@ -58,6 +72,7 @@ public sealed class SqliteEventStore : GroupCommitEventStore, IChainVerifiable
         await ExecAsync(_writer, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = {sync};
+            PRAGMA journal_size_limit = {_options.WalCheckpointThreshold};
             """, ct).ConfigureAwait(false);
         SqliteBusyWait.Install(_writer, SqliteBusyWait.DefaultTimeout);
         // In one write transaction, so two processes opening an old file at once do not both add the column.
