@@ -18,11 +18,11 @@ public sealed partial class SqliteEventStore
     private long _walRetryAbove; // bytes
     private const int RetryAfterWaits = 10;
 
-    /// The longest a checkpoint waits, in multiples of <see cref="SqliteStoreOptions.WalCheckpointWait"/>: it
-    /// waits longer the further the WAL has grown past the threshold, so readers that keep overlapping get
-    /// more time to drain (those that start once the WAL is copied read the database and do not hold it up).
-    private const int LongestWait = 8;
-
+    /// Each refusal in a row doubles the next checkpoint's wait, up to 8 × <see cref="SqliteStoreOptions.WalCheckpointWait"/>:
+    /// readers that keep overlapping get more time to drain (those that start once the WAL is copied read
+    /// the database and do not hold it up).
+    private int _walRefusals;
+    private const int LongestWaitDoublings = 3;
 
     protected override ValueTask BetweenBatchesAsync(CancellationToken ct)
     {
@@ -31,14 +31,16 @@ public sealed partial class SqliteEventStore
         var size = WalSize();
         if (size <= threshold || (size < _walRetryAbove && Stopwatch.GetTimestamp() < _walRetryAt)) return ValueTask.CompletedTask;
 
-        var wait = _options.WalCheckpointWait * Math.Min(LongestWait, size / threshold);
+        var wait = _options.WalCheckpointWait * (1 << _walRefusals);
         if (TryTruncateWal(c, wait))
         {
+            _walRefusals = 0;
             _walRetryAbove = 0;
             _walRetryAt = 0;
         }
         else
         {
+            _walRefusals = Math.Min(_walRefusals + 1, LongestWaitDoublings);
             _walRetryAbove = size + threshold / 2;
             _walRetryAt = Stopwatch.GetTimestamp() + (long)((wait * RetryAfterWaits).TotalSeconds * Stopwatch.Frequency);
         }

@@ -21,7 +21,8 @@ public sealed record SqliteStoreOptions(string Path)
     public long WalCheckpointThreshold { get; init; } = 64L << 20;
 
     /// How long that checkpoint waits for readers still using the WAL. It holds off every other writer
-    /// meanwhile, so it is short; when readers have not finished by then, it is tried again a little later.
+    /// meanwhile, so it is short; when readers have not finished by then, it is tried again a little later
+    /// with twice the wait (up to 8 times this).
     public TimeSpan WalCheckpointWait { get; init; } = TimeSpan.FromMilliseconds(20);
 }
 
