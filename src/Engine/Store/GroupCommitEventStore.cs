@@ -113,12 +113,19 @@ public abstract class GroupCommitEventStore : IEventStore
                 foreach (var p in batch) p.Fail(e);
             }
 
-            await BetweenBatchesAsync(_stopping.Token).ConfigureAwait(false);
+            try
+            {
+                await BetweenBatchesAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Upkeep that failed is tried again after a later batch; it must never stop the appends.
+            }
         }
     }
 
     /// Runs on the writer after each batch's callers were told, before the next batch: upkeep that must not
-    /// overlap a commit (the SQLite store's WAL checkpoint). Must not throw.
+    /// overlap a commit (the SQLite store's WAL checkpoint).
     protected virtual ValueTask BetweenBatchesAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
     /// Commits every request of the batch in one transaction, recording each request's outcome with
