@@ -112,8 +112,21 @@ public abstract class GroupCommitEventStore : IEventStore
                 // The transaction failed as a whole: no caller in it is told of success.
                 foreach (var p in batch) p.Fail(e);
             }
+
+            try
+            {
+                await BetweenBatchesAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Upkeep that failed is tried again after a later batch; it must never stop the appends.
+            }
         }
     }
+
+    /// Runs on the writer after each batch's callers were told, before the next batch: upkeep that must not
+    /// overlap a commit (the SQLite store's WAL checkpoint).
+    protected virtual ValueTask BetweenBatchesAsync(CancellationToken ct) => ValueTask.CompletedTask;
 
     /// Commits every request of the batch in one transaction, recording each request's outcome with
     /// <see cref="PendingAppend.Succeeded"/> or <see cref="PendingAppend.Rejected"/>. Throws when the
@@ -137,15 +150,14 @@ public abstract class GroupCommitEventStore : IEventStore
         while (!ct.IsCancellationRequested)
         {
             var nextCommit = Appended.NextCommit;
-            var read = 0;
-            await foreach (var e in ReadAllAsync(checkpoint, Options.PageSize, ct).ConfigureAwait(false))
+            var page = await ReadPageAsync(ReadAllAsync(checkpoint, Options.PageSize, ct), ct).ConfigureAwait(false);
+            foreach (var e in page)
             {
-                read++;
                 checkpoint = e.Position;
                 yield return e;
             }
 
-            if (read < Options.PageSize)
+            if (page.Count < Options.PageSize)
                 await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
         }
     }
@@ -157,11 +169,10 @@ public abstract class GroupCommitEventStore : IEventStore
         while (!ct.IsCancellationRequested)
         {
             var nextCommit = Appended.NextCommit;
-            var read = 0;
+            var page = await ReadPageAsync(ReadAllAsync(checkpoint, Options.PageSize, streams, ct), ct).ConfigureAwait(false);
             LogPosition? passed = null; // rows filtered out since the last event delivered
-            await foreach (var entry in ReadAllAsync(checkpoint, Options.PageSize, streams, ct).ConfigureAwait(false))
+            foreach (var entry in page)
             {
-                read++;
                 checkpoint = entry.Position;
                 if (entry.Event is null)
                 {
@@ -173,9 +184,19 @@ public abstract class GroupCommitEventStore : IEventStore
             }
             if (passed is { } p) yield return new LogEntry(p, null);
 
-            if (read < Options.PageSize)
+            if (page.Count < Options.PageSize)
                 await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
         }
+    }
+
+    /// A subscription's page is read whole before the consumer sees any of it: a read holds its snapshot
+    /// until it ends, and a consumer that is slow for a while (the dispatcher waiting for actors) would hold
+    /// it that long, which keeps SQLite from ever emptying its WAL (#7) and PostgreSQL from vacuuming.
+    private static async Task<List<T>> ReadPageAsync<T>(IAsyncEnumerable<T> read, CancellationToken ct)
+    {
+        var page = new List<T>();
+        await foreach (var item in read.WithCancellation(ct).ConfigureAwait(false)) page.Add(item);
+        return page;
     }
 
     /// A page of the log as <see cref="ReadAllAsync(LogPosition, int, CancellationToken)"/> reads it, one entry

@@ -221,7 +221,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         object?[] payloads, FillConnection? fill, CancellationToken ct)
     {
         var to = batch[^1].Position;
-        var own = fill is null ? await Database.OpenAsync(ct).ConfigureAwait(false) : null;
+        var own = fill is null ? await Database.OpenForBatchAsync(ct).ConfigureAwait(false) : null;
         try
         {
             var c = fill?.Connection ?? own!;

@@ -12,6 +12,11 @@ public abstract class ReadModelDatabase
 {
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct = default);
 
+    /// A connection for a projection batch, whose transaction moves the projection's checkpoint with its
+    /// rows: the SQLite store's commits for derived state do not wait for the disk (see
+    /// SqliteEventStore.OpenDerivedAsync for why that is safe).
+    internal abstract Task<DbConnection> OpenForBatchAsync(CancellationToken ct);
+
     /// Run first in a schema-changing transaction, so processes starting together take turns (PostgreSQL's
     /// CREATE TABLE IF NOT EXISTS is not safe against itself; SQLite's writer lock already serialises).
     internal abstract string SchemaLock { get; }
@@ -43,6 +48,9 @@ public abstract class ReadModelDatabase
     {
         public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) =>
             await store.OpenReaderAsync(ct).ConfigureAwait(false);
+
+        internal override async Task<DbConnection> OpenForBatchAsync(CancellationToken ct) =>
+            await store.OpenDerivedAsync(ct).ConfigureAwait(false);
 
         // Commits without waiting for the disk (WAL with synchronous=NORMAL never corrupts the file) and a
         // 64 MB page cache, so the index pages of the growing tables stay in memory. The connection goes back
@@ -97,6 +105,8 @@ public abstract class ReadModelDatabase
     {
         public override async Task<DbConnection> OpenAsync(CancellationToken ct = default) =>
             await store.Readers.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+        internal override Task<DbConnection> OpenForBatchAsync(CancellationToken ct) => OpenAsync(ct);
 
         // Per transaction only: the activating transaction commits with the server's own setting.
         internal override async Task<FillConnection> OpenFillAsync(CancellationToken ct) =>

@@ -13,7 +13,7 @@ public sealed class SqliteCheckpointStore(SqliteEventStore store) : ICheckpointS
 
     public async Task SaveAsync(string consumer, LogPosition position, CancellationToken ct = default)
     {
-        await using var c = await store.OpenReaderAsync(ct).ConfigureAwait(false);
+        await using var c = await store.OpenDerivedAsync(ct).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         // Never moves backwards: a slow save must not undo a later one.
         cmd.CommandText = """
