@@ -23,7 +23,11 @@ public static class ProjectionRegistration
             () => new ProjectionRunner(
                 sp.GetRequiredService<IEventStore>(),
                 sp.GetRequiredService<EventSerializer>(),
-                ReadModels.Projections(sp.GetRequiredService<EventSerializer>())),
+                ReadModels.Projections(sp.GetRequiredService<EventSerializer>()),
+                new ProjectionRunnerOptions
+                {
+                    CommitInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Projections:CommitIntervalMs", 50.0)),
+                }),
             configuration.GetValue("Projections:Run", true),
             sp.GetRequiredService<IProjectionLeadership>(),
             TimeSpan.FromSeconds(configuration.GetValue("Projections:LeadershipRetrySeconds", 1.0)),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
@@ -143,11 +144,18 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         try
         {
             var batch = new List<RecordedEvent>(_options.BatchSize);
+            var committedAt = 0L; // Stopwatch timestamp of the last commit
             while (true)
             {
                 batch.Clear();
                 batch.Add(await events.Reader.ReadAsync(run.Token).ConfigureAwait(false));
-                while (batch.Count < _options.BatchSize && events.Reader.TryRead(out var next)) batch.Add(next);
+                Gather(events.Reader, batch);
+                var sinceCommit = Stopwatch.GetElapsedTime(committedAt);
+                if (batch.Count < _options.BatchSize && sinceCommit < _options.CommitInterval)
+                {
+                    await Task.Delay(_options.CommitInterval - sinceCommit, run.Token).ConfigureAwait(false);
+                    Gather(events.Reader, batch);
+                }
                 await StepAsync(ProjectionStep.BatchRead, ct).ConfigureAwait(false);
 
                 await follower.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -156,6 +164,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     if (follower.Generation != generation) return; // a rebuild switched generations
                     var target = new Target(follower.Projection, generation, follower.PrefixOf(generation));
                     position = await ApplyAsync([target], position, batch, Decode(batch, [target]), null, ct).ConfigureAwait(false);
+                    committedAt = Stopwatch.GetTimestamp();
                     follower.Advance(generation, position);
                 }
                 finally
@@ -174,6 +183,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             try { await pump.ConfigureAwait(false); }
             catch (OperationCanceledException) { }
         }
+    }
+
+    private void Gather(ChannelReader<RecordedEvent> events, List<RecordedEvent> batch)
+    {
+        while (batch.Count < _options.BatchSize && events.TryRead(out var next)) batch.Add(next);
     }
 
     private async Task PumpAsync(LogPosition after, ChannelWriter<RecordedEvent> writer, CancellationToken ct)

@@ -8,6 +8,12 @@ public sealed record ProjectionRunnerOptions
     /// following takes whatever has arrived, so a quiet log still commits each event promptly.
     public int BatchSize { get; init; } = 2_000;
 
+    /// Least time between two commits of one projection while events keep arriving: what arrives meanwhile
+    /// waits and commits with them. Each commit takes SQLite's one write lock, which the appends need too;
+    /// unpaced, a busy log made each projection commit dozens of small batches a second (#7). After a quiet
+    /// spell the next event still commits at once.
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// Events per transaction while a rebuild fills its new generation (nothing reads it yet, so larger
     /// transactions cost no one a wait).
     public int RebuildBatchSize { get; init; } = 10_000;
