@@ -82,25 +82,28 @@ public sealed partial class ReadModels
     /// name the branch can be there. For each, one look-up of their latest period starting by 31 December
     /// (periods never overlap): holding 31 December, it says the branch; ending earlier in the year, the member
     /// left during it and their profile decides (read only for them); ending before the year, they are not in it.
+    /// One packed column per member (PackedRow): the member, whether that period holds 31 December, the year's total.
     private static async Task<Dictionary<MemberId, YearEndMember>> YearEndMembersAsync(Reader r, BranchId branch, int year, CancellationToken ct)
     {
-        var (from, to) = (Sql.Date(new DateOnly(year, 1, 1)), Sql.Date(YearEnd(year)));
         var candidates = await r.QueryAsync("""
-            SELECT n.member, p.branch, p.valid_to, t.cents
+            SELECT n.member || @sep || CASE WHEN p.valid_to >= @to THEN 'y' ELSE 'n' END || @sep || COALESCE(t.cents, 0)
             FROM {s}member_branches n
-            LEFT JOIN {s}member_periods p ON p.member = n.member
+            JOIN {s}member_periods p ON p.member = n.member
                 AND p.valid_from = (SELECT MAX(q.valid_from) FROM {s}member_periods q WHERE q.member = n.member AND q.valid_from <= @to)
             LEFT JOIN {s}member_points t ON t.member = n.member AND t.slot = @slot AND t.scope = @all
-            WHERE n.branch = @b
-            """, x => (Member: new MemberId(x.GetString(0)), Branch: Sql.Text(x, 1), To: Sql.Text(x, 2), Cents: Sql.Long(x, 3)), ct,
-            ("@b", branch.Value), ("@to", to), ("@slot", Period.YearOf(year).Key), ("@all", StandingsProjection.WholeYearScope)).ConfigureAwait(false);
-        var members = new Dictionary<MemberId, YearEndMember>();
-        foreach (var (member, latest, until, cents) in candidates)
-        {
-            if (until is null || string.CompareOrdinal(until, from) < 0) continue; // in no branch during the year
-            if (string.CompareOrdinal(until, to) >= 0)
+            WHERE n.branch = @b AND p.valid_to >= @from AND (p.valid_to < @to OR p.branch = @b)
+            """, x =>
             {
-                if (latest == branch.Value) members[member] = new YearEndMember(null, cents);
+                var v = new PackedRow(x.GetString(0));
+                return (Member: new MemberId(v.NextString()), AtYearEnd: v.Next() is "y", Cents: v.NextLong());
+            }, ct, ("@b", branch.Value), ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(YearEnd(year))),
+            ("@slot", Period.YearOf(year).Key), ("@all", StandingsProjection.WholeYearScope), PackedRow.Parameter).ConfigureAwait(false);
+        var members = new Dictionary<MemberId, YearEndMember>(candidates.Count);
+        foreach (var (member, atYearEnd, cents) in candidates)
+        {
+            if (atYearEnd)
+            {
+                members[member] = new YearEndMember(null, cents);
                 continue;
             }
             var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
