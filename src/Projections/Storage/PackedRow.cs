@@ -5,7 +5,7 @@ namespace PointsEngine.Projections.Storage;
 /// Several values of a row read as one text column. Microsoft.Data.Sqlite reads every column value through
 /// native calls of its own (type, text, length), and for a query that reads hundreds of rows of six or seven
 /// columns those calls were most of its time (a 500-member ranking: about 1 ms of CPU for its periods alone,
-/// a third of that as one column). The SQL joins the values with a separator (Sql) and the reader splits them
+/// a quarter of that as one column). The SQL joins the values with a separator (Sql) and the reader splits them
 /// back (Next, Rest), on both backends (|| concatenates text in SQLite and PostgreSQL).
 internal ref struct PackedRow(string packed)
 {
