@@ -5,7 +5,9 @@ using PointsEngine.Load.Support;
 // dotnet run -c Release --project bench/PointsEngine.Load -- all [--quick] [--out docs/PERFORMANCE.md]
 //                                                               [--only sqlite,http,...] [--work /tmp/dir]
 //                                                               [--http-generator auto|wrk|inprocess]
+//   queries --work DIR [--iterations N]: only the sqlite section's queries, on the file an earlier `--only sqlite` run left in DIR
 var command = "dotnet run -c Release --project bench/PointsEngine.Load -- " + string.Join(' ', args);
+if (args.FirstOrDefault() == "queries") return await QueriesOnlyAsync(args[1..]);
 var rest = args.SkipWhile(a => a == "all").ToList();
 var quick = rest.Remove("--quick");
 var options = quick ? SuiteOptions.QuickRun() : new SuiteOptions();
@@ -48,3 +50,26 @@ if (output is not null)
     Console.WriteLine($"written to {Path.GetFullPath(output)}");
 }
 return results.Rows.Count >= RowIds.All.Count ? 0 : 1;
+
+static async Task<int> QueriesOnlyAsync(string[] args)
+{
+    var options = new SuiteOptions();
+    for (var i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--work" when i + 1 < args.Length: options = options with { WorkDirectory = args[++i] }; break;
+            case "--iterations" when i + 1 < args.Length:
+                options = options with { QueryIterations = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture) };
+                break;
+            default:
+                Console.Error.WriteLine($"unknown argument '{args[i]}'; usage: queries [--work DIR] [--iterations N]");
+                return 2;
+        }
+    }
+    var log = new ProgressLog(Console.Out);
+    log.Line($"queries on {options.WorkDirectory}, load {MachineInfo.Current().LoadAverage}");
+    await new PointsEngine.Load.Sections.SqliteSuite(options, log, new Results()).QueriesOnlyAsync();
+    log.Line($"load {MachineInfo.Current().LoadAverage}");
+    return 0;
+}

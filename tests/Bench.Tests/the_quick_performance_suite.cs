@@ -61,6 +61,19 @@ public sealed class the_quick_performance_suite(QuickSuiteRun run) : IClassFixtu
         Assert.DoesNotContain("\nold\n", text, StringComparison.Ordinal);
         Assert.Equal(RowIds.All.Count, PerformanceMarkdown.ParseTable(text).Count);
     }
+
+    [Fact]
+    public async Task the_queries_command_times_the_queries_again_on_the_file_the_run_left()
+    {
+        var results = new Results();
+        var options = SuiteOptions.QuickRun() with { WorkDirectory = _work };
+        await new PointsEngine.Load.Sections.SqliteSuite(options, ProgressLog.Silent, results).QueriesOnlyAsync();
+        foreach (var id in new[] { RowIds.BranchRanking, RowIds.Evidence })
+        {
+            Assert.True(results.Has(id), $"row {id} was not measured");
+            Assert.Matches(@"^p99 \d", results.Rows.Single(r => r.Id == id).Figure);
+        }
+    }
 }
 
 /// One quick run of the whole suite, shared by the tests above.

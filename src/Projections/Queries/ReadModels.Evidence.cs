@@ -31,10 +31,9 @@ public sealed partial class ReadModels
                     var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
                     var mine = await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, CategoryNames(book), profile, ct).ConfigureAwait(false);
                     if (set?.Appraisal is not { } scheme) return mine;
-                    var totals = await YearTotalsAsync(r, branch, year, ct).ConfigureAwait(false);
-                    var others = members.Keys.Where(m => m != member).Select(m => new Standing(m, branch, year, MemberStatus.Full, MemberCategory.Regular,
-                        new Points(Sql.Points(totals.GetValueOrDefault(m.Value))), new Points(0m), 0, 0, 0, 0, 0, null));
-                    return mine with { Appraisal = YearEndAppraisal.Appraise(scheme, [mine.Standing, .. others]).Single(a => a.Member == member) };
+                    var others = members.Where(m => m.Key != member).Select(m => new Standing(m.Key, branch, year, MemberStatus.Full, MemberCategory.Regular,
+                        new Points(Sql.Points(m.Value.YearCents)), new Points(0m), 0, 0, 0, 0, 0, null));
+                    return mine with { Appraisal = YearEndAppraisal.AppraiseMember(scheme, [mine.Standing, .. others], member) };
                 }
             }
             if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
@@ -50,7 +49,7 @@ public sealed partial class ReadModels
             var members = await YearEndMembersAsync(r, branch, year, ct).ConfigureAwait(false);
             var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>(members.Count);
             foreach (var (member, known) in members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
-                inBranch.Add((member, known ?? await ProfileAsync(r, member, ct).ConfigureAwait(false)));
+                inBranch.Add((member, known.Profile ?? await ProfileAsync(r, member, ct).ConfigureAwait(false)));
 
             var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
             var names = CategoryNames(book);
@@ -74,42 +73,44 @@ public sealed partial class ReadModels
         (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value)).ConfigureAwait(false))
         .FirstOrDefault();
 
+    /// A member of a branch's year-end report: the profile, read only for a member who left during the year, and
+    /// the year's ledger total (whatever the membership), which is what the other members weigh in the appraisal.
+    private readonly record struct YearEndMember(MemberProfileAsOf? Profile, long YearCents);
+
     /// The members a branch's year-end report holds: those in a branch at some time in the year whose profile
     /// puts them in this branch on 31 December, exactly as Standing.Of judges it. Only members whose changes
-    /// name the branch can be there; a membership period holding 31 December answers for most, and the
-    /// profile is read (and returned) only for those without one (they left during the year).
-    private static async Task<Dictionary<MemberId, MemberProfileAsOf?>> YearEndMembersAsync(Reader r, BranchId branch, int year, CancellationToken ct)
+    /// name the branch can be there. For each, one look-up of their latest period starting by 31 December
+    /// (periods never overlap): holding 31 December, it says the branch; ending earlier in the year, the member
+    /// left during it and their profile decides (read only for them); ending before the year, they are not in it.
+    /// One packed column per member (PackedRow): the member, whether that period holds 31 December, the year's total.
+    private static async Task<Dictionary<MemberId, YearEndMember>> YearEndMembersAsync(Reader r, BranchId branch, int year, CancellationToken ct)
     {
         var candidates = await r.QueryAsync("""
-            SELECT n.member, (SELECT p.branch FROM {s}member_periods p WHERE p.member = n.member AND p.valid_from <= @to AND p.valid_to >= @to)
+            SELECT n.member || @sep || CASE WHEN p.valid_to >= @to THEN 'y' ELSE 'n' END || @sep || COALESCE(t.cents, 0)
             FROM {s}member_branches n
-            WHERE n.branch = @b
-              AND EXISTS (SELECT 1 FROM {s}member_periods q WHERE q.member = n.member AND q.valid_from <= @to AND q.valid_to >= @from)
-            """, x => (Member: new MemberId(x.GetString(0)), AtYearEnd: Sql.Text(x, 1)), ct,
-            ("@b", branch.Value), ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(YearEnd(year)))).ConfigureAwait(false);
-        var members = new Dictionary<MemberId, MemberProfileAsOf?>();
-        foreach (var (member, atYearEnd) in candidates)
-        {
-            if (atYearEnd is not null)
+            JOIN {s}member_periods p ON p.member = n.member
+                AND p.valid_from = (SELECT MAX(q.valid_from) FROM {s}member_periods q WHERE q.member = n.member AND q.valid_from <= @to)
+            LEFT JOIN {s}member_points t ON t.member = n.member AND t.slot = @slot AND t.scope = @all
+            WHERE n.branch = @b AND p.valid_to >= @from AND (p.valid_to < @to OR p.branch = @b)
+            """, x =>
             {
-                if (atYearEnd == branch.Value) members[member] = null;
+                var v = new PackedRow(x.GetString(0));
+                return (Member: new MemberId(v.NextString()), AtYearEnd: v.Next() is "y", Cents: v.NextLong());
+            }, ct, ("@b", branch.Value), ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(YearEnd(year))),
+            ("@slot", Period.YearOf(year).Key), ("@all", StandingsProjection.WholeYearScope), PackedRow.Parameter).ConfigureAwait(false);
+        var members = new Dictionary<MemberId, YearEndMember>(candidates.Count);
+        foreach (var (member, atYearEnd, cents) in candidates)
+        {
+            if (atYearEnd)
+            {
+                members[member] = new YearEndMember(null, cents);
                 continue;
             }
             var profile = await ProfileAsync(r, member, ct).ConfigureAwait(false);
-            if (profile.On(YearEnd(year)).Branch == branch) members[member] = profile;
+            if (profile.On(YearEnd(year)).Branch == branch) members[member] = new YearEndMember(profile, cents);
         }
         return members;
     }
-
-    /// The year's ledger totals (whatever the membership) of the members whose changes name the branch.
-    private static async Task<Dictionary<string, long>> YearTotalsAsync(Reader r, BranchId branch, int year, CancellationToken ct) =>
-        (await r.QueryAsync("""
-            SELECT n.member, t.cents FROM {s}member_branches n
-            JOIN {s}member_points t ON t.member = n.member AND t.slot = @slot AND t.scope = @all
-            WHERE n.branch = @b
-            """, x => (Member: x.GetString(0), Cents: Sql.Long(x, 1)), ct,
-            ("@b", branch.Value), ("@slot", Period.YearOf(year).Key), ("@all", StandingsProjection.WholeYearScope)).ConfigureAwait(false))
-        .ToDictionary(t => t.Member, t => t.Cents, StringComparer.Ordinal);
 
     private static async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme,
         IReadOnlyDictionary<string, string> names, MemberProfileAsOf profile, CancellationToken ct)

@@ -55,11 +55,15 @@ public sealed partial class StandingsProjection
         var changes = await w.QueryAsync(ChangesOfMember, r => (r.GetString(0), r.GetString(1)), ct, ("@m", member)).ConfigureAwait(false);
         var revoked = await w.QueryAsync(RevokedOfMember, r => new FactId(r.GetString(0)), ct, ("@m", member)).ConfigureAwait(false);
         var profile = ProfileOf(serializer, changes);
-        var before = await w.QueryAsync("""
-            SELECT valid_from, valid_to, branch, grp, status, category FROM {p}member_periods WHERE member = @m
-            """, r => new MemberPeriod(Sql.Date(r, 0), Sql.Date(r, 1), new BranchId(r.GetString(2)), Sql.Text(r, 3) is { } g ? new PartyGroupId(g) : null,
-                Enum.Parse<MemberStatus>(r.GetString(4)), Enum.Parse<MemberCategory>(r.GetString(5))), ct, ("@m", member)).ConfigureAwait(false);
+        var stored = await w.QueryAsync("""
+            SELECT valid_from, valid_to, branch, grp, status, category, name FROM {p}member_periods WHERE member = @m
+            """, r => (Period: new MemberPeriod(Sql.Date(r, 0), Sql.Date(r, 1), new BranchId(r.GetString(2)), Sql.Text(r, 3) is { } g ? new PartyGroupId(g) : null,
+                Enum.Parse<MemberStatus>(r.GetString(4)), Enum.Parse<MemberCategory>(r.GetString(5))), Name: Sql.Text(r, 6)), ct, ("@m", member)).ConfigureAwait(false);
+        var before = stored.Select(p => p.Period).ToList();
         var after = PeriodsOf(profile, [.. revoked]);
+        // The name as the members table holds it (the latest enrolment in log order), written beside every period.
+        var name = (await w.QueryAsync("SELECT name FROM {p}members WHERE member = @m", r => Sql.Text(r, 0), ct, ("@m", member)).ConfigureAwait(false))
+            .FirstOrDefault();
 
         // Every branch the member's changes name, revoked or not: a superset of the branches any date can
         // place the member in, so a branch's year-end report need only look at these members.
@@ -72,15 +76,20 @@ public sealed partial class StandingsProjection
             await w.ExecuteAsync("INSERT INTO {p}member_branches (branch, member) VALUES (@b, @m) ON CONFLICT (branch, member) DO NOTHING", ct,
                 ("@b", named), ("@m", member)).ConfigureAwait(false);
 
-        if (before.OrderBy(p => p.From).SequenceEqual(after)) return;
+        if (before.OrderBy(p => p.From).SequenceEqual(after))
+        {
+            if (stored.Any(p => p.Name != name))
+                await w.ExecuteAsync("UPDATE {p}member_periods SET name = @n WHERE member = @m", ct, ("@m", member), ("@n", name)).ConfigureAwait(false);
+            return;
+        }
         await w.ExecuteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
         foreach (var period in after)
         {
             await w.ExecuteAsync("""
-                INSERT INTO {p}member_periods (member, valid_from, valid_to, branch, grp, status, category)
-                VALUES (@m, @from, @to, @b, @g, @s, @c)
+                INSERT INTO {p}member_periods (member, valid_from, valid_to, branch, grp, status, category, name)
+                VALUES (@m, @from, @to, @b, @g, @s, @c, @n)
                 """, ct, ("@m", member), ("@from", Sql.Date(period.From)), ("@to", Sql.Date(period.To)), ("@b", period.Branch.Value),
-                ("@g", period.Group?.Value), ("@s", period.Status.ToString()), ("@c", period.Category.ToString())).ConfigureAwait(false);
+                ("@g", period.Group?.Value), ("@s", period.Status.ToString()), ("@c", period.Category.ToString()), ("@n", name)).ConfigureAwait(false);
         }
         await MoveSpansAsync(w, member, SpansOf(before.Select(p => (p.From, p.To))), SpansOf(after.Select(p => (p.From, p.To))), ct).ConfigureAwait(false);
         if (before.Select(p => (p.From, p.To, p.Branch, p.Group)).SequenceEqual(after.Select(p => (p.From, p.To, p.Branch, p.Group))) is false)

@@ -31,13 +31,16 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
             member TEXT NOT NULL, target TEXT NOT NULL, fact_id TEXT NOT NULL, occurred_on TEXT NOT NULL, reason TEXT NOT NULL,
             PRIMARY KEY (member, fact_id))
         """,
+        // name: the member's name (members.name) beside each period, so that a ranking reads its rows off one index.
         """
         CREATE TABLE {p}member_periods (
             member TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, branch TEXT NOT NULL, grp TEXT,
-            status TEXT NOT NULL, category TEXT NOT NULL,
+            status TEXT NOT NULL, category TEXT NOT NULL, name TEXT,
             PRIMARY KEY (member, valid_from))
         """,
-        "CREATE INDEX {p}member_periods_branch ON {p}member_periods (branch, valid_from)",
+        // Covering: a branch's or party group's ranking reads its periods as one range of one of these, never the table.
+        "CREATE INDEX {p}member_periods_branch ON {p}member_periods (branch, valid_from, valid_to, member, grp, status, category, name)",
+        "CREATE INDEX {p}member_periods_group ON {p}member_periods (grp, valid_from, valid_to, member, branch, status, category, name)",
         """
         CREATE TABLE {p}member_facts (
             member TEXT NOT NULL, fact_id TEXT NOT NULL, kind TEXT NOT NULL, occurred_on TEXT NOT NULL,

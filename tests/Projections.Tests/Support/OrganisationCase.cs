@@ -7,8 +7,8 @@ namespace PointsEngine.Projections.Tests.Support;
 
 /// A random organisation year for the laws: branches with party groups (some in a network zone),
 /// enrolments, meetings with attendance lists, suggestions, golden ideas, volunteer hours, adjustments,
-/// transfers, category and status changes, members leaving, and revocations — recorded in a random
-/// order (any interleaving). Deterministic for a seed, which a failure prints.
+/// transfers, category and status changes, members leaving, re-enrolments under a corrected name, and
+/// revocations — recorded in a random order (any interleaving). Deterministic for a seed, which a failure prints.
 public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IReadOnlyList<BranchId> Branches, IReadOnlyList<PartyGroupId> Groups)
 {
     public static readonly NetworkZoneId Zone = new("z1");
@@ -43,6 +43,7 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
         var members = new List<MemberId>();
         var branchOf = new Dictionary<MemberId, BranchId>();
         var left = new HashSet<MemberId>();
+        var enrolments = new Dictionary<MemberId, MemberEnrolled>();
         foreach (var b in branches)
         {
             foreach (var i in Enumerable.Range(1, random.Next(2, 6)))
@@ -52,9 +53,11 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
                 branchOf[m] = b;
                 var group = random.Next(4) == 0 ? null : (PartyGroupId?)Pick(groups.Where(g => g.Branch == b).ToList()).Group;
                 var enrolled = random.Next(5) == 0 ? Day() : new DateOnly(2024, 12, 1);
-                facts.Add(new MemberEnrolled(Next("enrol"), enrolled, m, $"党员{m.Value}", b, group,
+                var enrolment = new MemberEnrolled(Next("enrol"), enrolled, m, $"党员{m.Value}", b, group,
                     random.Next(5) == 0 ? MemberStatus.Probationary : MemberStatus.Full,
-                    random.Next(6) == 0 ? MemberCategory.Mobile : MemberCategory.Regular));
+                    random.Next(6) == 0 ? MemberCategory.Mobile : MemberCategory.Regular);
+                facts.Add(enrolment);
+                enrolments[m] = enrolment;
             }
         }
 
@@ -122,6 +125,14 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
                 facts.Add(new FactRevoked(Next("revoke"), Day(), target, "登记错误", concerned));
             }
         }
+
+        // Some members enrolled a second time under a corrected name: the members table, and the names rankings show
+        // beside each membership period, take the enrolment latest in the log. Either the same enrolment again (only
+        // the name differs, so the membership periods stay as they are) or a new one later in the year.
+        foreach (var m in members.Where(_ => random.Next(4) == 0).ToList())
+            facts.Add(random.Next(2) == 0
+                ? enrolments[m] with { FactId = Next("reenrol"), Name = $"党员{m.Value}（更正）" }
+                : new MemberEnrolled(Next("reenrol"), Day(), m, $"党员{m.Value}（再）", branchOf[m], null, MemberStatus.Full, MemberCategory.Regular));
 
         // Any interleaving: the log order is the recording order, shuffled.
         var shuffled = facts.OrderBy(_ => random.Next()).ToList();

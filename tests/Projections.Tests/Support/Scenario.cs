@@ -54,6 +54,13 @@ public sealed class Scenario : IAsyncDisposable
         await _runner.StartAsync();
     }
 
+    /// The runner stops, as in a process that shut down; StartRunnerAsync starts the next one.
+    public async Task StopRunnerAsync()
+    {
+        if (_runner is not null) await _runner.DisposeAsync();
+        _runner = null;
+    }
+
     /// The runner dies (its transaction, if any, is rolled back with its connection) and a new one starts.
     public async Task RestartRunnerAsync(ProjectionRunnerOptions? options = null)
     {

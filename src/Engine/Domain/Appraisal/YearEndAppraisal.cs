@@ -13,6 +13,29 @@ public static class YearEndAppraisal
         return scheme.Vanguard is { } vanguard ? Designate(vanguard, graded) : [.. graded.Select(g => g.Result)];
     }
 
+    /// The member's result exactly as <see cref="Appraise"/> gives it for them among the same standings, without
+    /// appraising everyone: only the member is graded (with reasons); the others of their branch weigh in only by
+    /// their final scores, which decide the member's place and the vanguard cut-off. A member's own evidence uses it.
+    public static AppraisalResult AppraiseMember(AppraisalScheme scheme, IEnumerable<Standing> standings, MemberId member)
+    {
+        var all = standings as IReadOnlyCollection<Standing> ?? [.. standings];
+        var mine = all.Single(s => s.Member == member);
+        var (_, result) = Grade(scheme, mine);
+        if (scheme.Vanguard is not { } rule) return result;
+        // Designate's order: final score descending, then member id by bytes; the place is one more than those ahead.
+        var scores = new List<decimal>(all.Count);
+        var rank = 1;
+        foreach (var s in all)
+        {
+            if (s.Branch != mine.Branch) continue;
+            var score = ReferenceEquals(s, mine) ? result.FinalScore : FinalScore(scheme, s);
+            scores.Add(score);
+            if (score > result.FinalScore || (score == result.FinalScore && string.CompareOrdinal(s.Member.Value, member.Value) < 0)) rank++;
+        }
+        scores.Sort(static (a, b) => b.CompareTo(a));
+        return Designated(rule, result, rank, scores);
+    }
+
     public static decimal FinalScore(AppraisalScheme scheme, Standing standing) =>
         standing.DemocraticAppraisal is { } appraisal && scheme.AppraisalWeight > 0
             ? decimal.Round(standing.Total.Value * scheme.PointsWeight + appraisal * scheme.AppraisalWeight, 2, MidpointRounding.AwayFromZero)
@@ -81,27 +104,33 @@ public static class YearEndAppraisal
                 .OrderByDescending(r => r.FinalScore)
                 .ThenBy(r => r.Member.Value, StringComparer.Ordinal)
                 .ToList();
-            var places = rule.TopPercent is { } pct ? Math.Max(1, (int)Math.Ceiling(members.Count * pct / 100m)) : 0;
-            var cutoff = places > 0 ? ranked[Math.Min(places, ranked.Count) - 1].FinalScore : decimal.MaxValue;
-            foreach (var r in members)
-            {
-                var rank = ranked.FindIndex(x => x.Member == r.Member) + 1;
-                var inTop = rule.TopPercent is not null && r.FinalScore >= cutoff;
-                var aboveMin = rule.MinScore is { } min && r.FinalScore >= min;
-                var byScore = rule.TopPercent is null ? aboveMin
-                    : rule.MinScore is null ? inTop
-                    : rule.RequireBoth ? inTop && aboveMin : inTop || aboveMin;
-                var eligible = rule.EligibleGrades.Count == 0 || rule.EligibleGrades.Contains(r.Grade);
-                var reasons = r.Reasons.ToList();
-                var position = $"支部排名 rank {rank}/{members.Count}"
-                    + (rule.TopPercent is { } p ? $", 前 top {N(p)}% = {places} 名 places" : "")
-                    + (rule.MinScore is { } m ? $", 分数线 min score {N(m)}" : "");
-                reasons.Add(byScore && eligible ? $"先锋示范岗 vanguard post: {position}"
-                    : !eligible ? $"非先锋示范岗 not vanguard: 等级 grade {r.GradeName} 不在 not in [{string.Join(", ", rule.EligibleGrades)}]"
-                    : $"非先锋示范岗 not vanguard: {position}");
-                results.Add(r with { Vanguard = byScore && eligible, Reasons = reasons });
-            }
+            var rankOf = new Dictionary<MemberId, int>(ranked.Count);
+            for (var i = 0; i < ranked.Count; i++) rankOf.TryAdd(ranked[i].Member, i + 1); // the first place a member id holds
+            var scores = ranked.ConvertAll(r => r.FinalScore);
+            foreach (var r in members) results.Add(Designated(rule, r, rankOf[r.Member], scores));
         }
         return results;
+    }
+
+    /// A graded member's vanguard designation, at <paramref name="rank"/> among their branch's final scores
+    /// (<paramref name="scores"/>, highest first).
+    private static AppraisalResult Designated(VanguardRule rule, AppraisalResult r, int rank, List<decimal> scores)
+    {
+        var places = rule.TopPercent is { } pct ? Math.Max(1, (int)Math.Ceiling(scores.Count * pct / 100m)) : 0;
+        var cutoff = places > 0 ? scores[Math.Min(places, scores.Count) - 1] : decimal.MaxValue;
+        var inTop = rule.TopPercent is not null && r.FinalScore >= cutoff;
+        var aboveMin = rule.MinScore is { } min && r.FinalScore >= min;
+        var byScore = rule.TopPercent is null ? aboveMin
+            : rule.MinScore is null ? inTop
+            : rule.RequireBoth ? inTop && aboveMin : inTop || aboveMin;
+        var eligible = rule.EligibleGrades.Count == 0 || rule.EligibleGrades.Contains(r.Grade);
+        var reasons = r.Reasons.ToList();
+        var position = $"支部排名 rank {rank}/{scores.Count}"
+            + (rule.TopPercent is { } p ? $", 前 top {N(p)}% = {places} 名 places" : "")
+            + (rule.MinScore is { } m ? $", 分数线 min score {N(m)}" : "");
+        reasons.Add(byScore && eligible ? $"先锋示范岗 vanguard post: {position}"
+            : !eligible ? $"非先锋示范岗 not vanguard: 等级 grade {r.GradeName} 不在 not in [{string.Join(", ", rule.EligibleGrades)}]"
+            : $"非先锋示范岗 not vanguard: {position}");
+        return r with { Vanguard = byScore && eligible, Reasons = reasons };
     }
 }
