@@ -5,6 +5,8 @@ using PointsEngine.Load.Support;
 // dotnet run -c Release --project bench/PointsEngine.Load -- all [--quick] [--out docs/PERFORMANCE.md]
 //                                                               [--only sqlite,http,...] [--work /tmp/dir]
 //                                                               [--http-generator auto|wrk|inprocess]
+//                                                           rebuild --store FILE [--times N]   (repeated rebuilds over a kept log)
+if (args.Length > 0 && args[0] == "rebuild") return await PointsEngine.Load.Sections.RebuildRepeat.RunAsync(args[1..]);
 var command = "dotnet run -c Release --project bench/PointsEngine.Load -- " + string.Join(' ', args);
 var rest = args.SkipWhile(a => a == "all").ToList();
 var quick = rest.Remove("--quick");
