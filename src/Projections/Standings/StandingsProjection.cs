@@ -112,51 +112,18 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
         {
             // While a rebuild fills, only the history is written: the lines and the running totals follow from it
             // and are derived in bulk at the end of the fill (CompleteFillAsync).
-            case PointsAwarded a when w.Filling:
-                await HistoryAsync(w, e, a.Member.Value, a.AwardId, "awarded", a.FactId?.Value, a.Rule.Value, a.Version.Value, null, a.Category,
-                    a.OccurredOn, a.Requested.Value, a.Granted.Value, null, a.CapNote, a.Cause, ct).ConfigureAwait(false);
-                break;
-            case PointsCorrected c when w.Filling:
-                await HistoryAsync(w, e, c.Member.Value, c.AwardId, "corrected", c.FactId?.Value, c.Rule.Value, c.NewVersion.Value, c.OldVersion.Value,
-                    c.Category, c.OccurredOn, c.NewRequested.Value, c.NewGranted.Value, c.OldGranted.Value, c.CapNote, c.Cause, ct).ConfigureAwait(false);
-                break;
-            case PointsReverted r when w.Filling:
-                await HistoryAsync(w, e, r.Member.Value, r.AwardId, "reverted", r.FactId?.Value, r.Rule.Value, r.Version.Value, null,
-                    r.Category, r.OccurredOn, 0m, 0m, r.Granted.Value, null, r.Cause, ct).ConfigureAwait(false);
-                break;
             case PointsAwarded a:
-                var replaced = await LineAsync(w, a.Member.Value, a.OccurredOn.Year, a.AwardId, ct).ConfigureAwait(false);
-                await w.WriteAsync("""
-                    INSERT INTO {p}award_lines (member, year, award_id, fact_id, rule, version, category, occurred_on, requested, granted, cap_note)
-                    VALUES (@m, @y, @a, @f, @r, @v, @c, @d, @req, @g, @note)
-                    ON CONFLICT (member, year, award_id) DO UPDATE SET fact_id = excluded.fact_id, rule = excluded.rule,
-                        version = excluded.version, category = excluded.category, occurred_on = excluded.occurred_on,
-                        requested = excluded.requested, granted = excluded.granted, cap_note = excluded.cap_note
-                    """, ct, ("@m", a.Member.Value), ("@y", a.OccurredOn.Year), ("@a", a.AwardId), ("@f", a.FactId?.Value), ("@r", a.Rule.Value),
-                    ("@v", a.Version.Value), ("@c", a.Category), ("@d", Sql.Date(a.OccurredOn)), ("@req", Sql.Cents(a.Requested.Value)),
-                    ("@g", Sql.Cents(a.Granted.Value)), ("@note", a.CapNote)).ConfigureAwait(false);
-                if (replaced is { } old && old.Date != a.OccurredOn) await AddPointsAsync(w, a.Member.Value, old.Date, -old.Cents, ct).ConfigureAwait(false);
-                await AddPointsAsync(w, a.Member.Value, a.OccurredOn,
-                    Sql.Cents(a.Granted.Value) - (replaced is { } same && same.Date == a.OccurredOn ? same.Cents : 0), ct).ConfigureAwait(false);
+                if (!w.Filling) await AwardLineAsync(w, a, ct).ConfigureAwait(false);
                 await HistoryAsync(w, e, a.Member.Value, a.AwardId, "awarded", a.FactId?.Value, a.Rule.Value, a.Version.Value, null, a.Category,
                     a.OccurredOn, a.Requested.Value, a.Granted.Value, null, a.CapNote, a.Cause, ct).ConfigureAwait(false);
                 break;
             case PointsCorrected c:
-                var corrected = await LineAsync(w, c.Member.Value, c.OccurredOn.Year, c.AwardId, ct).ConfigureAwait(false);
-                await w.WriteAsync("""
-                    UPDATE {p}award_lines SET version = @v, requested = @req, granted = @g, cap_note = @note
-                    WHERE member = @m AND year = @y AND award_id = @a
-                    """, ct, ("@m", c.Member.Value), ("@y", c.OccurredOn.Year), ("@a", c.AwardId), ("@v", c.NewVersion.Value),
-                    ("@req", Sql.Cents(c.NewRequested.Value)), ("@g", Sql.Cents(c.NewGranted.Value)), ("@note", c.CapNote)).ConfigureAwait(false);
-                if (corrected is { } line) await AddPointsAsync(w, c.Member.Value, line.Date, Sql.Cents(c.NewGranted.Value) - line.Cents, ct).ConfigureAwait(false);
+                if (!w.Filling) await CorrectLineAsync(w, c, ct).ConfigureAwait(false);
                 await HistoryAsync(w, e, c.Member.Value, c.AwardId, "corrected", c.FactId?.Value, c.Rule.Value, c.NewVersion.Value, c.OldVersion.Value,
                     c.Category, c.OccurredOn, c.NewRequested.Value, c.NewGranted.Value, c.OldGranted.Value, c.CapNote, c.Cause, ct).ConfigureAwait(false);
                 break;
             case PointsReverted r:
-                if (await LineAsync(w, r.Member.Value, r.OccurredOn.Year, r.AwardId, ct).ConfigureAwait(false) is { } reverted)
-                    await AddPointsAsync(w, r.Member.Value, reverted.Date, -reverted.Cents, ct).ConfigureAwait(false);
-                await w.WriteAsync("DELETE FROM {p}award_lines WHERE member = @m AND year = @y AND award_id = @a", ct,
-                    ("@m", r.Member.Value), ("@y", r.OccurredOn.Year), ("@a", r.AwardId)).ConfigureAwait(false);
+                if (!w.Filling) await RevertLineAsync(w, r, ct).ConfigureAwait(false);
                 await HistoryAsync(w, e, r.Member.Value, r.AwardId, "reverted", r.FactId?.Value, r.Rule.Value, r.Version.Value, null,
                     r.Category, r.OccurredOn, 0m, 0m, r.Granted.Value, null, r.Cause, ct).ConfigureAwait(false);
                 break;
@@ -189,6 +156,42 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
                 await RecomputePeriodsAsync(w, member.Member.Value, ct).ConfigureAwait(false);
                 break;
         }
+    }
+
+    private static async Task AwardLineAsync(ProjectionWriter w, PointsAwarded a, CancellationToken ct)
+    {
+        var replaced = await LineAsync(w, a.Member.Value, a.OccurredOn.Year, a.AwardId, ct).ConfigureAwait(false);
+        await w.WriteAsync("""
+            INSERT INTO {p}award_lines (member, year, award_id, fact_id, rule, version, category, occurred_on, requested, granted, cap_note)
+            VALUES (@m, @y, @a, @f, @r, @v, @c, @d, @req, @g, @note)
+            ON CONFLICT (member, year, award_id) DO UPDATE SET fact_id = excluded.fact_id, rule = excluded.rule,
+                version = excluded.version, category = excluded.category, occurred_on = excluded.occurred_on,
+                requested = excluded.requested, granted = excluded.granted, cap_note = excluded.cap_note
+            """, ct, ("@m", a.Member.Value), ("@y", a.OccurredOn.Year), ("@a", a.AwardId), ("@f", a.FactId?.Value), ("@r", a.Rule.Value),
+            ("@v", a.Version.Value), ("@c", a.Category), ("@d", Sql.Date(a.OccurredOn)), ("@req", Sql.Cents(a.Requested.Value)),
+            ("@g", Sql.Cents(a.Granted.Value)), ("@note", a.CapNote)).ConfigureAwait(false);
+        if (replaced is { } old && old.Date != a.OccurredOn) await AddPointsAsync(w, a.Member.Value, old.Date, -old.Cents, ct).ConfigureAwait(false);
+        await AddPointsAsync(w, a.Member.Value, a.OccurredOn,
+            Sql.Cents(a.Granted.Value) - (replaced is { } same && same.Date == a.OccurredOn ? same.Cents : 0), ct).ConfigureAwait(false);
+    }
+
+    private static async Task CorrectLineAsync(ProjectionWriter w, PointsCorrected c, CancellationToken ct)
+    {
+        var corrected = await LineAsync(w, c.Member.Value, c.OccurredOn.Year, c.AwardId, ct).ConfigureAwait(false);
+        await w.WriteAsync("""
+            UPDATE {p}award_lines SET version = @v, requested = @req, granted = @g, cap_note = @note
+            WHERE member = @m AND year = @y AND award_id = @a
+            """, ct, ("@m", c.Member.Value), ("@y", c.OccurredOn.Year), ("@a", c.AwardId), ("@v", c.NewVersion.Value),
+            ("@req", Sql.Cents(c.NewRequested.Value)), ("@g", Sql.Cents(c.NewGranted.Value)), ("@note", c.CapNote)).ConfigureAwait(false);
+        if (corrected is { } line) await AddPointsAsync(w, c.Member.Value, line.Date, Sql.Cents(c.NewGranted.Value) - line.Cents, ct).ConfigureAwait(false);
+    }
+
+    private static async Task RevertLineAsync(ProjectionWriter w, PointsReverted r, CancellationToken ct)
+    {
+        if (await LineAsync(w, r.Member.Value, r.OccurredOn.Year, r.AwardId, ct).ConfigureAwait(false) is { } reverted)
+            await AddPointsAsync(w, r.Member.Value, reverted.Date, -reverted.Cents, ct).ConfigureAwait(false);
+        await w.WriteAsync("DELETE FROM {p}award_lines WHERE member = @m AND year = @y AND award_id = @a", ct,
+            ("@m", r.Member.Value), ("@y", r.OccurredOn.Year), ("@a", r.AwardId)).ConfigureAwait(false);
     }
 
     private static Task HistoryAsync(ProjectionWriter w, RecordedEvent e, string member, string awardId, string change, string? factId, string rule,

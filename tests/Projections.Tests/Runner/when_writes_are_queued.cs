@@ -13,57 +13,52 @@ public abstract class when_writes_are_queued
     protected abstract Backend Backend { get; }
 
     [Fact]
-    public async Task a_read_sees_every_write_queued_before_it_and_the_flushed_writes_commit()
+    public Task a_read_sees_every_write_queued_before_it_and_the_flushed_writes_commit() => OnAFreshStoreAsync(async c =>
     {
-        var (store, dispose) = await Backend.OpenAsync();
-        try
+        await using (var tx = await c.BeginTransactionAsync())
+        await using (var sql = new Sql(c, tx, queueWrites: true))
         {
-            var db = ReadModelDatabase.For(store);
-            await using var c = await db.OpenAsync();
-            await using (var tx = await c.BeginTransactionAsync())
-            await using (var sql = new Sql(c, tx, queueWrites: true))
-            {
-                await sql.ExecuteAsync("CREATE TABLE queued (k TEXT PRIMARY KEY, n BIGINT NOT NULL)", default);
-                for (var i = 0; i < 3; i++) await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", $"k{i}"), ("@n", (long)i));
-                Assert.Equal(3L, Convert.ToInt64(await sql.ScalarAsync("SELECT COUNT(*) FROM queued", default)));
-                await sql.QueueAsync("UPDATE queued SET n = n + @d WHERE k = @k", default, ("@d", 10L), ("@k", "k1"));
-                await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "k3"), ("@n", 3L));
-                Assert.Equal(["k0=0", "k1=11", "k2=2", "k3=3"], await RowsAsync(sql));
-                await sql.QueueAsync("DELETE FROM queued WHERE k = @k", default, ("@k", "k0"));
-                await sql.FlushAsync(default);
-                await tx.CommitAsync();
-            }
-            await using var read = new Sql(c);
-            Assert.Equal(["k1=11", "k2=2", "k3=3"], await RowsAsync(read));
+            await sql.ExecuteAsync("CREATE TABLE queued (k TEXT PRIMARY KEY, n BIGINT NOT NULL)", default);
+            for (var i = 0; i < 3; i++) await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", $"k{i}"), ("@n", (long)i));
+            Assert.Equal(3L, Convert.ToInt64(await sql.ScalarAsync("SELECT COUNT(*) FROM queued", default)));
+            await sql.QueueAsync("UPDATE queued SET n = n + @d WHERE k = @k", default, ("@d", 10L), ("@k", "k1"));
+            await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "k3"), ("@n", 3L));
+            Assert.Equal(["k0=0", "k1=11", "k2=2", "k3=3"], await RowsAsync(sql));
+            await sql.QueueAsync("DELETE FROM queued WHERE k = @k", default, ("@k", "k0"));
+            await sql.FlushAsync(default);
+            await tx.CommitAsync();
         }
-        finally
-        {
-            await dispose();
-        }
-    }
+        await using var read = new Sql(c);
+        Assert.Equal(["k1=11", "k2=2", "k3=3"], await RowsAsync(read));
+    });
 
     [Fact]
-    public async Task a_failing_queued_write_fails_by_the_flush_and_nothing_of_the_transaction_is_kept()
+    public Task a_failing_queued_write_fails_by_the_flush_and_nothing_of_the_transaction_is_kept() => OnAFreshStoreAsync(async c =>
+    {
+        await using (var sql = new Sql(c))
+            await sql.ExecuteAsync("CREATE TABLE queued (k TEXT PRIMARY KEY, n BIGINT NOT NULL)", default);
+        await using (var tx = await c.BeginTransactionAsync())
+        await using (var sql = new Sql(c, tx, queueWrites: true))
+        {
+            await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "a"), ("@n", 1L));
+            await Assert.ThrowsAnyAsync<DbException>(async () =>
+            {
+                await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "a"), ("@n", 2L)); // the key again
+                await sql.FlushAsync(default);
+            });
+        } // disposed without a commit: rolled back
+        await using var read = new Sql(c);
+        Assert.Empty(await RowsAsync(read));
+    });
+
+    /// A connection to the read models of a store of its own.
+    private async Task OnAFreshStoreAsync(Func<DbConnection, Task> test)
     {
         var (store, dispose) = await Backend.OpenAsync();
         try
         {
-            var db = ReadModelDatabase.For(store);
-            await using var c = await db.OpenAsync();
-            await using (var sql = new Sql(c))
-                await sql.ExecuteAsync("CREATE TABLE queued (k TEXT PRIMARY KEY, n BIGINT NOT NULL)", default);
-            await using (var tx = await c.BeginTransactionAsync())
-            await using (var sql = new Sql(c, tx, queueWrites: true))
-            {
-                await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "a"), ("@n", 1L));
-                await Assert.ThrowsAnyAsync<DbException>(async () =>
-                {
-                    await sql.QueueAsync("INSERT INTO queued (k, n) VALUES (@k, @n)", default, ("@k", "a"), ("@n", 2L)); // the key again
-                    await sql.FlushAsync(default);
-                });
-            } // disposed without a commit: rolled back
-            await using var read = new Sql(c);
-            Assert.Empty(await RowsAsync(read));
+            await using var c = await ReadModelDatabase.For(store).OpenAsync();
+            await test(c);
         }
         finally
         {
