@@ -54,7 +54,7 @@ public sealed partial class StandingsProjection(EventSerializer serializer) : IP
         "CREATE INDEX {p}award_lines_date ON {p}award_lines (occurred_on, member)",
         """
         CREATE TABLE {p}award_history (
-            position BIGINT PRIMARY KEY, member TEXT NOT NULL, year INTEGER NOT NULL, award_id TEXT NOT NULL,
+            position {rowid} PRIMARY KEY, member TEXT NOT NULL, year INTEGER NOT NULL, award_id TEXT NOT NULL,
             change TEXT NOT NULL, fact_id TEXT, rule TEXT NOT NULL, version TEXT NOT NULL, old_version TEXT,
             category TEXT NOT NULL, occurred_on TEXT NOT NULL, requested BIGINT NOT NULL, granted BIGINT NOT NULL,
             old_granted BIGINT, cap_note TEXT, cause TEXT NOT NULL, recorded_at BIGINT NOT NULL)
