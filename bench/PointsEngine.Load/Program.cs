@@ -6,6 +6,8 @@ using PointsEngine.Load.Support;
 //                                                               [--only sqlite,http,...] [--work /tmp/dir]
 //                                                               [--http-generator auto|wrk|inprocess]
 //   queries --work DIR [--iterations N]: only the sqlite section's queries, on the file an earlier `--only sqlite` run left in DIR
+//   rebuild --store FILE [--times N]: repeated rebuilds over a kept log
+if (args.Length > 0 && args[0] == "rebuild") return await PointsEngine.Load.Sections.RebuildRepeat.RunAsync(args[1..]);
 var command = "dotnet run -c Release --project bench/PointsEngine.Load -- " + string.Join(' ', args);
 if (args.FirstOrDefault() == "queries") return await QueriesOnlyAsync(args[1..]);
 var rest = args.SkipWhile(a => a == "all").ToList();

@@ -61,7 +61,7 @@ public sealed partial class ActivityProjection
         switch (fact)
         {
             case ClaimSubmitted c:
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     INSERT INTO {p}claims (claim_id, member, branch, kind, occurred_on, title, description, hours, position, submitted_by, submitted_at, status)
                     VALUES (@c, @m, @b, @k, @d, @t, @desc, @h, @pos, @by, @at, 'pending')
                     ON CONFLICT (claim_id) DO NOTHING
@@ -71,7 +71,7 @@ public sealed partial class ActivityProjection
                 for (var i = 0; i < c.Attachments.Count; i++)
                 {
                     var a = c.Attachments[i];
-                    await w.ExecuteAsync("""
+                    await w.WriteAsync("""
                         INSERT INTO {p}claim_attachments (claim_id, ordinal, name, media_type, size, sha256) VALUES (@c, @i, @n, @t, @s, @h)
                         ON CONFLICT (claim_id, ordinal) DO NOTHING
                         """, ct, ("@c", c.FactId.Value), ("@i", i), ("@n", a.Name), ("@t", a.MediaType), ("@s", a.Size), ("@h", a.Sha256))
@@ -85,7 +85,7 @@ public sealed partial class ActivityProjection
                 await DecideAsync(w, r.Claim, "rejected", r.FactId, r.OccurredOn, by, at, r.Reason, null, ct).ConfigureAwait(false);
                 break;
             case NoticePublished n:
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     INSERT INTO {p}notices (branch, period, notice_id, period_from, period_to, published_on, closes_on, published_by, published_at, position)
                     VALUES (@b, @per, @n, @from, @to, @d, @close, @by, @at, @pos)
                     ON CONFLICT (branch, period) DO NOTHING
@@ -95,7 +95,7 @@ public sealed partial class ActivityProjection
                 await LinesAsync(w, n.Branch.Value, n.Period, PublishedStage, n.Lines, ct).ConfigureAwait(false);
                 break;
             case ObjectionRaised o:
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     INSERT INTO {p}objections (objection_id, branch, period, member, raised_on, reason, raised_by, raised_at, position)
                     VALUES (@o, @b, @per, @m, @d, @r, @by, @at, @pos)
                     ON CONFLICT (objection_id) DO NOTHING
@@ -104,7 +104,7 @@ public sealed partial class ActivityProjection
                 break;
             case ObjectionAnswered a:
                 // The first answer stands, as the domain folds it (one answer per objection).
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     UPDATE {p}objections SET answer_id = @a, outcome = @out, answered_on = @d, answer = @r, correction = @c, answered_by = @by, answered_at = @at
                     WHERE objection_id = @o AND answer_id IS NULL
                     """, ct, ("@a", a.FactId.Value), ("@out", a.Outcome.ToString()), ("@d", Sql.Date(a.OccurredOn)), ("@r", a.Reason),
@@ -124,7 +124,7 @@ public sealed partial class ActivityProjection
     private static Task DecideAsync(ProjectionWriter w, FactId claim, string status, FactId decision, DateOnly on, string by, long at,
         string? reason, FactId? scored, CancellationToken ct) =>
         // The first decision stands, as the domain folds it (a claim is decided once).
-        w.ExecuteAsync("""
+        w.WriteAsync("""
             UPDATE {p}claims SET status = @s, decision_id = @d, decided_on = @on, decided_by = @by, decided_at = @at, reason = @r, scored_fact = @f
             WHERE claim_id = @c AND decision_id IS NULL
             """, ct, ("@s", status), ("@d", decision.Value), ("@on", Sql.Date(on)), ("@by", by), ("@at", at), ("@r", reason),
@@ -133,7 +133,7 @@ public sealed partial class ActivityProjection
     private static async Task LinesAsync(ProjectionWriter w, string branch, string period, string stage, IReadOnlyList<NoticeLine> lines, CancellationToken ct)
     {
         foreach (var l in lines)
-            await w.ExecuteAsync("""
+            await w.WriteAsync("""
                 INSERT INTO {p}notice_lines (branch, period, stage, member, rank, name, total, grade, grade_name)
                 VALUES (@b, @per, @st, @m, @r, @n, @t, @g, @gn)
                 ON CONFLICT (branch, period, stage, member) DO NOTHING

@@ -49,7 +49,7 @@ public sealed partial class ActivityProjection : IProjection
     {
         if (!FactStreams.HoldsRecordedFacts(e.Stream) || payload is not IFact fact) return;
         var d = Describe(fact);
-        await w.ExecuteAsync("""
+        await w.WriteAsync("""
             INSERT INTO {p}facts (fact_id, kind, occurred_on, position, recorded_by, recorded_at, member, branch, subject, title, summary, assessed_by, hours)
             VALUES (@f, @k, @d, @pos, @by, @at, @m, @b, @s, @t, @sum, @a, @h)
             ON CONFLICT (fact_id) DO NOTHING
@@ -62,7 +62,7 @@ public sealed partial class ActivityProjection : IProjection
         {
             case MeetingHeld m:
                 int Count(AttendanceStatus s) => m.Attendance.DistinctBy(a => a.Member).Count(a => a.Status == s);
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     INSERT INTO {p}meetings (fact_id, branch, grp, kind, mode, occurred_on, topic, listed, present, late, excused, absent)
                     VALUES (@f, @b, @g, @k, @mode, @d, @t, @n, @pr, @l, @ex, @ab)
                     ON CONFLICT (fact_id) DO NOTHING
@@ -72,7 +72,7 @@ public sealed partial class ActivityProjection : IProjection
                     ("@ab", Count(AttendanceStatus.Absent))).ConfigureAwait(false);
                 break;
             case FactRevoked r:
-                await w.ExecuteAsync("""
+                await w.WriteAsync("""
                     INSERT INTO {p}revoked_facts (target, fact_id, occurred_on, reason, recorded_by) VALUES (@t, @f, @d, @r, @by)
                     ON CONFLICT (target, fact_id) DO NOTHING
                     """, ct, ("@t", r.Target.Value), ("@f", r.FactId.Value), ("@d", Sql.Date(r.OccurredOn)), ("@r", r.Reason),

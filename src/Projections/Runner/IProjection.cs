@@ -19,4 +19,9 @@ public interface IProjection
     bool Handles(RecordedEvent e) => true;
 
     Task ApplyAsync(ProjectionWriter writer, RecordedEvent e, object payload, CancellationToken ct);
+
+    /// Once a rebuild's fill has applied the log (with <see cref="ProjectionWriter.Filling"/>), before its plain
+    /// indexes are created and before the events that arrived meanwhile are applied the ordinary way: derives
+    /// in bulk the rows Apply left out while filling. The default has nothing to derive.
+    Task CompleteFillAsync(ProjectionWriter writer, CancellationToken ct) => Task.CompletedTask;
 }

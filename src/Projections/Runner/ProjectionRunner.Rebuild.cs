@@ -71,10 +71,16 @@ public sealed partial class ProjectionRunner
 
         await using (var fill = await Database.OpenFillAsync(ct).ConfigureAwait(false))
         {
-            await CatchUpAsync(targets, position, _options.RebuildBatchSize, fill, Report, ct).ConfigureAwait(false);
+            await CatchUpAsync(targets, position, _options.RebuildBatchSize, fill, Report, ct, _options.FillUpTo).ConfigureAwait(false);
+            // What the projections left out while filling, derived in bulk before the plain indexes exist (they are
+            // built once, sorted, over the full tables).
             await using var tx = await fill.Connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using var sql = new Sql(fill.Connection, tx);
+            await using var sql = new Sql(fill.Connection, tx, queueWrites: true);
+            if (fill.TransactionSettings is { } settings) await sql.ExecuteAsync(settings, ct).ConfigureAwait(false);
+            foreach (var t in targets) await t.Projection.CompleteFillAsync(new ProjectionWriter(sql, t.Prefix, filling: true), ct).ConfigureAwait(false);
             foreach (var index in deferredIndexes) await sql.ExecuteAsync(index, ct).ConfigureAwait(false);
+            await sql.FlushAsync(ct).ConfigureAwait(false);
+            await StepAsync(ProjectionStep.FillCompleted, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
 
@@ -119,11 +125,11 @@ public sealed partial class ProjectionRunner
     /// Applies the log after <paramref name="from"/> up to its current end to the targets, batch by batch.
     /// A reader reads and deserializes the next batches while the current one is written.
     private async Task CatchUpAsync(IReadOnlyList<Target> targets, LogPosition from, int batchSize, FillConnection? fill,
-        Action<int, LogPosition> applied, CancellationToken ct)
+        Action<int, LogPosition> applied, CancellationToken ct, LogPosition? upTo = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var batches = Channel.CreateBounded<DecodedBatch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var reader = Task.Run(() => ReadAheadAsync(targets, from, batchSize, batches.Writer, stop.Token), CancellationToken.None);
+        var reader = Task.Run(() => ReadAheadAsync(targets, from, batchSize, upTo, batches.Writer, stop.Token), CancellationToken.None);
         try
         {
             var position = from;
@@ -143,24 +149,46 @@ public sealed partial class ProjectionRunner
         }
     }
 
-    private async Task ReadAheadAsync(IReadOnlyList<Target> targets, LogPosition from, int batchSize, ChannelWriter<DecodedBatch> batches,
-        CancellationToken ct)
+    /// Reads the log batch by batch and deserializes each batch on every core (in order within the batch) while
+    /// the next one is read: deserializing, not writing, is most of a rebuild's work.
+    private async Task ReadAheadAsync(IReadOnlyList<Target> targets, LogPosition from, int batchSize, LogPosition? upTo,
+        ChannelWriter<DecodedBatch> batches, CancellationToken ct)
     {
+        Task<DecodedBatch>? decoding = null;
         try
         {
             var position = from;
             while (true)
             {
                 var events = new List<RecordedEvent>(batchSize);
-                await foreach (var e in _store.ReadAllAsync(position, batchSize, ct).ConfigureAwait(false)) events.Add(e);
-                if (events.Count == 0) return;
+                await foreach (var e in _store.ReadAllAsync(position, batchSize, ct).ConfigureAwait(false))
+                    if (upTo is not { } end || e.Position <= end) events.Add(e);
+                if (events.Count == 0) break;
                 position = events[^1].Position;
-                await batches.WriteAsync(new DecodedBatch(events, Decode(events, targets)), ct).ConfigureAwait(false);
+                var next = Task.Run(() => new DecodedBatch(events, DecodeInParallel(events, targets)), ct);
+                if (decoding is not null) await batches.WriteAsync(await decoding.ConfigureAwait(false), ct).ConfigureAwait(false);
+                decoding = next;
             }
+            if (decoding is not null) await batches.WriteAsync(await decoding.ConfigureAwait(false), ct).ConfigureAwait(false);
+            decoding = null;
         }
         finally
         {
             batches.TryComplete();
+            // A read that failed while a batch was being deserialized: that batch is not wanted any more.
+            if (decoding is not null) await decoding.ContinueWith(static t => t.Exception, TaskScheduler.Default).ConfigureAwait(false);
         }
+    }
+
+    private object?[] DecodeInParallel(List<RecordedEvent> batch, IReadOnlyList<Target> targets)
+    {
+        const int Chunk = 256;
+        if (batch.Count <= Chunk || Environment.ProcessorCount == 1) return Decode(batch, targets);
+        var payloads = new object?[batch.Count];
+        Parallel.For(0, (batch.Count + Chunk - 1) / Chunk, chunk =>
+        {
+            for (var i = chunk * Chunk; i < Math.Min(batch.Count, (chunk + 1) * Chunk); i++) payloads[i] = Decode(batch[i], targets);
+        });
+        return payloads;
     }
 }

@@ -216,16 +216,15 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private object?[] Decode(IReadOnlyList<RecordedEvent> batch, IReadOnlyList<Target> targets)
     {
         var payloads = new object?[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            foreach (var t in targets)
-            {
-                if (!t.Projection.Handles(batch[i])) continue;
-                payloads[i] = _serializer.Deserialize(batch[i]);
-                break;
-            }
-        }
+        for (var i = 0; i < batch.Count; i++) payloads[i] = Decode(batch[i], targets);
         return payloads;
+    }
+
+    private object? Decode(RecordedEvent e, IReadOnlyList<Target> targets)
+    {
+        foreach (var t in targets)
+            if (t.Projection.Handles(e)) return _serializer.Deserialize(e);
+        return null;
     }
 
     /// One transaction: every target's checkpoint moves from <paramref name="from"/> to the batch's last
@@ -240,18 +239,19 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         {
             var c = fill?.Connection ?? own!;
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-            await using var sql = new Sql(c, tx);
+            await using var sql = new Sql(c, tx, queueWrites: true);
             if (fill?.TransactionSettings is { } settings) await sql.ExecuteAsync(settings, ct).ConfigureAwait(false);
             foreach (var t in targets)
                 if (!await Generations.TryAdvanceAsync(sql, t.Projection.Name, t.Generation, from, to, ct).ConfigureAwait(false))
                     throw new CheckpointMovedException();
             foreach (var t in targets)
             {
-                var writer = new ProjectionWriter(sql, t.Prefix);
+                var writer = new ProjectionWriter(sql, t.Prefix, filling: fill is not null);
                 for (var i = 0; i < batch.Count; i++)
                     if (payloads[i] is { } payload && t.Projection.Handles(batch[i]))
                         await t.Projection.ApplyAsync(writer, batch[i], payload, ct).ConfigureAwait(false);
             }
+            await sql.FlushAsync(ct).ConfigureAwait(false);
             await StepAsync(ProjectionStep.BatchApplied, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }

@@ -23,6 +23,10 @@ public sealed record ProjectionRunnerOptions
 
     /// Test seam: awaited at each step of each batch; throwing there is the runner dying at that step.
     public Func<ProjectionStep, CancellationToken, Task>? AtStep { get; init; }
+
+    /// Test seam: a rebuild's fill stops here rather than at the log's end, so the rest is applied the ordinary
+    /// way on top of what the fill derived (as with events that arrive during a long fill).
+    internal LogPosition? FillUpTo { get; init; }
 }
 
 public enum ProjectionStep
@@ -30,6 +34,7 @@ public enum ProjectionStep
     BatchRead,      // events in memory, nothing written
     BatchApplied,   // rows written and checkpoint moved, not committed
     BatchCommitted, // committed, the in-memory position not yet moved
+    FillCompleted,  // a rebuild's fill derived its bulk rows and built its indexes, not committed
 }
 
 /// How far a rebuild has got: events applied, where in the log, and an estimate of the rest.

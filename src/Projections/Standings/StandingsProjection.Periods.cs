@@ -73,26 +73,27 @@ public sealed partial class StandingsProjection
                      MemberTransferred t => t.ToBranch.Value,
                      _ => null,
                  }).OfType<string>().Distinct(StringComparer.Ordinal))
-            await w.ExecuteAsync("INSERT INTO {p}member_branches (branch, member) VALUES (@b, @m) ON CONFLICT (branch, member) DO NOTHING", ct,
+            await w.WriteAsync("INSERT INTO {p}member_branches (branch, member) VALUES (@b, @m) ON CONFLICT (branch, member) DO NOTHING", ct,
                 ("@b", named), ("@m", member)).ConfigureAwait(false);
 
         if (before.OrderBy(p => p.From).SequenceEqual(after))
         {
             if (stored.Any(p => p.Name != name))
-                await w.ExecuteAsync("UPDATE {p}member_periods SET name = @n WHERE member = @m", ct, ("@m", member), ("@n", name)).ConfigureAwait(false);
+                await w.WriteAsync("UPDATE {p}member_periods SET name = @n WHERE member = @m", ct, ("@m", member), ("@n", name)).ConfigureAwait(false);
             return;
         }
-        await w.ExecuteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
+        await w.WriteAsync("DELETE FROM {p}member_periods WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
         foreach (var period in after)
         {
-            await w.ExecuteAsync("""
+            await w.WriteAsync("""
                 INSERT INTO {p}member_periods (member, valid_from, valid_to, branch, grp, status, category, name)
                 VALUES (@m, @from, @to, @b, @g, @s, @c, @n)
                 """, ct, ("@m", member), ("@from", Sql.Date(period.From)), ("@to", Sql.Date(period.To)), ("@b", period.Branch.Value),
                 ("@g", period.Group?.Value), ("@s", period.Status.ToString()), ("@c", period.Category.ToString()), ("@n", name)).ConfigureAwait(false);
         }
         await MoveSpansAsync(w, member, SpansOf(before.Select(p => (p.From, p.To))), SpansOf(after.Select(p => (p.From, p.To))), ct).ConfigureAwait(false);
-        if (before.Select(p => (p.From, p.To, p.Branch, p.Group)).SequenceEqual(after.Select(p => (p.From, p.To, p.Branch, p.Group))) is false)
+        // While a rebuild fills there are no totals yet: they are derived from the final periods at the end.
+        if (!w.Filling && before.Select(p => (p.From, p.To, p.Branch, p.Group)).SequenceEqual(after.Select(p => (p.From, p.To, p.Branch, p.Group))) is false)
             await RecountPointsAsync(w, member, ct).ConfigureAwait(false);
     }
 }

@@ -22,7 +22,8 @@ public sealed partial class StandingsProjection
     [
         """
         CREATE TABLE {p}member_points (
-            member TEXT NOT NULL, slot INTEGER NOT NULL, scope TEXT NOT NULL, cents BIGINT NOT NULL,
+            member TEXT NOT NULL, slot INTEGER NOT NULL, scope TEXT NOT NULL,
+            cents BIGINT NOT NULL, -- never 0: a total back at 0 is deleted
             PRIMARY KEY (member, slot, scope))
         """,
         // Ties in member id order by bytes ({ordinal}: PostgreSQL's default collation follows the locale), so the
@@ -57,7 +58,8 @@ public sealed partial class StandingsProjection
         var (year, quarter, month) = SlotsOf(date);
         if (period.Count == 0)
         {
-            await w.ExecuteAsync(AddPoints(1), ct, ("@m", member), ("@c", cents), ("@s0", year), ("@x0", WholeYearScope)).ConfigureAwait(false);
+            await w.WriteAsync(AddPoints(1), ct, ("@m", member), ("@c", cents), ("@s0", year), ("@x0", WholeYearScope)).ConfigureAwait(false);
+            await DropZeroTotalsAsync(w, member, ct).ConfigureAwait(false);
             return;
         }
         var (branch, group) = period[0];
@@ -75,8 +77,15 @@ public sealed partial class StandingsProjection
                 parameters.Add(($"@x{i++}", scope));
             }
         }
-        await w.ExecuteAsync(AddPoints(i), ct, [.. parameters]).ConfigureAwait(false);
+        await w.WriteAsync(AddPoints(i), ct, [.. parameters]).ConfigureAwait(false);
+        await DropZeroTotalsAsync(w, member, ct).ConfigureAwait(false);
     }
+
+    /// A total that came back to 0 is removed: no row means 0 to every query, and a row of 0 would depend on
+    /// the order in which lines came and went, which the totals derived at the end of a rebuild cannot know.
+    /// (The member's other totals are never 0, so only the ones just moved can be.)
+    private static Task DropZeroTotalsAsync(ProjectionWriter w, string member, CancellationToken ct) =>
+        w.WriteAsync("DELETE FROM {p}member_points WHERE member = @m AND cents = 0", ct, ("@m", member));
 
     // One statement per line change, whatever the number of totals it moves (1, 7 or 10).
     private static readonly Dictionary<int, string> AddPointsSql = [];
@@ -94,11 +103,56 @@ public sealed partial class StandingsProjection
         }
     }
 
+    /// The end of a rebuild's fill, which wrote only the award history: each line is the last award of its
+    /// (member, year, award id) not reverted after it, with the version, points and cap note of the last
+    /// correction after it if any (as the upsert, the UPDATE and the DELETE of the events one by one leave it);
+    /// then the running totals are the sums of the lines where the member stood on each line's date, zero
+    /// totals left out (as DropZeroTotalsAsync and RecountPointsAsync leave them).
+    public async Task CompleteFillAsync(ProjectionWriter w, CancellationToken ct)
+    {
+        await w.WriteAsync("""
+            INSERT INTO {p}award_lines (member, year, award_id, fact_id, rule, version, category, occurred_on, requested, granted, cap_note)
+            SELECT b.member, b.year, b.award_id, b.fact_id, b.rule, l.version, b.category, b.occurred_on, l.requested, l.granted, l.cap_note
+            FROM (SELECT MAX(CASE WHEN change <> 'corrected' THEN position END) AS base, MAX(position) AS last
+                  FROM {p}award_history GROUP BY member, year, award_id) k
+            JOIN {p}award_history b ON b.position = k.base AND b.change = 'awarded'
+            JOIN {p}award_history l ON l.position = k.last
+            ORDER BY b.member, b.year, b.award_id
+            """, ct).ConfigureAwait(false);
+        // Each line counts in its year for the member's whole year; inside a membership period also in its
+        // year, quarter and month for the organisation, the period's branch and its party group (if any). The
+        // lines are summed per member, period and month first, so the nine totals are spread from those sums.
+        await w.WriteAsync($"""
+            INSERT INTO {"{p}"}member_points (member, slot, scope, cents)
+            SELECT member, slot, scope, SUM(cents) FROM (
+                SELECT member, year * 1000 + 1 AS slot, '{WholeYearScope}' AS scope, SUM(granted) AS cents
+                FROM {"{p}"}award_lines GROUP BY member, year
+                UNION ALL
+                SELECT m.member,
+                       CASE s.column2 WHEN 0 THEN m.year * 1000 + 1
+                                      WHEN 1 THEN m.year * 1000 + 100 + (m.month - 1) / 3 + 1
+                                      ELSE m.year * 1000 + 200 + m.month END,
+                       CASE s.column1 WHEN 0 THEN '{OrganisationScope}' WHEN 1 THEN '{BranchScope("")}' || m.branch
+                                      ELSE '{GroupScope("")}' || m.grp END,
+                       m.cents
+                FROM (SELECT l.member, p.branch, p.grp, l.year, CAST(substr(l.occurred_on, 6, 2) AS INTEGER) AS month, SUM(l.granted) AS cents
+                      FROM {"{p}"}award_lines l
+                      JOIN {"{p}"}member_periods p ON p.member = l.member AND l.occurred_on >= p.valid_from AND l.occurred_on <= p.valid_to
+                      GROUP BY l.member, p.valid_from, p.branch, p.grp, l.year, CAST(substr(l.occurred_on, 6, 2) AS INTEGER)) m
+                CROSS JOIN (VALUES (0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)) s
+                WHERE s.column1 < 2 OR m.grp IS NOT NULL
+            ) t
+            GROUP BY member, slot, scope
+            HAVING SUM(cents) <> 0
+            ORDER BY member, slot, scope
+            """, ct).ConfigureAwait(false);
+    }
+
     /// After the member's periods changed: every total that depends on membership is counted again from
     /// the member's current lines (the whole-year totals do not depend on it and stay).
     private static async Task RecountPointsAsync(ProjectionWriter w, string member, CancellationToken ct)
     {
-        await w.ExecuteAsync("DELETE FROM {p}member_points WHERE member = @m AND scope <> @all", ct, ("@m", member), ("@all", WholeYearScope))
+        await w.WriteAsync("DELETE FROM {p}member_points WHERE member = @m AND scope <> @all", ct, ("@m", member), ("@all", WholeYearScope))
             .ConfigureAwait(false);
         var sums = await w.QueryAsync("""
             SELECT l.occurred_on, p.branch, p.grp, SUM(l.granted)
@@ -119,7 +173,7 @@ public sealed partial class StandingsProjection
             }
         }
         foreach (var ((slot, scope), cents) in totals.Where(t => t.Value != 0).OrderBy(t => t.Key.Slot).ThenBy(t => t.Key.Scope, StringComparer.Ordinal))
-            await w.ExecuteAsync(AddPoints(1), ct, ("@m", member), ("@c", cents), ("@s0", slot), ("@x0", scope)).ConfigureAwait(false);
+            await w.WriteAsync(AddPoints(1), ct, ("@m", member), ("@c", cents), ("@s0", slot), ("@x0", scope)).ConfigureAwait(false);
     }
 
     /// Runs of back-to-back periods: the member belongs to the organisation without a break within each.
@@ -148,14 +202,14 @@ public sealed partial class StandingsProjection
                 delta[("e", Sql.Date(to))] = delta.GetValueOrDefault(("e", Sql.Date(to))) + sign;
             }
         foreach (var ((edge, day), n) in delta.Where(d => d.Value != 0).OrderBy(d => d.Key.Edge, StringComparer.Ordinal).ThenBy(d => d.Key.Day, StringComparer.Ordinal))
-            await w.ExecuteAsync("""
+            await w.WriteAsync("""
                 INSERT INTO {p}span_edges (edge, day, members) VALUES (@e, @d, @n)
                 ON CONFLICT (edge, day) DO UPDATE SET members = {p}span_edges.members + excluded.members
                 """, ct, ("@e", edge), ("@d", day), ("@n", n)).ConfigureAwait(false);
 
-        if (before.Count > 1) await w.ExecuteAsync("DELETE FROM {p}member_gaps WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
+        if (before.Count > 1) await w.WriteAsync("DELETE FROM {p}member_gaps WHERE member = @m", ct, ("@m", member)).ConfigureAwait(false);
         for (var i = 1; i < after.Count; i++)
-            await w.ExecuteAsync("INSERT INTO {p}member_gaps (member, after_day, before_day) VALUES (@m, @a, @b)", ct,
+            await w.WriteAsync("INSERT INTO {p}member_gaps (member, after_day, before_day) VALUES (@m, @a, @b)", ct,
                 ("@m", member), ("@a", Sql.Date(after[i - 1].To)), ("@b", Sql.Date(after[i].From))).ConfigureAwait(false);
     }
 }

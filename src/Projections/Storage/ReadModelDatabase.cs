@@ -28,8 +28,13 @@ public abstract class ReadModelDatabase
     /// that must agree with StringComparer.Ordinal whatever the database's locale.
     internal abstract string OrdinalCollation { get; }
 
-    /// <paramref name="sql"/> with this backend's spellings ({ordinal}).
-    public string Dialect(string sql) => sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal);
+    /// A 64-bit integer primary key, for {rowid}: SQLite's INTEGER PRIMARY KEY is the table's row id (one B-tree
+    /// instead of a table and a unique index beside it, and a look-up by key is one descent); PostgreSQL's BIGINT.
+    internal abstract string RowIdType { get; }
+
+    /// <paramref name="sql"/> with this backend's spellings ({ordinal}, {rowid}).
+    public string Dialect(string sql) =>
+        sql.Replace("{ordinal}", OrdinalCollation, StringComparison.Ordinal).Replace("{rowid}", RowIdType, StringComparison.Ordinal);
 
     /// A connection for filling a generation of tables that no query reads yet. Its commits need not reach
     /// the disk one by one: a crash loses the unfinished generation, which the next start drops anyway, and
@@ -99,6 +104,7 @@ public abstract class ReadModelDatabase
         internal override string SchemaLock => "SELECT 1";
         internal override string ListTables => "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, length(@prefix)) = @prefix";
         internal override string OrdinalCollation => "BINARY";
+        internal override string RowIdType => "INTEGER";
     }
 
     private sealed class PostgresReadModels(PostgresEventStore store) : ReadModelDatabase
@@ -117,6 +123,7 @@ public abstract class ReadModelDatabase
         internal override string ListTables =>
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND substr(tablename, 1, length(@prefix)) = @prefix";
         internal override string OrdinalCollation => "\"C\"";
+        internal override string RowIdType => "BIGINT";
     }
 }
 

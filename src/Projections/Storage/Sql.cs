@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace PointsEngine.Projections.Storage;
 
@@ -8,15 +9,57 @@ namespace PointsEngine.Projections.Storage;
 /// The SQL is written once for both backends: @name parameters, TEXT dates (yyyy-MM-dd, which sort as
 /// dates), points as BIGINT hundredths, upserts with ON CONFLICT. Commands are prepared once per
 /// session and reused, since a batch runs the same few statements thousands of times.
-public sealed class Sql(DbConnection connection, DbTransaction? transaction = null) : IAsyncDisposable
+///
+/// With <paramref name="queueWrites"/>, PostgreSQL statements given to <see cref="QueueAsync"/> are held and
+/// sent together (one NpgsqlBatch, one round trip) before the next statement that needs an answer, or at
+/// <see cref="FlushAsync"/>, which whoever commits must call first. Only the projection runner, which
+/// flushes before every commit, turns it on.
+public sealed class Sql(DbConnection connection, DbTransaction? transaction = null, bool queueWrites = false) : IAsyncDisposable
 {
+    // Enough to cover a fill batch's worth of round trips, few enough to bound the memory a batch holds.
+    private const int MaxQueued = 1_000;
+
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
     private SqliteStatements? _sqlite;
+    private NpgsqlBatch? _queued;
+    private static long s_statements;
 
     public DbConnection Connection => connection;
 
+    /// Statements run (or queued) through any Sql of this process so far: a diagnostic for the benchmarks,
+    /// which count statements because their number does not depend on the machine's load.
+    public static long StatementsRun => Interlocked.Read(ref s_statements);
+
+    /// A statement whose row count the caller does not need: run at once, or queued (see the class).
+    public Task QueueAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    {
+        if (!queueWrites || connection is not NpgsqlConnection npgsql) return ExecuteAsync(sql, ct, parameters);
+        Interlocked.Increment(ref s_statements);
+        _queued ??= new NpgsqlBatch(npgsql, (NpgsqlTransaction?)transaction);
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var (name, value) in parameters) command.Parameters.Add(new NpgsqlParameter(name, value ?? DBNull.Value));
+        _queued.BatchCommands.Add(command);
+        return _queued.BatchCommands.Count >= MaxQueued ? FlushAsync(ct) : Task.CompletedTask;
+    }
+
+    /// Sends the queued statements, if any; their errors surface here.
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        if (_queued is not { } batch || batch.BatchCommands.Count == 0) return;
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            batch.BatchCommands.Clear();
+        }
+    }
+
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
+        Interlocked.Increment(ref s_statements);
+        await FlushAsync(ct).ConfigureAwait(false);
         // Inside a SQLite transaction, straight on the handle (SqliteStatements); SQLite never waits there.
         if (transaction is SqliteTransaction && connection is SqliteConnection sqlite)
         {
@@ -29,12 +72,16 @@ public sealed class Sql(DbConnection connection, DbTransaction? transaction = nu
 
     public async Task<object?> ScalarAsync(string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
+        Interlocked.Increment(ref s_statements);
+        await FlushAsync(ct).ConfigureAwait(false);
         var value = await Command(sql, parameters).ExecuteScalarAsync(ct).ConfigureAwait(false);
         return value is DBNull ? null : value;
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> row, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
+        Interlocked.Increment(ref s_statements);
+        await FlushAsync(ct).ConfigureAwait(false);
         var rows = new List<T>();
         await using var reader = await Command(sql, parameters).ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false)) rows.Add(row(reader));
@@ -81,6 +128,7 @@ public sealed class Sql(DbConnection connection, DbTransaction? transaction = nu
         foreach (var cmd in _commands.Values) await cmd.DisposeAsync().ConfigureAwait(false);
         _commands.Clear();
         _sqlite?.Dispose();
+        if (_queued is not null) await _queued.DisposeAsync().ConfigureAwait(false); // unflushed: the caller failed before committing
     }
 
     // Values as stored: both backends hand integers back as different CLR types (and SUM over BIGINT

@@ -12,6 +12,9 @@ namespace PointsEngine.Projections.Tests.Runner;
 /// The rebuild's fast paths against the plain ones, over random organisation years:
 /// - one pass for every projection (shared read, one transaction per batch for all, indexes created after
 ///   the fill) gives the rows the incremental runner and the one-by-one rebuilds give;
+/// - a fill that writes only the award history and derives the award lines and running totals in bulk at its
+///   end, stopped anywhere in the log with the rest applied the ordinary way on top, gives the incremental rows;
+/// - a rebuild that dies at any step leaves the published read models as they were, still following the log;
 /// - skipping the events a projection does not handle (never deserialized, never applied) gives the rows
 ///   applying every event to it gives.
 public abstract class when_all_projections_are_rebuilt_together
@@ -65,6 +68,95 @@ public abstract class when_all_projections_are_rebuilt_together
     });
 
     [Fact]
+    public void a_fill_derived_in_bulk_and_continued_event_by_event_equals_the_incremental_models() => Check(async (seed, batch) =>
+    {
+        var year = OrganisationCase.Generate(seed);
+        await using var scenario = await Scenario.StartAsync(Backend, new ProjectionRunnerOptions { BatchSize = batch });
+        await scenario.RecordAsync(year.Facts);
+        await scenario.SettleAsync();
+        Assert.Null(scenario.Runner.LastError);
+        var incremental = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        var head = await scenario.Store.ReadHeadPositionAsync();
+
+        // The fill stops at a random place (at the start, inside, at the end); what follows is applied the
+        // ordinary way on top of the lines and totals the fill derived.
+        var stop = new LogPosition(new Random(seed).NextInt64(0, head.Value + 1));
+        var options = new ProjectionRunnerOptions { BatchSize = batch, RebuildBatchSize = batch, FillUpTo = stop };
+        await using (var runner = new ProjectionRunner(scenario.Store, scenario.Serializer, ReadModels.Projections(scenario.Serializer), options))
+        {
+            await runner.InitializeAsync();
+            var statements = Sql.StatementsRun;
+            await runner.RebuildAllAsync();
+            Assert.True(Sql.StatementsRun > statements);
+        }
+        var rebuilt = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        foreach (var name in incremental.Keys) ReadModelDump.AssertEqual(incremental[name], rebuilt[name]);
+        // A total back at 0 is no row, on either path.
+        Assert.DoesNotContain(rebuilt["standings"]["member_points"], row => row.EndsWith("|0", StringComparison.Ordinal));
+    });
+
+    [Fact]
+    public void a_rebuild_that_dies_at_any_step_leaves_the_published_models_in_place() => Check(async (seed, batch) =>
+    {
+        var year = OrganisationCase.Generate(seed);
+        var steps = 0;
+        var dieAt = 0; // never, until set: once the log is settled only rebuilds take steps
+        var options = new ProjectionRunnerOptions
+        {
+            BatchSize = batch,
+            RebuildBatchSize = batch,
+            AtStep = (_, _) => Interlocked.Increment(ref steps) == Volatile.Read(ref dieAt) ? throw new RebuildKilled() : Task.CompletedTask,
+        };
+        await using var scenario = await Scenario.StartAsync(Backend, options);
+        await scenario.RecordAsync(year.Facts);
+        await scenario.SettleAsync();
+
+        // A whole rebuild counts its steps (the same log gives the same batches again); the next one dies at one of them.
+        Volatile.Write(ref steps, 0);
+        await scenario.Runner.RebuildAllAsync();
+        var counted = Volatile.Read(ref steps);
+        var published = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        var generations = await GenerationsAsync(scenario);
+        Volatile.Write(ref steps, 0);
+        Volatile.Write(ref dieAt, new Random(seed).Next(1, counted + 1));
+        await Assert.ThrowsAsync<RebuildKilled>(() => scenario.Runner.RebuildAllAsync());
+        Volatile.Write(ref dieAt, 0);
+
+        Assert.Equal(generations.Active, (await GenerationsAsync(scenario)).Active);
+        var after = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        foreach (var name in published.Keys) ReadModelDump.AssertEqual(published[name], after[name]);
+        // The published generation still follows the log.
+        var member = year.Facts.OfType<Domain.Organisation.MemberEnrolled>().First().Member;
+        await scenario.RecordAsync([new Domain.Facts.ManualAdjustment(new Domain.Values.FactId("after-failed-rebuild"), new DateOnly(2025, 12, 1), member,
+            new Domain.Values.Points(5), "表彰", "党委")]);
+        await scenario.SettleAsync();
+        Assert.Null(scenario.Runner.LastError);
+        var followed = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        Assert.Contains(followed["activity"]["facts"], row => row.StartsWith("after-failed-rebuild|", StringComparison.Ordinal));
+        // The next start drops what the dead rebuild left; a rebuild then equals the models that kept following.
+        await scenario.RestartRunnerAsync(options);
+        var restarted = await GenerationsAsync(scenario);
+        Assert.Equal(restarted.Active, restarted.All);
+        await scenario.Runner.RebuildAllAsync();
+        var rebuilt = await DumpAsync(scenario.Runner.Database, ReadModels.Projections(scenario.Serializer));
+        foreach (var name in followed.Keys) ReadModelDump.AssertEqual(followed[name], rebuilt[name]);
+    });
+
+    private sealed class RebuildKilled : Exception;
+
+    /// The active generation of each projection, and every generation with a bookkeeping row or tables.
+    private async Task<(List<string> Active, List<string> All)> GenerationsAsync(Scenario scenario)
+    {
+        await using var c = await scenario.Runner.Database.OpenAsync();
+        await using var sql = new Sql(c);
+        var rows = await sql.QueryAsync("SELECT projection, generation, active FROM projection_generations ORDER BY projection, generation",
+            r => (Name: $"{r.GetString(0)}/{Sql.Long(r, 1)}", Active: Sql.Long(r, 2) == 1), default);
+        var tables = await sql.QueryAsync(scenario.Runner.Database.ListTables, r => r.GetString(0), default, ("@prefix", "rm_"));
+        var withTables = tables.Select(t => t.Split('_')).Select(p => $"{p[1]}/{p[2]}").Distinct();
+        return ([.. rows.Where(r => r.Active).Select(r => r.Name)], [.. rows.Select(r => r.Name).Union(withTables).Order(StringComparer.Ordinal)]);
+    }
+
+    [Fact]
     public void skipping_the_events_a_projection_does_not_handle_changes_no_row() => Check(async (seed, batch) =>
     {
         var year = OrganisationCase.Generate(seed);
@@ -106,6 +198,7 @@ public abstract class when_all_projections_are_rebuilt_together
         public IReadOnlyList<string> Schema => inner.Schema;
         public bool Handles(RecordedEvent e) => true;
         public Task ApplyAsync(ProjectionWriter writer, RecordedEvent e, object payload, CancellationToken ct) => inner.ApplyAsync(writer, e, payload, ct);
+        public Task CompleteFillAsync(ProjectionWriter writer, CancellationToken ct) => inner.CompleteFillAsync(writer, ct);
     }
 
     private static async Task<Dictionary<string, Dictionary<string, List<string>>>> DumpAsync(ReadModelDatabase db, IEnumerable<IProjection> projections)
