@@ -51,26 +51,26 @@ public sealed record MemberState
         return ImmutableCollectionsMarshal.AsImmutableArray(facts);
     }
 
-    public YearLedger LedgerIn(int year) => new(YearOf(year)?.Lines ?? []);
+    public YearLedger LedgerIn(int year) => new(YearOf(year));
 
     public IReadOnlyDictionary<int, YearLedger> Ledger =>
-        ByYear.Where(y => y.Lines.Length > 0).ToDictionary(y => y.Year, y => new YearLedger(y.Lines));
+        ByYear.Where(y => y.Lines.Length > 0).ToDictionary(y => y.Year, y => new YearLedger(y));
 
     /// The year's ledger lines in the order they were allocated (date, then award id).
     public IReadOnlyList<LedgerEntry> LinesIn(int year) => [.. LedgerIn(year).Values];
 
-    public Points TotalIn(int year)
-    {
-        long cents = 0;
-        foreach (var line in YearOf(year)?.Lines ?? []) cents += line.GrantedCents;
-        return new Points(cents / 100m);
-    }
+    public Points TotalIn(int year) => Total(year, null);
 
-    public Points TotalIn(int year, string category)
+    public Points TotalIn(int year, string category) => Total(year, category);
+
+    private Points Total(int year, string? category)
     {
         long cents = 0;
-        foreach (var line in YearOf(year)?.Lines ?? [])
-            if (line.Terms.Category == category) cents += line.GrantedCents;
+        if (YearOf(year) is { } y)
+        {
+            for (var i = 0; i < y.Lines.Length; i++)
+                if (y.Line(i).Terms is var terms && (category is null || terms.Category == category)) cents += terms.GrantedCents;
+        }
         return new Points(cents / 100m);
     }
 
@@ -161,7 +161,7 @@ public sealed record MemberState
             for (var f = 0; f < a.Facts.Length; f++)
                 if (!a.Facts[f].SameAs(b.Facts[f])) return false;
             for (var l = 0; l < a.Lines.Length; l++)
-                if (!a.Lines[l].SameAs(b.Lines[l])) return false;
+                if (!a.Line(l).SameAs(b.Line(l))) return false;
         }
         return true;
     }
@@ -172,26 +172,27 @@ public sealed record MemberState
 /// A year's ledger keyed by award id, read from the compact lines (entries are built when read).
 public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
 {
-    private readonly LedgerLine[] _lines;
+    private readonly MemberYear? _year;
 
-    internal YearLedger(LedgerLine[] lines) => _lines = lines;
+    internal YearLedger(MemberYear? year) => _year = year;
 
-    public int Count => _lines?.Length ?? 0;
+    public int Count => _year?.Lines.Length ?? 0;
 
     public LedgerEntry this[string key] =>
         TryGetValue(key, out var entry) ? entry : throw new KeyNotFoundException($"No ledger line {key}.");
 
     /// Entries in allocation order (date, award id).
-    public IEnumerable<LedgerEntry> Values => (_lines ?? []).Select(l => l.ToEntry());
+    public IEnumerable<LedgerEntry> Values => _year?.Entries() ?? [];
 
-    public IEnumerable<string> Keys => (_lines ?? []).Select(l => l.AwardId);
+    public IEnumerable<string> Keys => Values.Select(e => e.AwardId);
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LedgerEntry value)
     {
-        foreach (var line in _lines ?? [])
+        for (var i = 0; i < Count; i++)
         {
+            var line = _year!.Line(i);
             if (!line.HasAwardId(key)) continue;
             value = line.ToEntry();
             return true;
@@ -201,7 +202,7 @@ public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
     }
 
     public IEnumerator<KeyValuePair<string, LedgerEntry>> GetEnumerator() =>
-        (_lines ?? []).Select(l => l.ToEntry()).Select(e => KeyValuePair.Create(e.AwardId, e)).GetEnumerator();
+        Values.Select(e => KeyValuePair.Create(e.AwardId, e)).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -23,7 +23,7 @@ public sealed record MemberStateDocument(
         [.. state.Seen],
         [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],
         [.. state.Years],
-        [.. state.ByYear.SelectMany(y => y.Lines.Select(l => l.ToEntry()).OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
+        [.. state.ByYear.SelectMany(y => y.Entries().OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
 
     /// The same state as evolving it from its stream: facts and lines are added through Evolve's own
     /// steps, so a snapshot written by an earlier version (any order of facts or lines) reads the same.
