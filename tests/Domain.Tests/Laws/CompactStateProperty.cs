@@ -98,6 +98,7 @@ public sealed class when_a_member_state_is_kept_compact
                 Facts = [.. document.Facts.OrderBy(_ => random.Next())],
                 Ledger = [.. document.Ledger.OrderBy(_ => random.Next())],
                 Seen = [.. document.Seen.OrderBy(_ => random.Next())],
+                Years = [.. document.Years.Concat(document.Years.Take(1)).OrderBy(_ => random.Next())],
             };
             Assert.Equal(state, shuffled.ToState());
         }));

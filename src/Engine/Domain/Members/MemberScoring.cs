@@ -15,23 +15,19 @@ public static class MemberScoring
     private static readonly MemberProfile NoProfile = MemberProfile.Unknown;
 
     public static MemberState Initial(MemberId member) => new(
-        member, NoProfile, [], ImmutableHashSet<FactId>.Empty, ImmutableSortedSet<int>.Empty, []);
+        member, NoProfile, [], ImmutableHashSet<FactId>.Empty, [], []);
 
     public static MemberState Evolve(MemberState state, IMemberEvent @event) => @event switch
     {
         MemberFact f => WithFact(state, f),
         RevocationRecorded r => state.WithOtherSeen(r.FactId, r.OccurredOn) with { Revoked = state.Revoked.Add(r.Target) },
-        MemberYearOpened y => state with { Years = state.Years.Add(y.Year) },
+        MemberYearOpened y => state.WithYearOpen(y.Year),
         PointsAwarded a => WithLine(state, a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote),
         PointsCorrected c => Corrected(state, c),
         PointsReverted r => Reverted(state, r),
         // The profile keeps the change, and with it the change's id as seen.
-        IFact change => state with
-        {
-            // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
-            Profile = state.Profile.With(Kept(state, @event)),
-            Years = change is MemberEnrolled ? state.Years.Add(change.OccurredOn.Year) : state.Years,
-        },
+        // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
+        IFact change => WithEnrolmentYear(state with { Profile = state.Profile.With(Kept(state, @event)) }, change),
         _ => state,
     };
 
@@ -51,7 +47,7 @@ public static class MemberScoring
         if (fact is not AttendanceRecorded && !ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member)
             fact = fact with { Member = state.Member };
         var year = fact.OccurredOn.Year;
-        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))) with { Years = state.Years.Add(year) };
+        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))).WithYearOpen(year);
     }
 
     internal static MemberState WithLine(MemberState state, LedgerEntry e) =>
@@ -119,7 +115,7 @@ public static class MemberScoring
                     $"{change.GetType().Name} {orgFact.FactId}");
 
             case OpenYear open:
-                if (state.Years.Contains(open.Year)) return Decision.Nothing;
+                if (state.HasYear(open.Year)) return Decision.Nothing;
                 if (calendar.IsClosed(open.Year))
                     return Reject("year-closed", $"{open.Year} 年度已关闭。", $"The year {open.Year} is closed.");
                 return Rescore(state, new MemberYearOpened(state.Member, open.Year), [open.Year], rules, $"year {open.Year} opened");
@@ -130,11 +126,11 @@ public static class MemberScoring
     }
 
     // An enrolment opens its year, so that year is scored (base score) along with the later ones.
-    private static MemberState WithEnrolmentYear(MemberState state, IMemberEvent change) =>
-        change is MemberEnrolled e ? state with { Years = state.Years.Add(e.OccurredOn.Year) } : state;
+    private static MemberState WithEnrolmentYear(MemberState state, object change) =>
+        change is MemberEnrolled e ? state.WithYearOpen(e.OccurredOn.Year) : state;
 
     private static int[] OpenYearsFrom(MemberState state, int fromYear, OrganisationCalendar calendar) =>
-        [.. state.Years.Where(y => y >= fromYear && !calendar.IsClosed(y))];
+        [.. state.YearList.Where(y => y >= fromYear && !calendar.IsClosed(y))];
 
     /// Accept the event (if any), recompute the affected years, and emit the difference between the
     /// ledger in state and the recomputed one.

@@ -16,20 +16,40 @@ namespace PointsEngine.Domain.Members;
 public sealed record MemberState
 {
     internal MemberState(MemberId member, MemberProfile profile, ImmutableArray<SeenFact> otherSeen, ImmutableHashSet<FactId> revoked,
-        ImmutableSortedSet<int> years, ImmutableArray<MemberYear> byYear)
+        int[] years, ImmutableArray<MemberYear> byYear)
     {
         Member = member;
         Profile = profile;
         OtherSeen = otherSeen;
         Revoked = revoked;
-        Years = years;
+        YearList = years;
         ByYear = byYear;
     }
 
     public MemberId Member { get; init; }
     public MemberProfile Profile { get; init; }
     public ImmutableHashSet<FactId> Revoked { get; init; }
-    public ImmutableSortedSet<int> Years { get; init; }
+
+    /// The years the member's ledger is open in (enrolment, facts, years opened).
+    public ImmutableSortedSet<int> Years => ImmutableSortedSet.Create(YearList);
+
+    /// <see cref="Years"/> as the state keeps them: ascending, in a plain array never written after it is built
+    /// (a handful of years; a sorted set would cost some 48 bytes a year more).
+    internal int[] YearList { get; init; }
+
+    internal bool HasYear(int year) => Array.BinarySearch(YearList, year) >= 0;
+
+    internal MemberState WithYearOpen(int year)
+    {
+        var at = Array.BinarySearch(YearList, year);
+        if (at >= 0) return this;
+        at = ~at;
+        var years = new int[YearList.Length + 1];
+        Array.Copy(YearList, years, at);
+        years[at] = year;
+        Array.Copy(YearList, at, years, at + 1, YearList.Length - at);
+        return this with { YearList = years };
+    }
 
     /// Ids (and dates) of accepted revocations, ordered by id. Member facts' ids are their facts', and
     /// membership changes' are the profile's.
@@ -148,7 +168,7 @@ public sealed record MemberState
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        if (Member != other.Member || !Profile.Equals(other.Profile) || !Revoked.SetEquals(other.Revoked) || !Years.SetEquals(other.Years)
+        if (Member != other.Member || !Profile.Equals(other.Profile) || !Revoked.SetEquals(other.Revoked) || !YearList.AsSpan().SequenceEqual(other.YearList)
             || !OtherSeen.SequenceEqual(other.OtherSeen))
             return false;
         var mine = ByYear.Where(y => y.Facts.Length > 0 || y.Lines.Length > 0).ToList();
