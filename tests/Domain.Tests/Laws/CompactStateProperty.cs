@@ -42,46 +42,10 @@ public sealed class when_a_member_state_is_kept_compact
             }
             var state = live.State;
 
-            // The ledger, read plainly from the stream.
-            var ledger = new Dictionary<(int, string), LedgerEntry>();
             var seen = new Dictionary<FactId, DateOnly>();
-            var facts = new List<MemberFact>();
             foreach (var e in live.Stream)
-            {
-                switch (e)
-                {
-                    case PointsAwarded a:
-                        ledger[(a.OccurredOn.Year, a.AwardId)] = new LedgerEntry(a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn,
-                            a.Requested, a.Granted, a.CapNote);
-                        break;
-                    case PointsCorrected k when ledger.TryGetValue((k.OccurredOn.Year, k.AwardId), out var line):
-                        ledger[(k.OccurredOn.Year, k.AwardId)] = line with
-                        {
-                            Version = k.NewVersion, Requested = k.NewRequested, Granted = k.NewGranted, CapNote = k.CapNote,
-                        };
-                        break;
-                    case PointsReverted r:
-                        ledger.Remove((r.OccurredOn.Year, r.AwardId));
-                        break;
-                    case MemberFact f:
-                        facts.Add(f);
-                        seen[f.FactId] = f.OccurredOn;
-                        break;
-                    case IFact f:
-                        seen[f.FactId] = f.OccurredOn;
-                        break;
-                }
-            }
-            foreach (var year in state.Years.Append(DomainGen.Year).Distinct())
-            {
-                var expected = ledger.Values.Where(l => l.OccurredOn.Year == year)
-                    .OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal).ToList();
-                Assert.Equal(expected, state.LinesIn(year));
-                Assert.Equal(expected.Sum(l => l.Granted.Value), state.TotalIn(year).Value);
-                foreach (var line in expected) Assert.Equal(line, state.LedgerIn(year)[line.AwardId]);
-                Assert.Equal(facts.Where(f => f.OccurredOn.Year == year).OrderBy(f => f.FactId.Value, StringComparer.Ordinal),
-                    state.FactsIn(year).OrderBy(f => f.FactId.Value, StringComparer.Ordinal));
-            }
+                if (e is IFact f) seen[f.FactId] = f.OccurredOn;
+            PlainReading.AssertHeld(state, live.Stream, state.Years.Append(DomainGen.Year).Distinct());
             foreach (var (id, date) in seen)
             {
                 Assert.True(state.HasSeen(id));
@@ -163,40 +127,9 @@ public sealed class when_ledger_lines_point_at_their_facts
             var stream = Stream(new Random(c.seed), c.size);
             var state = MemberScoring.Rebuild(M, stream);
 
-            var ledger = new Dictionary<(int, string), LedgerEntry>();
-            foreach (var e in stream)
-            {
-                switch (e)
-                {
-                    case PointsAwarded a:
-                        ledger[(a.OccurredOn.Year, a.AwardId)] = new LedgerEntry(a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn,
-                            a.Requested, a.Granted, a.CapNote);
-                        break;
-                    case PointsCorrected k:
-                        var line = ledger[(k.OccurredOn.Year, k.AwardId)];
-                        ledger[(k.OccurredOn.Year, k.AwardId)] = line with
-                        {
-                            Version = k.NewVersion, Requested = k.NewRequested, Granted = k.NewGranted, CapNote = k.CapNote,
-                        };
-                        break;
-                    case PointsReverted r:
-                        ledger.Remove((r.OccurredOn.Year, r.AwardId));
-                        break;
-                }
-            }
-            var facts = stream.OfType<MemberFact>().ToList();
-            foreach (var year in new[] { 2024, 2025 })
-            {
-                var expected = ledger.Values.Where(l => l.OccurredOn.Year == year)
-                    .OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal).ToList();
-                Assert.Equal(expected, state.LinesIn(year));
-                Assert.Equal(expected.Sum(l => l.Granted.Value), state.TotalIn(year).Value);
-                foreach (var line in expected) Assert.Equal(line, state.LedgerIn(year)[line.AwardId]);
-                Assert.Equal(facts.Where(f => f.OccurredOn.Year == year).OrderBy(f => f.FactId.Value, StringComparer.Ordinal),
-                    state.FactsIn(year));
-            }
+            PlainReading.AssertHeld(state, stream, [2024, 2025]);
 
-            var factsFirst = MemberScoring.Rebuild(M, [.. facts, .. stream.Where(e => e is not MemberFact)]);
+            var factsFirst = MemberScoring.Rebuild(M, [.. stream.OfType<MemberFact>(), .. stream.Where(e => e is not MemberFact)]);
             Assert.Equal(factsFirst, state);
             Assert.Equal(state, MemberStateDocument.From(state).ToState());
         }));
@@ -265,4 +198,44 @@ public sealed class when_ledger_lines_point_at_their_facts
     }
 
     private static DateOnly Date(Random random, int year) => new DateOnly(year, 1, 1).AddDays(random.Next(365));
+}
+
+/// The plain reading of a member stream the compact state is checked against: the ledger is the award
+/// lines keyed by year and award id (awarded, corrected, reverted), the facts are the member facts.
+internal static class PlainReading
+{
+    public static void AssertHeld(MemberState state, IReadOnlyList<IMemberEvent> stream, IEnumerable<int> years)
+    {
+        var ledger = new Dictionary<(int, string), LedgerEntry>();
+        foreach (var e in stream)
+        {
+            switch (e)
+            {
+                case PointsAwarded a:
+                    ledger[(a.OccurredOn.Year, a.AwardId)] = new LedgerEntry(a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn,
+                        a.Requested, a.Granted, a.CapNote);
+                    break;
+                case PointsCorrected k when ledger.TryGetValue((k.OccurredOn.Year, k.AwardId), out var line):
+                    ledger[(k.OccurredOn.Year, k.AwardId)] = line with
+                    {
+                        Version = k.NewVersion, Requested = k.NewRequested, Granted = k.NewGranted, CapNote = k.CapNote,
+                    };
+                    break;
+                case PointsReverted r:
+                    ledger.Remove((r.OccurredOn.Year, r.AwardId));
+                    break;
+            }
+        }
+        var facts = stream.OfType<MemberFact>().ToList();
+        foreach (var year in years)
+        {
+            var expected = ledger.Values.Where(l => l.OccurredOn.Year == year)
+                .OrderBy(l => l.OccurredOn).ThenBy(l => l.AwardId, StringComparer.Ordinal).ToList();
+            Assert.Equal(expected, state.LinesIn(year));
+            Assert.Equal(expected.Sum(l => l.Granted.Value), state.TotalIn(year).Value);
+            foreach (var line in expected) Assert.Equal(line, state.LedgerIn(year)[line.AwardId]);
+            Assert.Equal(facts.Where(f => f.OccurredOn.Year == year).OrderBy(f => f.FactId.Value, StringComparer.Ordinal),
+                state.FactsIn(year).OrderBy(f => f.FactId.Value, StringComparer.Ordinal));
+        }
+    }
 }
