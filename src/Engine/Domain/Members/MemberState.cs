@@ -204,7 +204,14 @@ public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
     /// Entries in allocation order (date, award id).
     public IEnumerable<LedgerEntry> Values => _year?.Entries() ?? [];
 
-    public IEnumerable<string> Keys => Values.Select(e => e.AwardId);
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            var year = _year;
+            return year is null ? [] : Enumerable.Range(0, year.Lines.Length).Select(i => year.Line(i).AwardId);
+        }
+    }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
