@@ -101,36 +101,69 @@ internal static class Interned
 }
 
 /// A ledger line whose terms are not numbered (a fact's line with an award id of its own, which this
-/// scorer never writes, or any line once the terms table is full): fact and terms in an object.
+/// scorer never writes, or any line once the terms table is full) or whose fact is not among its year's
+/// facts: fact and terms in an object, kept in the year's list of loose lines.
 internal sealed class LooseLine(string? fact, LineTerms terms)
 {
     public string? Fact { get; } = fact;
     public LineTerms Terms { get; } = terms;
 }
 
-/// One ledger line as the member state keeps it: 16 bytes inline in the year's array, no object of its
-/// own: the fact's id (the string the fact holds), the number of its terms, and the date. The award id
-/// of a fact's line is "{fact}/{rule}" and is not stored. Points are kept in cents (at most two
-/// decimals, within ±1,000,000).
+/// One ledger line as the member year keeps it: 8 bytes inline in the year's array, no reference of its
+/// own (so the array is also nothing for the GC to trace): the date, the number of its terms and where
+/// its fact sits in the year's facts (which are never removed, only inserted: the year moves the
+/// positions along when a fact is inserted before them). A line that cannot be numbered so points at a
+/// loose line of the year instead. Read through <see cref="YearLine"/>, which knows the year.
+///
+/// Bits: 0–21 the day number (DateOnly.MaxValue is 3,652,058 &lt; 2^22); then either 21 bits of terms
+/// number and 20 bits of fact slot (0: no fact, else its index + 1), or, with bit 63 set, the index of
+/// the loose line.
 internal readonly struct LedgerLine
 {
-    private readonly object? _ref; // _terms >= 0: the fact's id (null for base and bonus lines); otherwise a LooseLine
-    private readonly int _terms;
+    private const int TermsShift = 22;
+    private const int SlotShift = 43;
+    private const ulong DayMask = (1UL << TermsShift) - 1;
+    private const ulong TermsMask = (1UL << 21) - 1;
+    private const ulong SlotMask = (1UL << 20) - 1;
+    private const ulong LooseFlag = 1UL << 63;
+    private const ulong LooseMask = (1UL << (63 - TermsShift)) - 1;
 
-    public LedgerLine(string? fact, string awardId, RuleId rule, RuleSetVersion version, string category, DateOnly date, Points requested,
-        Points granted, string? capNote)
-    {
-        var award = fact is not null && AwardIds.Derived(awardId, fact, rule.Value) ? null : awardId;
-        Date = date;
-        // A fact's line with an id of its own would fill the table with one-off terms.
-        _terms = fact is not null && award is not null ? -1 : Interned.TermsNumber(rule, version, category, Cents(requested), Cents(granted), capNote, award);
-        _ref = _terms >= 0 ? fact : new LooseLine(fact, new LineTerms(rule, version, category, Cents(requested), Cents(granted), capNote, award));
-    }
+    /// Slots above this fall back to a loose line (a year of over a million facts for one member).
+    public const int MaxSlot = (int)SlotMask;
 
-    public LineTerms Terms => _terms >= 0 ? Interned.TermsAt(_terms) : ((LooseLine)_ref!).Terms;
-    public DateOnly Date { get; }
+    private readonly ulong _bits;
+
+    private LedgerLine(ulong bits) => _bits = bits;
+
+    public static LedgerLine Numbered(DateOnly date, int terms, int slot) =>
+        new((uint)date.DayNumber | (ulong)(uint)terms << TermsShift | (ulong)(uint)slot << SlotShift);
+
+    public static LedgerLine Loose(DateOnly date, int index) => new((uint)date.DayNumber | (ulong)(uint)index << TermsShift | LooseFlag);
+
+    public DateOnly Date => DateOnly.FromDayNumber((int)(_bits & DayMask));
+    public bool IsLoose => (_bits & LooseFlag) != 0;
+    public int TermsNumber => (int)(_bits >> TermsShift & TermsMask);
+
+    /// 0: the line has no fact; otherwise the fact's index in the year's facts + 1.
+    public int Slot => IsLoose ? 0 : (int)(_bits >> SlotShift & SlotMask);
+
+    public int LooseIndex => (int)(_bits >> TermsShift & LooseMask);
+
+    /// The same line after a fact was inserted at <paramref name="at"/> in the year's facts.
+    public LedgerLine AfterInsertAt(int at) => Slot > at ? new(_bits + (1UL << SlotShift)) : this;
+
+    public LedgerLine WithLooseIndex(int index) => Loose(Date, index);
+}
+
+/// A ledger line read in its year (the year holds the facts the line points at and its loose lines).
+internal readonly struct YearLine(MemberYear year, LedgerLine line)
+{
+    public LineTerms Terms => line.IsLoose ? year.Loose[line.LooseIndex].Terms : Interned.TermsAt(line.TermsNumber);
+    public DateOnly Date => line.Date;
     public string? CapNote => Terms.CapNote;
-    public string? Fact => _terms >= 0 ? (string?)_ref : ((LooseLine)_ref!).Fact;
+
+    public string? Fact => line.IsLoose ? year.Loose[line.LooseIndex].Fact : line.Slot is var slot and > 0 ? year.Facts[slot - 1].Id : null;
+
     public Points Requested => new(Terms.RequestedCents / 100m);
     public Points Granted => new(Terms.GrantedCents / 100m);
     public int GrantedCents => Terms.GrantedCents;
@@ -157,30 +190,16 @@ internal readonly struct LedgerLine
         return AwardIds.Compare(Fact, terms.Award, terms.Rule.Value, fact, award, rule) == 0;
     }
 
-    public LedgerLine Corrected(RuleSetVersion version, Points requested, Points granted, string? capNote)
-    {
-        var terms = Terms;
-        return new(Fact, AwardId, terms.Rule, version, terms.Category, Date, requested, granted, capNote);
-    }
-
     public LedgerEntry ToEntry()
     {
         var terms = Terms;
         return new(AwardId, Fact is { } fact ? new FactId(fact) : null, terms.Rule, terms.Version, terms.Category, Date, Requested, Granted, CapNote);
     }
 
-    public bool SameAs(in LedgerLine other) =>
+    public bool SameAs(in YearLine other) =>
         Date == other.Date && Terms.SameAs(other.Terms) && string.Equals(Fact, other.Fact, StringComparison.Ordinal);
 
     /// Allocation order of a year: date, then award id (ordinal).
-    public static int Compare(in LedgerLine a, in LedgerLine b)
-    {
-        var c = a.Date.CompareTo(b.Date);
-        if (c != 0) return c;
-        var (at, bt) = (a.Terms, b.Terms);
-        return AwardIds.Compare(a.Fact, at.Award, at.Rule.Value, b.Fact, bt.Award, bt.Rule.Value);
-    }
-
     public int CompareTo(DateOnly date, string? fact, string? award, string rule)
     {
         var c = Date.CompareTo(date);
@@ -188,8 +207,6 @@ internal readonly struct LedgerLine
         var terms = Terms;
         return AwardIds.Compare(Fact, terms.Award, terms.Rule.Value, fact, award, rule);
     }
-
-    private static int Cents(Points points) => (int)(points.Value * 100m);
 }
 
 /// Award ids compared without building them: an id is either a string, or fact + "/" + rule.

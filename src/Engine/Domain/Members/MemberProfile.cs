@@ -9,8 +9,9 @@ public readonly record struct MemberAsOf(
     MemberStatus Status, MemberCategory Category, BranchId? Branch, bool Enrolled, bool Left, PartyGroupId? Group = null);
 
 /// The member's organisational history, kept in date order so that a category change dated in March
-/// affects March's facts even when it is recorded in June.
-public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Changes)
+/// affects March's facts even when it is recorded in June. An array: a member has a handful of changes
+/// (an enrolment, now and then a transfer), and a list's tree costs 48 bytes a change more.
+public sealed record MemberProfile(string? Name, ImmutableArray<IMemberEvent> Changes)
 {
     public static readonly MemberProfile Unknown = new(null, []);
 
@@ -18,7 +19,7 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
     {
         var (date, id) = Key(change);
         var index = 0;
-        while (index < Changes.Count && Compare(Key(Changes[index]), (date, id)) <= 0) index++;
+        while (index < Changes.Length && Compare(Key(Changes[index]), (date, id)) <= 0) index++;
         return this with
         {
             Name = change is MemberEnrolled e ? e.Name : Name,
@@ -68,7 +69,7 @@ public sealed record MemberProfile(string? Name, ImmutableList<IMemberEvent> Cha
     public bool Equals(MemberProfile? other) =>
         other is not null && Name == other.Name && Changes.SequenceEqual(other.Changes);
 
-    public override int GetHashCode() => HashCode.Combine(Name, Changes.Count);
+    public override int GetHashCode() => HashCode.Combine(Name, Changes.Length);
 
     private static (DateOnly Date, string Id) Key(IMemberEvent change) => change switch
     {

@@ -15,23 +15,19 @@ public static class MemberScoring
     private static readonly MemberProfile NoProfile = MemberProfile.Unknown;
 
     public static MemberState Initial(MemberId member) => new(
-        member, NoProfile, [], ImmutableHashSet<FactId>.Empty, ImmutableSortedSet<int>.Empty, []);
+        member, NoProfile, [], ImmutableHashSet<FactId>.Empty, [], []);
 
     public static MemberState Evolve(MemberState state, IMemberEvent @event) => @event switch
     {
         MemberFact f => WithFact(state, f),
         RevocationRecorded r => state.WithOtherSeen(r.FactId, r.OccurredOn) with { Revoked = state.Revoked.Add(r.Target) },
-        MemberYearOpened y => state with { Years = state.Years.Add(y.Year) },
+        MemberYearOpened y => state.WithYearOpen(y.Year),
         PointsAwarded a => WithLine(state, a.AwardId, a.FactId, a.Rule, a.Version, a.Category, a.OccurredOn, a.Requested, a.Granted, a.CapNote),
         PointsCorrected c => Corrected(state, c),
         PointsReverted r => Reverted(state, r),
         // The profile keeps the change, and with it the change's id as seen.
-        IFact change => state with
-        {
-            // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
-            Profile = state.Profile.With(Kept(state, @event)),
-            Years = change is MemberEnrolled ? state.Years.Add(change.OccurredOn.Year) : state.Years,
-        },
+        // Organisation changes: MemberEnrolled, MemberTransferred, MemberLeft, MemberCategoryChanged, MemberStatusChanged.
+        IFact change => WithEnrolmentYear(state with { Profile = state.Profile.With(Kept(state, @event)) }, change),
         _ => state,
     };
 
@@ -51,7 +47,7 @@ public static class MemberScoring
         if (fact is not AttendanceRecorded && !ReferenceEquals(fact.Member.Value, state.Member.Value) && fact.Member == state.Member)
             fact = fact with { Member = state.Member };
         var year = fact.OccurredOn.Year;
-        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))) with { Years = state.Years.Add(year) };
+        return state.WithYear((state.YearOf(year) ?? MemberYear.Empty(year)).WithFact(new YearFact(fact, pooled: true))).WithYearOpen(year);
     }
 
     internal static MemberState WithLine(MemberState state, LedgerEntry e) =>
@@ -61,17 +57,14 @@ public static class MemberScoring
         DateOnly date, Points requested, Points granted, string? capNote)
     {
         var year = state.YearOf(date.Year) ?? MemberYear.Empty(date.Year);
-        // The fact's id string as the fact holds it (an award read from the log carries a copy).
-        var factId = fact?.Value;
-        if (factId is not null && year.IndexOfFact(factId) is >= 0 and var at) factId = year.Facts[at].Id;
-        var line = new LedgerLine(factId, awardId, rule, version, category, date, requested, granted, capNote);
-        return state.WithYear(year.WithLine(line, year.IndexOfLine(date, awardId)));
+        return state.WithYear(year.WithLine(fact?.Value, awardId, rule, version, category, date, requested, granted, capNote,
+            replacing: year.IndexOfLine(date, awardId)));
     }
 
     private static MemberState Corrected(MemberState state, PointsCorrected c)
     {
         if (state.YearOf(c.OccurredOn.Year) is not { } year || year.IndexOfLine(c.OccurredOn, c.AwardId) is not (>= 0 and var at)) return state;
-        return state.WithYear(year.WithLine(year.Lines[at].Corrected(c.NewVersion, c.NewRequested, c.NewGranted, c.CapNote), at));
+        return state.WithYear(year.Corrected(at, c.NewVersion, c.NewRequested, c.NewGranted, c.CapNote));
     }
 
     private static MemberState Reverted(MemberState state, PointsReverted r)
@@ -122,7 +115,7 @@ public static class MemberScoring
                     $"{change.GetType().Name} {orgFact.FactId}");
 
             case OpenYear open:
-                if (state.Years.Contains(open.Year)) return Decision.Nothing;
+                if (state.HasYear(open.Year)) return Decision.Nothing;
                 if (calendar.IsClosed(open.Year))
                     return Reject("year-closed", $"{open.Year} 年度已关闭。", $"The year {open.Year} is closed.");
                 return Rescore(state, new MemberYearOpened(state.Member, open.Year), [open.Year], rules, $"year {open.Year} opened");
@@ -133,11 +126,11 @@ public static class MemberScoring
     }
 
     // An enrolment opens its year, so that year is scored (base score) along with the later ones.
-    private static MemberState WithEnrolmentYear(MemberState state, IMemberEvent change) =>
-        change is MemberEnrolled e ? state with { Years = state.Years.Add(e.OccurredOn.Year) } : state;
+    private static MemberState WithEnrolmentYear(MemberState state, object change) =>
+        change is MemberEnrolled e ? state.WithYearOpen(e.OccurredOn.Year) : state;
 
     private static int[] OpenYearsFrom(MemberState state, int fromYear, OrganisationCalendar calendar) =>
-        [.. state.Years.Where(y => y >= fromYear && !calendar.IsClosed(y))];
+        [.. state.YearList.Where(y => y >= fromYear && !calendar.IsClosed(y))];
 
     /// Accept the event (if any), recompute the affected years, and emit the difference between the
     /// ledger in state and the recomputed one.
@@ -163,15 +156,15 @@ public static class MemberScoring
 
     private static void Diff(MemberState state, int year, ReadOnlySpan<ScoredItem> computed, string cause, List<IMemberEvent> events)
     {
-        var current = state.YearOf(year)?.Lines ?? [];
-        // Which current lines the computation still holds; the others are reverted, in allocation order.
-        Span<bool> matched = current.Length <= 256 ? stackalloc bool[current.Length] : new bool[current.Length];
-        var count = 0;
         var book = state.YearOf(year);
+        var current = book?.Lines.Length ?? 0;
+        // Which current lines the computation still holds; the others are reverted, in allocation order.
+        Span<bool> matched = current <= 256 ? stackalloc bool[current] : new bool[current];
+        var count = 0;
         foreach (ref readonly var line in computed)
         {
             var at = book?.IndexOfLine(line.Date, line.Fact, line.OwnAwardId, line.Rule.Value) ?? -1;
-            if (at < 0 || matched[at]) at = book is null ? -1 : FindElsewhere(current, line, matched);
+            if (at < 0 || matched[at]) at = book is null ? -1 : FindElsewhere(book, line, matched);
             if (at < 0)
             {
                 events.Add(new PointsAwarded(state.Member, line.AwardId, line.FactId, line.Rule, line.Set.Version, line.Category, line.Date,
@@ -180,7 +173,7 @@ public static class MemberScoring
             }
             matched[at] = true;
             count++;
-            ref readonly var old = ref current[at];
+            var old = book!.Line(at);
             if (old.GrantedCents != Cents(line.Granted) || old.RequestedCents != Cents(line.Requested))
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
@@ -188,22 +181,22 @@ public static class MemberScoring
                     old.Terms.Version, line.Set.Version, old.Requested, line.Requested, old.Granted, line.Granted, line.CapNote, cause));
             }
         }
-        if (count == current.Length) return; // every line still stands: nothing to revert
+        if (count == current) return; // every line still stands: nothing to revert
 
-        for (var i = 0; i < current.Length; i++)
+        for (var i = 0; i < current; i++)
         {
             if (matched[i]) continue;
-            var old = current[i];
+            var old = book!.Line(i);
             events.Add(new PointsReverted(state.Member, old.AwardId, old.Fact is { } f ? new FactId(f) : null, old.Terms.Rule, old.Terms.Version,
                 old.Terms.Category, old.Date, old.Granted, cause));
         }
     }
 
     // A line whose award id sits under another date in the ledger (the ledger is keyed by award id).
-    private static int FindElsewhere(LedgerLine[] current, in ScoredItem line, Span<bool> matched)
+    private static int FindElsewhere(MemberYear book, in ScoredItem line, Span<bool> matched)
     {
-        for (var i = 0; i < current.Length; i++)
-            if (!matched[i] && current[i].HasAwardId(line.Fact, line.OwnAwardId, line.Rule.Value)) return i;
+        for (var i = 0; i < book.Lines.Length; i++)
+            if (!matched[i] && book.Line(i).HasAwardId(line.Fact, line.OwnAwardId, line.Rule.Value)) return i;
         return -1;
     }
 

@@ -16,20 +16,40 @@ namespace PointsEngine.Domain.Members;
 public sealed record MemberState
 {
     internal MemberState(MemberId member, MemberProfile profile, ImmutableArray<SeenFact> otherSeen, ImmutableHashSet<FactId> revoked,
-        ImmutableSortedSet<int> years, ImmutableArray<MemberYear> byYear)
+        int[] years, ImmutableArray<MemberYear> byYear)
     {
         Member = member;
         Profile = profile;
         OtherSeen = otherSeen;
         Revoked = revoked;
-        Years = years;
+        YearList = years;
         ByYear = byYear;
     }
 
     public MemberId Member { get; init; }
     public MemberProfile Profile { get; init; }
     public ImmutableHashSet<FactId> Revoked { get; init; }
-    public ImmutableSortedSet<int> Years { get; init; }
+
+    /// The years the member's ledger is open in (enrolment, facts, years opened).
+    public ImmutableSortedSet<int> Years => ImmutableSortedSet.Create(YearList);
+
+    /// <see cref="Years"/> as the state keeps them: ascending, in a plain array never written after it is built
+    /// (a handful of years; a sorted set would cost some 48 bytes a year more).
+    internal int[] YearList { get; init; }
+
+    internal bool HasYear(int year) => Array.BinarySearch(YearList, year) >= 0;
+
+    internal MemberState WithYearOpen(int year)
+    {
+        var at = Array.BinarySearch(YearList, year);
+        if (at >= 0) return this;
+        at = ~at;
+        var years = new int[YearList.Length + 1];
+        Array.Copy(YearList, years, at);
+        years[at] = year;
+        Array.Copy(YearList, at, years, at + 1, YearList.Length - at);
+        return this with { YearList = years };
+    }
 
     /// Ids (and dates) of accepted revocations, ordered by id. Member facts' ids are their facts', and
     /// membership changes' are the profile's.
@@ -51,26 +71,26 @@ public sealed record MemberState
         return ImmutableCollectionsMarshal.AsImmutableArray(facts);
     }
 
-    public YearLedger LedgerIn(int year) => new(YearOf(year)?.Lines ?? []);
+    public YearLedger LedgerIn(int year) => new(YearOf(year));
 
     public IReadOnlyDictionary<int, YearLedger> Ledger =>
-        ByYear.Where(y => y.Lines.Length > 0).ToDictionary(y => y.Year, y => new YearLedger(y.Lines));
+        ByYear.Where(y => y.Lines.Length > 0).ToDictionary(y => y.Year, y => new YearLedger(y));
 
     /// The year's ledger lines in the order they were allocated (date, then award id).
     public IReadOnlyList<LedgerEntry> LinesIn(int year) => [.. LedgerIn(year).Values];
 
-    public Points TotalIn(int year)
-    {
-        long cents = 0;
-        foreach (var line in YearOf(year)?.Lines ?? []) cents += line.GrantedCents;
-        return new Points(cents / 100m);
-    }
+    public Points TotalIn(int year) => Total(year, null);
 
-    public Points TotalIn(int year, string category)
+    public Points TotalIn(int year, string category) => Total(year, category);
+
+    private Points Total(int year, string? category)
     {
         long cents = 0;
-        foreach (var line in YearOf(year)?.Lines ?? [])
-            if (line.Terms.Category == category) cents += line.GrantedCents;
+        if (YearOf(year) is { } y)
+        {
+            for (var i = 0; i < y.Lines.Length; i++)
+                if (y.Line(i).Terms is var terms && (category is null || terms.Category == category)) cents += terms.GrantedCents;
+        }
         return new Points(cents / 100m);
     }
 
@@ -148,7 +168,7 @@ public sealed record MemberState
     {
         if (other is null) return false;
         if (ReferenceEquals(this, other)) return true;
-        if (Member != other.Member || !Profile.Equals(other.Profile) || !Revoked.SetEquals(other.Revoked) || !Years.SetEquals(other.Years)
+        if (Member != other.Member || !Profile.Equals(other.Profile) || !Revoked.SetEquals(other.Revoked) || !YearList.AsSpan().SequenceEqual(other.YearList)
             || !OtherSeen.SequenceEqual(other.OtherSeen))
             return false;
         var mine = ByYear.Where(y => y.Facts.Length > 0 || y.Lines.Length > 0).ToList();
@@ -161,7 +181,7 @@ public sealed record MemberState
             for (var f = 0; f < a.Facts.Length; f++)
                 if (!a.Facts[f].SameAs(b.Facts[f])) return false;
             for (var l = 0; l < a.Lines.Length; l++)
-                if (!a.Lines[l].SameAs(b.Lines[l])) return false;
+                if (!a.Line(l).SameAs(b.Line(l))) return false;
         }
         return true;
     }
@@ -172,26 +192,34 @@ public sealed record MemberState
 /// A year's ledger keyed by award id, read from the compact lines (entries are built when read).
 public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
 {
-    private readonly LedgerLine[] _lines;
+    private readonly MemberYear? _year;
 
-    internal YearLedger(LedgerLine[] lines) => _lines = lines;
+    internal YearLedger(MemberYear? year) => _year = year;
 
-    public int Count => _lines?.Length ?? 0;
+    public int Count => _year?.Lines.Length ?? 0;
 
     public LedgerEntry this[string key] =>
         TryGetValue(key, out var entry) ? entry : throw new KeyNotFoundException($"No ledger line {key}.");
 
     /// Entries in allocation order (date, award id).
-    public IEnumerable<LedgerEntry> Values => (_lines ?? []).Select(l => l.ToEntry());
+    public IEnumerable<LedgerEntry> Values => _year?.Entries() ?? [];
 
-    public IEnumerable<string> Keys => (_lines ?? []).Select(l => l.AwardId);
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            var year = _year;
+            return year is null ? [] : Enumerable.Range(0, year.Lines.Length).Select(i => year.Line(i).AwardId);
+        }
+    }
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
     public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out LedgerEntry value)
     {
-        foreach (var line in _lines ?? [])
+        for (var i = 0; i < Count; i++)
         {
+            var line = _year!.Line(i);
             if (!line.HasAwardId(key)) continue;
             value = line.ToEntry();
             return true;
@@ -201,7 +229,7 @@ public readonly struct YearLedger : IReadOnlyDictionary<string, LedgerEntry>
     }
 
     public IEnumerator<KeyValuePair<string, LedgerEntry>> GetEnumerator() =>
-        (_lines ?? []).Select(l => l.ToEntry()).Select(e => KeyValuePair.Create(e.AwardId, e)).GetEnumerator();
+        Values.Select(e => KeyValuePair.Create(e.AwardId, e)).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

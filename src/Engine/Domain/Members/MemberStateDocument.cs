@@ -22,8 +22,8 @@ public sealed record MemberStateDocument(
         [.. state.Profile.Changes.Select(StoredMembershipChange.Of)],
         [.. state.Seen],
         [.. state.Revoked.OrderBy(f => f.Value, StringComparer.Ordinal)],
-        [.. state.Years],
-        [.. state.ByYear.SelectMany(y => y.Lines.Select(l => l.ToEntry()).OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
+        [.. state.YearList],
+        [.. state.ByYear.SelectMany(y => y.Entries().OrderBy(l => l.AwardId, StringComparer.Ordinal))]);
 
     /// The same state as evolving it from its stream: facts and lines are added through Evolve's own
     /// steps, so a snapshot written by an earlier version (any order of facts or lines) reads the same.
@@ -31,7 +31,7 @@ public sealed record MemberStateDocument(
     {
         var profile = MemberProfile.Unknown;
         foreach (var change in Changes) profile = profile.With(change.Event);
-        var state = MemberScoring.Initial(Member) with { Profile = profile, Revoked = [.. Revoked], Years = [.. Years] };
+        var state = MemberScoring.Initial(Member) with { Profile = profile, Revoked = [.. Revoked], YearList = [.. Years.Distinct().Order()] };
         foreach (var stored in Facts) state = MemberScoring.WithFact(state, stored.Fact);
         foreach (var line in Ledger) state = MemberScoring.WithLine(state, line);
         foreach (var seen in Seen)

@@ -21,24 +21,26 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
         private bool _draining;
         private bool _stopped;
         private TaskCompletionSource? _drained; // only when Stop waits for a drain under way
-        private DateTimeOffset _lastActive;
+        private long _lastActive; // UTC ticks
 
         // Owned by the drain: only the one message being processed touches these.
         private TState _state = default!;
-        private StreamRevision? _revision;
+        private long _revision = -1; // -1: no stream yet
         private bool _recovered;
         private int _sinceSnapshot;
 
-        public Actor(ActorHost<TState, TCommand, TEvent> host, string id, StreamName stream)
+        // An actor keeps its id (the dictionary's key) and names its stream when it reads or writes: a
+        // resident actor so holds no string of its own (the stream name was ~64 bytes of ~2 KB per member).
+        public Actor(ActorHost<TState, TCommand, TEvent> host, string id)
         {
             _host = host;
             Id = id;
-            Stream = stream;
-            _lastActive = host._clock.GetUtcNow();
+            _lastActive = host._clock.GetUtcNow().UtcTicks;
         }
 
         public string Id { get; }
-        public StreamName Stream { get; }
+        private StreamName Stream => _host._streamOf(Id);
+        private StreamRevision? Revision => _revision < 0 ? null : new StreamRevision(_revision);
 
         /// False when the actor has stopped (post to a new one) or, with <paramref name="full"/>, when
         /// its mailbox is full.
@@ -57,7 +59,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                 if (_pending == 0) _first = envelope;
                 else (_more ??= new Queue<Envelope>()).Enqueue(envelope);
                 _pending++;
-                _lastActive = _host._clock.GetUtcNow();
+                _lastActive = _host._clock.GetUtcNow().UtcTicks;
                 if (_draining) return true;
                 _draining = true;
             }
@@ -70,7 +72,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
             lock (this)
             {
                 if (_stopped) return true;
-                if (_pending > 0 || _lastActive > idleSince) return false;
+                if (_pending > 0 || _lastActive > idleSince.UtcTicks) return false;
                 _stopped = true;
                 return true;
             }
@@ -119,7 +121,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                 {
                     _pending--;
                     _processing = false;
-                    _lastActive = _host._clock.GetUtcNow();
+                    _lastActive = _host._clock.GetUtcNow().UtcTicks;
                     if (_pending == 0) _more = null; // a burst's queue is not kept while idle
                 }
             }
@@ -145,7 +147,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     var events = ((Decision<TEvent>.Accepted)decision).Events;
                     if (events.Count == 0)
                     {
-                        envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
+                        envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, Revision));
                         return;
                     }
 
@@ -166,7 +168,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     else
                         Apply(events, result.NextExpectedRevision);
 
-                    envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, _revision));
+                    envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, Revision));
                     await MaybeSnapshotAsync(ct).ConfigureAwait(false);
                     return;
                 }
@@ -184,18 +186,19 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
 
         private Task<AppendResult> PersistAsync(IReadOnlyList<TEvent> events, Envelope envelope, CancellationToken ct)
         {
+            var stream = Stream;
             var data = new EventData[events.Count];
             for (var i = 0; i < events.Count; i++)
                 data[i] = _host._serializer.ToEventData(
-                    DeterministicIds.For(Stream.Value, envelope.CommandId, i), events[i], envelope.Metadata);
-            var expected = _revision is { } r ? ExpectedRevision.Exact(r) : ExpectedRevision.NoStream;
-            return _host._store.AppendToStreamAsync(Stream, expected, data, ct);
+                    DeterministicIds.For(stream.Value, envelope.CommandId, i), events[i], envelope.Metadata);
+            var expected = Revision is { } r ? ExpectedRevision.Exact(r) : ExpectedRevision.NoStream;
+            return _host._store.AppendToStreamAsync(stream, expected, data, ct);
         }
 
         private void Apply(IReadOnlyList<TEvent> events, StreamRevision? revision)
         {
             foreach (var e in events) _state = _host._decider.Evolve(_state, e);
-            _revision = revision;
+            _revision = revision?.Value ?? -1;
             _sinceSnapshot += events.Count;
         }
 
@@ -211,7 +214,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                 snapshot = null; // a snapshot is only a shortcut: replay the whole stream instead
             }
             _state = snapshot is { } s ? s.State : _host._decider.Initial(Id);
-            _revision = snapshot?.Revision;
+            _revision = snapshot?.Revision.Value ?? -1;
             _sinceSnapshot = 0;
             await CatchUpAsync(ct).ConfigureAwait(false);
             _recovered = true;
@@ -219,14 +222,15 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
 
         private async Task CatchUpAsync(CancellationToken ct)
         {
-            var from = _revision is { } r ? r.Next() : StreamRevision.Start;
-            await foreach (var recorded in _host._store.ReadStreamAsync(Stream, from, int.MaxValue, ct).ConfigureAwait(false))
+            var from = Revision is { } r ? r.Next() : StreamRevision.Start;
+            var stream = Stream;
+            await foreach (var recorded in _host._store.ReadStreamAsync(stream, from, int.MaxValue, ct).ConfigureAwait(false))
             {
                 if (_host._serializer.Deserialize(recorded) is not TEvent e)
                     throw new InvalidOperationException(
-                        $"{Stream}@{recorded.Revision} holds an event of type '{recorded.Type}' this build cannot apply.");
+                        $"{stream}@{recorded.Revision} holds an event of type '{recorded.Type}' this build cannot apply.");
                 _state = _host._decider.Evolve(_state, e);
-                _revision = recorded.Revision;
+                _revision = recorded.Revision.Value;
                 _sinceSnapshot++;
             }
         }
@@ -234,7 +238,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
         private async Task MaybeSnapshotAsync(CancellationToken ct)
         {
             var every = _host._options.SnapshotEvery;
-            if (every <= 0 || _sinceSnapshot < every || _revision is not { } revision) return;
+            if (every <= 0 || _sinceSnapshot < every || Revision is not { } revision) return;
             try
             {
                 await _host._snapshots.SaveAsync(Stream, new Snapshot<TState>(_state, revision), ct).ConfigureAwait(false);

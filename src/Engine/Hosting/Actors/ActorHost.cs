@@ -59,7 +59,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         var envelope = new Envelope(command, commandId, metadata);
         while (true)
         {
-            var actor = _actors.GetOrAdd(actorId, id => new Actor(this, id, _streamOf(id)));
+            var actor = _actors.GetOrAdd(actorId, id => new Actor(this, id));
             if (actor.TryPost(envelope, out var full))
                 return envelope.Task.WaitAsync(ct);
             if (full) throw new MailboxFullException(actorId, _options.MailboxCapacity);
