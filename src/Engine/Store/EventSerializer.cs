@@ -15,6 +15,7 @@ public sealed class EventSerializer
 {
     private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = [];
+    private readonly Dictionary<Type, EventCodec> _codecs = [];
 
     private readonly JsonSerializerSettings _settings;
 
@@ -53,6 +54,14 @@ public sealed class EventSerializer
 
     public EventSerializer Register<T>(string storedName) => Register(typeof(T), storedName);
 
+    /// Registers the type with a hand-written codec for its JSON (see <see cref="EventCodec"/>).
+    public EventSerializer Register<T>(string storedName, EventCodec<T> codec) where T : class
+    {
+        Register(typeof(T), storedName);
+        _codecs[typeof(T)] = codec;
+        return this;
+    }
+
     public EventSerializer Register(Type type, string storedName)
     {
         if (string.IsNullOrWhiteSpace(storedName)) throw new ArgumentException("A stored name must not be empty.", nameof(storedName));
@@ -79,24 +88,55 @@ public sealed class EventSerializer
         var text = t_text ?? new StringBuilder(512);
         t_text = null; // a nested call on this thread (a converter serializing) takes a buffer of its own
         text.Clear();
-        using (var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture)))
+        if (!_codecs.TryGetValue(value.GetType(), out var codec) || !Write(text, value, codec))
         {
-            writer.ArrayPool = CharPool.Instance;
-            writer.Formatting = _writer.Formatting;
-            _writer.Serialize(writer, value, null);
+            text.Clear();
+            Write(text, value, null);
         }
         var json = text.ToString();
         if (text.Capacity <= KeptBufferChars) t_text = text;
         return json;
     }
 
+    private bool Write(StringBuilder text, object value, EventCodec? codec)
+    {
+        using var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture));
+        writer.ArrayPool = CharPool.Instance;
+        writer.Formatting = _writer.Formatting;
+        if (codec is not null) return codec.TryWrite(writer, value);
+        _writer.Serialize(writer, value, null);
+        return true;
+    }
+
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
     public object Deserialize(string type, string data)
     {
         if (!_byName.TryGetValue(type, out var clr)) return new OpaqueEvent(type, data);
+        if (_codecs.TryGetValue(clr, out var codec) && TryRead(codec, data) is { } read) return read;
         using var reader = new JsonTextReader(new StringReader(data)) { ArrayPool = CharPool.Instance };
         return _reader.Deserialize(reader, clr)
                ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.");
+    }
+
+    // Null whenever the codec does not take the text as a whole (the general serializer then reads it, and
+    // raises its own error for text that is not valid).
+    private static object? TryRead(EventCodec codec, string data)
+    {
+        using var reader = new JsonTextReader(new StringReader(data))
+        {
+            ArrayPool = CharPool.Instance,
+            PropertyNameTable = codec.Names,
+            DateParseHandling = DateParseHandling.None,
+        };
+        try
+        {
+            var read = codec.TryRead(reader);
+            return read is not null && !reader.Read() ? read : null; // as CheckAdditionalContent: nothing after it
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException)
+        {
+            return null;
+        }
     }
 
     public object Deserialize(RecordedEvent e) => Deserialize(e.Type, e.Data);
