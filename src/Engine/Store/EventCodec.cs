@@ -91,9 +91,12 @@ public abstract class EventCodec
     /// Walks the properties of one object: <paramref name="read"/> reads the value of a known name and
     /// returns its bit (0: unknown or unreadable). Done once every bit of <paramref name="all"/> was read
     /// exactly once and the object closed.
-    protected static bool ReadObject<TState>(JsonReader reader, ref TState state, int all, PropertyReader<TState> read)
+    protected static bool ReadObject<TState>(JsonReader reader, ref TState state, int all, PropertyReader<TState> read) =>
+        reader.Read() && reader.TokenType == JsonToken.StartObject && ReadProperties(reader, ref state, all, read);
+
+    /// The same as <see cref="ReadObject{TState}"/> for a reader that has just read the object's start.
+    protected static bool ReadProperties<TState>(JsonReader reader, ref TState state, int all, PropertyReader<TState> read)
     {
-        if (!reader.Read() || reader.TokenType != JsonToken.StartObject) return false;
         var seen = 0;
         while (reader.Read())
         {

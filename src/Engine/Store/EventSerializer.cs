@@ -85,27 +85,50 @@ public sealed class EventSerializer
     /// The payload as stored: the very text <c>JsonConvert.SerializeObject(value, SerializerSettings)</c> gives.
     public string Serialize(object value)
     {
+        if (_codecs.TryGetValue(value.GetType(), out var codec) && TryWrite(codec, value) is { } json) return json;
         var text = t_text ?? new StringBuilder(512);
         t_text = null; // a nested call on this thread (a converter serializing) takes a buffer of its own
         text.Clear();
-        if (!_codecs.TryGetValue(value.GetType(), out var codec) || !Write(text, value, codec))
+        using (var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture)))
         {
-            text.Clear();
-            Write(text, value, null);
+            writer.ArrayPool = CharPool.Instance;
+            writer.Formatting = _writer.Formatting;
+            _writer.Serialize(writer, value, null);
         }
-        var json = text.ToString();
+        json = text.ToString();
         if (text.Capacity <= KeptBufferChars) t_text = text;
         return json;
     }
 
-    private bool Write(StringBuilder text, object value, EventCodec? codec)
+    // A codec writes through one JsonTextWriter per thread, kept between events: after an event's closing
+    // brace the writer is back at the start of a new value, and its buffer is emptied before each event.
+    [ThreadStatic] private static CodecOutput? t_codecOutput;
+
+    private static string? TryWrite(EventCodec codec, object value)
     {
-        using var writer = new JsonTextWriter(new StringWriter(text, CultureInfo.InvariantCulture));
-        writer.ArrayPool = CharPool.Instance;
-        writer.Formatting = _writer.Formatting;
-        if (codec is not null) return codec.TryWrite(writer, value);
-        _writer.Serialize(writer, value, null);
-        return true;
+        var output = t_codecOutput ?? new CodecOutput();
+        t_codecOutput = null; // not shared with a nested call, and dropped if writing throws
+        output.Text.Clear();
+        if (!codec.TryWrite(output.Writer, value))
+        {
+            t_codecOutput = output; // a codec declines before it writes anything
+            return null;
+        }
+        var json = output.Text.ToString();
+        if (output.Text.Capacity <= KeptBufferChars && output.Writer.WriteState == WriteState.Start) t_codecOutput = output;
+        return json;
+    }
+
+    private sealed class CodecOutput
+    {
+        public readonly StringBuilder Text = new(512);
+        public readonly JsonTextWriter Writer;
+
+        public CodecOutput() => Writer = new JsonTextWriter(new StringWriter(Text, CultureInfo.InvariantCulture))
+        {
+            ArrayPool = CharPool.Instance,
+            Formatting = Formatting.None,
+        };
     }
 
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.

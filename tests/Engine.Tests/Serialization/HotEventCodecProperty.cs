@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Newtonsoft.Json.Linq;
+using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Scoring;
@@ -8,7 +9,8 @@ using PointsEngine.Store;
 
 namespace PointsEngine.Engine.Tests.Serialization;
 
-/// The hand-written codecs of the two events written per scored activity (issue #7) are only a faster
+/// The hand-written codecs of the two events written per scored activity and of the meeting routed to
+/// them (issue #7) are only a faster
 /// route to the same text: the general serializer (Newtonsoft, by reflection) is the reference. They
 /// write exactly its text, read their own text back to the same event, and read any text — reordered,
 /// incomplete, mistyped, with extra content — exactly as the general serializer reads it (or fail alike).
@@ -74,7 +76,26 @@ public sealed class hot_event_codecs
         select new PointsAwarded(new MemberId(member), awardId, fact, new RuleId(rule), new RuleSetVersion(version), category, date,
             requested, granted, capNote, cause);
 
-    private static readonly Gen<object> HotEvent = Gen.OneOf(Attendance.Select(a => (object)a), Award.Select(a => (object)a));
+    // Now and then a null entry or a null list (the general serializer writes null; the codec leaves those to it).
+    private static readonly Gen<AttendanceEntry> Entry = Gen.Frequency(
+        (30, from member in Id from status in Enum<AttendanceStatus>() select new AttendanceEntry(new MemberId(member), status)),
+        (1, Gen.Constant<AttendanceEntry>(null!)));
+
+    private static readonly Gen<MeetingHeld> Meeting =
+        from fact in Id
+        from date in Date
+        from branch in Id
+        from grp in Gen.OneOf(Id.Select(i => (PartyGroupId?)new PartyGroupId(i)), Gen.Constant((PartyGroupId?)null))
+        from kind in Enum<MeetingKind>()
+        from mode in Enum<MeetingMode>()
+        from topic in Text
+        from attendance in Gen.Frequency(
+            (30, Gen.Choose(0, 45).SelectMany(n => Gen.ListOf(Entry, n)).Select(l => (IReadOnlyList<AttendanceEntry>)[.. l])),
+            (1, Gen.Constant<IReadOnlyList<AttendanceEntry>>(null!)))
+        select new MeetingHeld(new FactId(fact), date, new BranchId(branch), grp, kind, mode, topic, attendance);
+
+    private static readonly Gen<object> HotEvent = Gen.OneOf(
+        Attendance.Select(a => (object)a), Award.Select(a => (object)a), Meeting.Select(m => (object)m));
 
     [Fact]
     public void write_exactly_the_text_the_general_serializer_writes()
@@ -90,8 +111,8 @@ public sealed class hot_event_codecs
         {
             var type = Fast.StoredNameOf(e.GetType());
             var text = Fast.Serialize(e);
-            Assert.Equal(e, Fast.Deserialize(type, text));
-            Assert.Equal(General.Deserialize(type, text), Fast.Deserialize(type, text));
+            Same(e, Fast.Deserialize(type, text), sameListType: false);
+            Same(General.Deserialize(type, text), Fast.Deserialize(type, text), sameListType: true);
         }));
     }
 
@@ -136,12 +157,27 @@ public sealed class hot_event_codecs
         Assert.ThrowsAny<Exception>(() => Fast.Deserialize("V1.PointsAwarded", award));
     }
 
+    // Records holding a list compare it by reference: a meeting is compared by its written form and the
+    // list's type (the general serializer reads the attendance into a ReadOnlyCollection).
+    private static void Same(object expected, object actual, bool sameListType)
+    {
+        if (expected is MeetingHeld m)
+        {
+            var read = Assert.IsType<MeetingHeld>(actual);
+            Assert.Equal(General.Serialize(m), General.Serialize(read));
+            if (sameListType) Assert.Equal(m.Attendance?.GetType(), read.Attendance?.GetType());
+            return;
+        }
+        Assert.Equal(expected, actual);
+    }
+
     // What reading gave: the event's canonical text, or the kind of error.
     private static string Outcome(Func<object> read)
     {
         try
         {
-            return "ok " + General.Serialize(read());
+            var e = read();
+            return $"ok {(e as MeetingHeld)?.Attendance?.GetType()} {General.Serialize(e)}";
         }
         catch (Exception e)
         {
@@ -171,6 +207,12 @@ public sealed class hot_event_codecs
             t => t[..^1] + ",\"Member\":\"m-2\"}",
             t => t[..^1],
             t => "[" + t + "]",
+            t => t.Replace("{\"Member\":", "{\"Extra\":0,\"Member\":"),
+            t => t.Replace(",\"Status\":\"Late\"}", "}"),
+            t => t.Replace("\"Status\":\"Absent\"", "\"Status\":2"),
+            t => t.Replace("\"Status\":\"Excused\"", "\"status\":\"Excused\""),
+            t => t.Replace("[{", "[null,{"),
+            t => System.Text.RegularExpressions.Regex.Replace(t, "\\{(\"Member\":\"[^\"]*\"),(\"Status\":\"[^\"]*\")\\}", "{$2,$1}"),
             t => "null"));
 
     private static string Reorder(string text, int seed)

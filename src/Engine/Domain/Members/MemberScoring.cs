@@ -152,7 +152,7 @@ public static class MemberScoring
         var scratch = ScoringScratch.ForThisThread;
         try
         {
-            foreach (var year in years) Diff(state, year, YearScorer.Compute(state, year, rules, scratch), cause, events);
+            for (var i = 0; i < years.Count; i++) Diff(state, years[i], YearScorer.Compute(state, years[i], rules, scratch), cause, events);
         }
         finally
         {

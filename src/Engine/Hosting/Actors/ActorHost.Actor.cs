@@ -194,7 +194,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
 
         private void Apply(IReadOnlyList<TEvent> events, StreamRevision? revision)
         {
-            foreach (var e in events) _state = _host._decider.Evolve(_state, e);
+            for (var i = 0; i < events.Count; i++) _state = _host._decider.Evolve(_state, events[i]); // no boxed enumerator
             _revision = revision;
             _sinceSnapshot += events.Count;
         }

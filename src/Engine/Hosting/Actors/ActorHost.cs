@@ -59,7 +59,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         var envelope = new Envelope(command, commandId, metadata);
         while (true)
         {
-            var actor = _actors.GetOrAdd(actorId, id => new Actor(this, id, _streamOf(id)));
+            var actor = _actors.GetOrAdd(actorId, static (id, host) => new Actor(host, id, host._streamOf(id)), this); // no closure per message
             if (actor.TryPost(envelope, out var full))
                 return envelope.Task.WaitAsync(ct);
             if (full) throw new MailboxFullException(actorId, _options.MailboxCapacity);

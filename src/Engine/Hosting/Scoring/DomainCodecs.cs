@@ -1,4 +1,5 @@
 using Newtonsoft.Json;
+using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Values;
 using PointsEngine.Store;
@@ -6,7 +7,8 @@ using PointsEngine.Store;
 namespace PointsEngine.Engine.Scoring;
 
 // The two events the ingest writes per scored activity (a member's copy of the fact and its award line;
-// issue #7), written and read without reflection or boxing. Property order is the general serializer's:
+// issue #7), and the meeting the dispatcher reads for every 40 of them, written and read without
+// reflection or boxing. Property order is the general serializer's:
 // a record's own properties first, then its base record's. Identifiers and points are plain strings
 // (their TypeConverters), dates yyyy-MM-dd, enums by name.
 
@@ -114,6 +116,103 @@ internal sealed class PointsAwardedCodec : EventCodec<PointsAwarded>
         "Granted" => ReadString(reader, out f.Granted) ? GrantedBit : 0,
         "CapNote" => ReadNullableString(reader, out f.CapNote) ? CapNoteBit : 0,
         "Cause" => ReadString(reader, out f.Cause) ? CauseBit : 0,
+        _ => 0,
+    };
+}
+
+internal sealed class MeetingHeldCodec : EventCodec<MeetingHeld>
+{
+    private const int FactBit = 1, DateBit = 2, BranchBit = 4, GroupBit = 8, KindBit = 16, ModeBit = 32, TopicBit = 64, AttendanceBit = 128,
+        All = 255;
+    private const int EntryMemberBit = 1, EntryStatusBit = 2, EntryAll = 3;
+
+    public MeetingHeldCodec()
+        : base("FactId", "OccurredOn", "Branch", "Group", "Kind", "Mode", "Topic", "Attendance", "Member", "Status") { }
+
+    protected override bool TryWrite(JsonWriter writer, MeetingHeld e)
+    {
+        // A null list or entry, or a value outside an enum, is written by the general serializer.
+        if (!IsDefined(e.Kind) || !IsDefined(e.Mode) || e.Attendance is null) return false;
+        foreach (var entry in e.Attendance)
+            if (entry is null || !IsDefined(entry.Status)) return false;
+        writer.WriteStartObject();
+        Property(writer, "FactId", e.FactId.Value);
+        Property(writer, "OccurredOn", e.OccurredOn);
+        Property(writer, "Branch", e.Branch.Value);
+        Property(writer, "Group", e.Group?.Value);
+        Property(writer, "Kind", e.Kind);
+        Property(writer, "Mode", e.Mode);
+        Property(writer, "Topic", e.Topic);
+        writer.WritePropertyName("Attendance", escape: false);
+        writer.WriteStartArray();
+        foreach (var entry in e.Attendance)
+        {
+            writer.WriteStartObject();
+            Property(writer, "Member", entry.Member.Value);
+            Property(writer, "Status", entry.Status);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        return true;
+    }
+
+    private struct Fields
+    {
+        public string FactId, Branch, Topic;
+        public string? Group;
+        public DateOnly OccurredOn;
+        public MeetingKind Kind;
+        public MeetingMode Mode;
+        public List<AttendanceEntry> Attendance;
+    }
+
+    private struct Entry
+    {
+        public string Member;
+        public AttendanceStatus Status;
+    }
+
+    protected override MeetingHeld? Read(JsonReader reader)
+    {
+        var f = default(Fields);
+        if (!ReadObject(reader, ref f, All, ReadProperty)) return null;
+        return new MeetingHeld(new FactId(f.FactId), f.OccurredOn, new BranchId(f.Branch), f.Group is { } g ? new PartyGroupId(g) : null,
+            f.Kind, f.Mode, f.Topic, f.Attendance.AsReadOnly());
+    }
+
+    private static int ReadProperty(JsonReader reader, string name, ref Fields f) => name switch
+    {
+        "FactId" => ReadString(reader, out f.FactId) ? FactBit : 0,
+        "OccurredOn" => ReadDate(reader, out f.OccurredOn) ? DateBit : 0,
+        "Branch" => ReadString(reader, out f.Branch) ? BranchBit : 0,
+        "Group" => ReadNullableString(reader, out f.Group) ? GroupBit : 0,
+        "Kind" => ReadEnum(reader, out f.Kind) ? KindBit : 0,
+        "Mode" => ReadEnum(reader, out f.Mode) ? ModeBit : 0,
+        "Topic" => ReadString(reader, out f.Topic) ? TopicBit : 0,
+        "Attendance" => ReadAttendance(reader, out f.Attendance) ? AttendanceBit : 0,
+        _ => 0,
+    };
+
+    // Into a List, handed out as a ReadOnlyCollection: what the general serializer gives for an IReadOnlyList.
+    private static bool ReadAttendance(JsonReader reader, out List<AttendanceEntry> attendance)
+    {
+        attendance = [];
+        if (!reader.Read() || reader.TokenType != JsonToken.StartArray) return false;
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonToken.EndArray) return true;
+            var entry = default(Entry);
+            if (reader.TokenType != JsonToken.StartObject || !ReadProperties(reader, ref entry, EntryAll, ReadEntryProperty)) return false;
+            attendance.Add(new AttendanceEntry(new MemberId(entry.Member), entry.Status));
+        }
+        return false;
+    }
+
+    private static int ReadEntryProperty(JsonReader reader, string name, ref Entry e) => name switch
+    {
+        "Member" => ReadString(reader, out e.Member) ? EntryMemberBit : 0,
+        "Status" => ReadEnum(reader, out e.Status) ? EntryStatusBit : 0,
         _ => 0,
     };
 }
