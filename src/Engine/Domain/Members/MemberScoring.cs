@@ -158,7 +158,9 @@ public static class MemberScoring
         {
             scratch.Release();
         }
-        return new Accepted(events);
+        // The state already holds the accepted fact: only the decisions are left to fold.
+        for (var i = accepted is null ? 0 : 1; i < events.Count; i++) state = Evolve(state, events[i]);
+        return new Accepted(events) { StateAfter = state };
     }
 
     private static void Diff(MemberState state, int year, ReadOnlySpan<ScoredItem> computed, string cause, List<IMemberEvent> events)

@@ -46,6 +46,10 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// Called with the actor's id, the command's id and the reason whenever the domain refuses a command,
+    /// before the sender sees the refusal.
+    public Action<string, string, string>? OnRejected { get; init; }
+
     /// Actors currently in memory.
     public int ResidentCount => _actors.Count;
 
