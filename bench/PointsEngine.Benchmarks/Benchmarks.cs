@@ -57,3 +57,29 @@ public class Serializer
     [Benchmark]
     public object DeserializeMeeting() => _paths.DeserializeMeeting();
 }
+
+/// The two events written per scored activity (a member's copy of an attendance, its award line), through
+/// the domain serializer's hand-written codecs and through Newtonsoft's general serializer alone, side by
+/// side (issue #7). Not part of the suite's table; run with --filter '*HotEvents*'.
+[MemoryDiagnoser]
+public class HotEvents
+{
+    private readonly DomainHotPaths _paths = new(0);
+
+    [Params(true, false)]
+    public bool Codecs { get; set; }
+
+    private EventSerializer Serializer => Codecs ? _paths.Serializer : _paths.General;
+
+    [Benchmark]
+    public string WriteAttendance() => Serializer.Serialize(_paths.Next.Fact);
+
+    [Benchmark]
+    public object ReadAttendance() => Serializer.Deserialize(_paths.AttendanceData.Type, _paths.AttendanceData.Data);
+
+    [Benchmark]
+    public string WriteAward() => Serializer.Serialize(_paths.Award);
+
+    [Benchmark]
+    public object ReadAward() => Serializer.Deserialize(_paths.AwardData.Type, _paths.AwardData.Data);
+}

@@ -30,6 +30,7 @@ public sealed class DomainHotPaths
             EffectiveFrom = new DateOnly(2016 + i, 1, 1),
         }));
         Serializer = DomainSerializer.Create();
+        General = DomainSerializer.CreateGeneral();
 
         var state = MemberScoring.Initial(Member);
         state = Apply(state, new RecordMembership(new MemberEnrolled(new FactId("enrol"), new DateOnly(2024, 12, 1), Member, "党员",
@@ -45,6 +46,7 @@ public sealed class DomainHotPaths
         Award = NextEvents.OfType<PointsAwarded>().First();
         AwardData = Serializer.ToEventData(Guid.NewGuid(), Award, Metadata);
         MeetingData = Serializer.ToEventData(Guid.NewGuid(), Meeting, Metadata);
+        AttendanceData = Serializer.ToEventData(Guid.NewGuid(), Next.Fact, Metadata);
     }
 
     public static readonly EventMetadata Metadata = new(new DateTimeOffset(2025, 3, 14, 0, 0, 0, TimeSpan.Zero), "secretary-1");
@@ -52,6 +54,7 @@ public sealed class DomainHotPaths
     public RuleBook Rules { get; }
     public RuleBook Decade { get; }
     public EventSerializer Serializer { get; }
+    public EventSerializer General { get; }
     public MemberState Before { get; }
     public ScoreFact Next { get; }
     public IReadOnlyList<IMemberEvent> NextEvents { get; }
@@ -59,6 +62,7 @@ public sealed class DomainHotPaths
     public PointsAwarded Award { get; }
     public EventData AwardData { get; }
     public EventData MeetingData { get; }
+    public EventData AttendanceData { get; }
 
     /// Decide one member fact and evolve the state with what was decided: the actor's work per message.
     public MemberState DecideAndEvolve()

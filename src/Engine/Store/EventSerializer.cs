@@ -15,6 +15,7 @@ public sealed class EventSerializer
 {
     private readonly Dictionary<string, Type> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _byType = [];
+    private readonly Dictionary<Type, EventCodec> _codecs = [];
 
     private readonly JsonSerializerSettings _settings;
 
@@ -53,6 +54,14 @@ public sealed class EventSerializer
 
     public EventSerializer Register<T>(string storedName) => Register(typeof(T), storedName);
 
+    /// Registers the type with a hand-written codec for its JSON (see <see cref="EventCodec"/>).
+    public EventSerializer Register<T>(string storedName, EventCodec<T> codec) where T : class
+    {
+        Register(typeof(T), storedName);
+        _codecs[typeof(T)] = codec;
+        return this;
+    }
+
     public EventSerializer Register(Type type, string storedName)
     {
         if (string.IsNullOrWhiteSpace(storedName)) throw new ArgumentException("A stored name must not be empty.", nameof(storedName));
@@ -76,6 +85,7 @@ public sealed class EventSerializer
     /// The payload as stored: the very text <c>JsonConvert.SerializeObject(value, SerializerSettings)</c> gives.
     public string Serialize(object value)
     {
+        if (_codecs.TryGetValue(value.GetType(), out var codec) && TryWrite(codec, value) is { } json) return json;
         var text = t_text ?? new StringBuilder(512);
         t_text = null; // a nested call on this thread (a converter serializing) takes a buffer of its own
         text.Clear();
@@ -85,18 +95,71 @@ public sealed class EventSerializer
             writer.Formatting = _writer.Formatting;
             _writer.Serialize(writer, value, null);
         }
-        var json = text.ToString();
+        json = text.ToString();
         if (text.Capacity <= KeptBufferChars) t_text = text;
         return json;
+    }
+
+    // A codec writes through one JsonTextWriter per thread, kept between events: after an event's closing
+    // brace the writer is back at the start of a new value, and its buffer is emptied before each event.
+    [ThreadStatic] private static CodecOutput? t_codecOutput;
+
+    private static string? TryWrite(EventCodec codec, object value)
+    {
+        var output = t_codecOutput ?? new CodecOutput();
+        t_codecOutput = null; // not shared with a nested call, and dropped if writing throws
+        output.Text.Clear();
+        if (!codec.TryWrite(output.Writer, value))
+        {
+            t_codecOutput = output; // a codec declines before it writes anything
+            return null;
+        }
+        var json = output.Text.ToString();
+        if (output.Text.Capacity <= KeptBufferChars && output.Writer.WriteState == WriteState.Start) t_codecOutput = output;
+        return json;
+    }
+
+    private sealed class CodecOutput
+    {
+        public readonly StringBuilder Text = new(512);
+        public readonly JsonTextWriter Writer;
+
+        public CodecOutput() => Writer = new JsonTextWriter(new StringWriter(Text, CultureInfo.InvariantCulture))
+        {
+            ArrayPool = CharPool.Instance,
+            Formatting = Formatting.None,
+        };
     }
 
     /// The payload as its CLR type, or an <see cref="OpaqueEvent"/> when the name is unknown.
     public object Deserialize(string type, string data)
     {
         if (!_byName.TryGetValue(type, out var clr)) return new OpaqueEvent(type, data);
+        if (_codecs.TryGetValue(clr, out var codec) && TryRead(codec, data) is { } read) return read;
         using var reader = new JsonTextReader(new StringReader(data)) { ArrayPool = CharPool.Instance };
         return _reader.Deserialize(reader, clr)
                ?? throw new JsonSerializationException($"Event of type '{type}' has a null payload.");
+    }
+
+    // Null whenever the codec does not take the text as a whole (the general serializer then reads it, and
+    // raises its own error for text that is not valid).
+    private static object? TryRead(EventCodec codec, string data)
+    {
+        using var reader = new JsonTextReader(new StringReader(data))
+        {
+            ArrayPool = CharPool.Instance,
+            PropertyNameTable = codec.Names,
+            DateParseHandling = DateParseHandling.None,
+        };
+        try
+        {
+            var read = codec.TryRead(reader);
+            return read is not null && !reader.Read() ? read : null; // as CheckAdditionalContent: nothing after it
+        }
+        catch (Exception e) when (e is JsonException or FormatException or ArgumentException or OverflowException)
+        {
+            return null;
+        }
     }
 
     public object Deserialize(RecordedEvent e) => Deserialize(e.Type, e.Data);

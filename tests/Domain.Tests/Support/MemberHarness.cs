@@ -27,6 +27,9 @@ public sealed class MemberHarness(MemberId member, RuleBook rules)
                 _stream.Add(e);
                 State = MemberScoring.Evolve(State, e);
             }
+            // The actor takes the decision's state instead of folding: every law run through this harness
+            // also checks that it is the fold of the events (issue #7).
+            if (accepted.StateAfter is { } after) Xunit.Assert.Equal(State, after);
         }
         return decision;
     }

@@ -6,7 +6,12 @@ public abstract record Decision
     public static readonly Accepted Nothing = new([]);
 }
 
-public sealed record Accepted(IReadOnlyList<IMemberEvent> Events) : Decision;
+public sealed record Accepted(IReadOnlyList<IMemberEvent> Events) : Decision
+{
+    /// The state after <see cref="Events"/> — what folding them with Evolve gives — when Decide built it on
+    /// the way (it evolves the accepted fact to re-score), so a caller need not fold them again (issue #7).
+    public MemberState? StateAfter { get; init; }
+}
 
 public sealed record Rejected(Rejection Rejection) : Decision;
 

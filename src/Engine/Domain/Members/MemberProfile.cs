@@ -52,9 +52,28 @@ public sealed record MemberProfile(string? Name, ImmutableArray<IMemberEvent> Ch
         return snapshot;
     }
 
-    public DateOnly? EnrolledOn => Changes.OfType<MemberEnrolled>().Select(e => (DateOnly?)e.OccurredOn).FirstOrDefault();
+    // Loops rather than LINQ: MemberDuring runs on every decision (the base score), and OfType over the
+    // immutable list allocated ~370 bytes per call (issue #7).
+    public DateOnly? EnrolledOn
+    {
+        get
+        {
+            foreach (var change in Changes)
+                if (change is MemberEnrolled e) return e.OccurredOn;
+            return null;
+        }
+    }
 
-    public DateOnly? LeftOn => Changes.OfType<MemberLeft>().Select(e => (DateOnly?)e.OccurredOn).LastOrDefault();
+    public DateOnly? LeftOn
+    {
+        get
+        {
+            DateOnly? left = null;
+            foreach (var change in Changes)
+                if (change is MemberLeft l) left = l.OccurredOn;
+            return left;
+        }
+    }
 
     public bool Holds(FactId change) => Changes.Any(c => c is Facts.IFact f && f.FactId == change);
 

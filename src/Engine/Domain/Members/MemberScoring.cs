@@ -145,13 +145,15 @@ public static class MemberScoring
         var scratch = ScoringScratch.ForThisThread;
         try
         {
-            foreach (var year in years) Diff(state, year, YearScorer.Compute(state, year, rules, scratch), cause, events);
+            for (var i = 0; i < years.Count; i++) Diff(state, years[i], YearScorer.Compute(state, years[i], rules, scratch), cause, events);
         }
         finally
         {
             scratch.Release();
         }
-        return new Accepted(events);
+        // The state already holds the accepted fact: only the decisions are left to fold.
+        for (var i = accepted is null ? 0 : 1; i < events.Count; i++) state = Evolve(state, events[i]);
+        return new Accepted(events) { StateAfter = state };
     }
 
     private static void Diff(MemberState state, int year, ReadOnlySpan<ScoredItem> computed, string cause, List<IMemberEvent> events)

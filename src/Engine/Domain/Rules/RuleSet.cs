@@ -18,9 +18,10 @@ public sealed record RuleSet(
 {
     public ScoringCategory? CategoryOf(string id)
     {
-        // A handful of categories: a scan beats a dictionary and keeps the record a plain value.
-        foreach (var c in Categories)
-            if (c.Id == id) return c;
+        // A handful of categories: a scan beats a dictionary and keeps the record a plain value. Indexed, as
+        // foreach over the interface would allocate an enumerator per call (once per decision; issue #7).
+        for (var i = 0; i < Categories.Count; i++)
+            if (Categories[i].Id == id) return Categories[i];
         return null;
     }
 }

@@ -196,8 +196,9 @@ public static class YearScorer
             var set = book.InForceOn(period.End);
             if (set is null || set.Bonuses.Count == 0) continue;
             var member = state.Profile.On(period.End, state.Revoked);
-            foreach (var bonus in set.Bonuses)
+            for (var b = 0; b < set.Bonuses.Count; b++) // indexed: no enumerator allocated per period
             {
+                var bonus = set.Bonuses[b];
                 if (bonus.Period != period.Kind || Array.IndexOf(bonus.ExemptCategories, member.Category) >= 0) continue;
                 int meetings = 0;
                 var complete = true;

@@ -140,11 +140,13 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     var decision = _host._decider.Decide(_state, envelope.Command);
                     if (decision is Decision<TEvent>.Rejected rejected)
                     {
+                        _host.OnRejected?.Invoke(Id, envelope.CommandId, rejected.Reason);
                         envelope.TrySetResult(new CommandResult<TState, TEvent>.Rejected(rejected.Reason));
                         return;
                     }
 
-                    var events = ((Decision<TEvent>.Accepted)decision).Events;
+                    var accepted = (Decision<TEvent>.Accepted)decision;
+                    var events = accepted.Events;
                     if (events.Count == 0)
                     {
                         envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, Revision));
@@ -166,7 +168,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                     if (result.AlreadyCommitted)
                         await CatchUpAsync(ct).ConfigureAwait(false); // an earlier incarnation persisted them
                     else
-                        Apply(events, result.NextExpectedRevision);
+                        Apply(events, accepted.StateAfter, result.NextExpectedRevision);
 
                     envelope.TrySetResult(new CommandResult<TState, TEvent>.Accepted(events, _state, Revision));
                     await MaybeSnapshotAsync(ct).ConfigureAwait(false);
@@ -195,9 +197,11 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
             return _host._store.AppendToStreamAsync(stream, expected, data, ct);
         }
 
-        private void Apply(IReadOnlyList<TEvent> events, StreamRevision? revision)
+        private void Apply(IReadOnlyList<TEvent> events, object? stateAfter, StreamRevision? revision)
         {
-            foreach (var e in events) _state = _host._decider.Evolve(_state, e);
+            if (stateAfter is TState after) _state = after; // the decider folded them already
+            else
+                for (var i = 0; i < events.Count; i++) _state = _host._decider.Evolve(_state, events[i]); // no boxed enumerator
             _revision = revision?.Value ?? -1;
             _sinceSnapshot += events.Count;
         }

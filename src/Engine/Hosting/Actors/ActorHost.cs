@@ -46,6 +46,10 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         _clock = clock ?? TimeProvider.System;
     }
 
+    /// Called with the actor's id, the command's id and the reason whenever the domain refuses a command,
+    /// before the sender sees the refusal.
+    public Action<string, string, string>? OnRejected { get; init; }
+
     /// Actors currently in memory.
     public int ResidentCount => _actors.Count;
 
@@ -59,7 +63,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent> : IAsyncDisposab
         var envelope = new Envelope(command, commandId, metadata);
         while (true)
         {
-            var actor = _actors.GetOrAdd(actorId, id => new Actor(this, id));
+            var actor = _actors.GetOrAdd(actorId, static (id, host) => new Actor(host, id), this); // no closure per message
             if (actor.TryPost(envelope, out var full))
                 return envelope.Task.WaitAsync(ct);
             if (full) throw new MailboxFullException(actorId, _options.MailboxCapacity);

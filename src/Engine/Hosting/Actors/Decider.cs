@@ -3,7 +3,12 @@ namespace PointsEngine.Engine.Actors;
 /// What a pure decision returns: the events to persist (possibly none) or a refusal with its reason.
 public abstract record Decision<TEvent>
 {
-    public sealed record Accepted(IReadOnlyList<TEvent> Events) : Decision<TEvent>;
+    public sealed record Accepted(IReadOnlyList<TEvent> Events) : Decision<TEvent>
+    {
+        /// The state after the events, when the decider built it anyway; it must equal folding
+        /// <see cref="Events"/> with Evolve, and saves the actor folding them again (issue #7).
+        public object? StateAfter { get; init; }
+    }
 
     public sealed record Rejected(string Reason) : Decision<TEvent>;
 

@@ -18,7 +18,7 @@ public static class MemberDecider
         MemberScoring.Evolve,
         (state, message) => MemberScoring.Decide(state, message.Command, message.Rules, message.Calendar) switch
         {
-            DomainAccepted a => new Decision<IMemberEvent>.Accepted(a.Events),
+            DomainAccepted a => new Decision<IMemberEvent>.Accepted(a.Events) { StateAfter = a.StateAfter },
             DomainRejected r => Decision<IMemberEvent>.Reject(r.Rejection.ToString()),
             var other => throw new InvalidOperationException($"Unexpected decision {other}."),
         });

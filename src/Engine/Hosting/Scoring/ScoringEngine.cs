@@ -58,7 +58,10 @@ public sealed class ScoringEngine : IAsyncDisposable
         var snapshots = new MappedSnapshots<MemberState, MemberStateDocument>(
             new EventStoreSnapshots<MemberStateDocument>(store, MemberSnapshotVersion), MemberStateDocument.From, d => d.ToState());
         _members = new ActorHost<MemberState, MemberMessage, IMemberEvent>(
-            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, snapshots, clock);
+            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, snapshots, clock)
+        {
+            OnRejected = CountRejection,
+        };
         _router = new ScoringRouter(serializer, parseRuleSet);
         // The router is rebuilt as of the checkpoint at every dispatcher (re)start, so events delivered again
         // after a failure are decided with the rule book and calendar of their own place in the log.
@@ -175,17 +178,18 @@ public sealed class ScoringEngine : IAsyncDisposable
         return state;
     }
 
-    private async Task DeliverAsync(Delivery<MemberMessage> d, CancellationToken ct)
+    // The actor's reply is the delivery's task itself (no async frame of its own per delivery; issue #7):
+    // refusals are counted by the actor host as it answers.
+    private Task DeliverAsync(Delivery<MemberMessage> d, CancellationToken ct) =>
+        _members.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct);
+
+    private void CountRejection(string actorId, string commandId, string reason)
     {
-        var result = await _members.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct).ConfigureAwait(false);
-        if (result is CommandResult<MemberState, IMemberEvent>.Rejected rejected)
+        Interlocked.Increment(ref _rejected);
+        lock (_recentRejections)
         {
-            Interlocked.Increment(ref _rejected);
-            lock (_recentRejections)
-            {
-                _recentRejections.Enqueue($"{d.ActorId} {d.CommandId}: {rejected.Reason}");
-                if (_recentRejections.Count > 100) _recentRejections.Dequeue();
-            }
+            _recentRejections.Enqueue($"{actorId} {commandId}: {reason}");
+            if (_recentRejections.Count > 100) _recentRejections.Dequeue();
         }
     }
 
