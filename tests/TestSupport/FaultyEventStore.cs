@@ -34,7 +34,12 @@ public sealed class FaultyEventStore(IEventStore inner) : IEventStore
 
     public void ReleaseAppends() => Interlocked.Exchange(ref _gate, null)?.TrySetResult();
 
-    public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    public Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
+        AppendToStreamAsync(stream, expected, events, AppendLane.Recorded, ct);
+
+    public long RecordedAppends => inner.RecordedAppends;
+
+    public async Task<AppendResult> AppendToStreamAsync(StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, AppendLane lane, CancellationToken ct = default)
     {
         if (_gate is { } gate && (_holding is not { } which || which(stream)))
         {
@@ -45,7 +50,7 @@ public sealed class FaultyEventStore(IEventStore inner) : IEventStore
         if (TakeFailure())
             throw new IOException("disk unavailable (injected by the test)");
         Interlocked.Increment(ref _appends);
-        return await inner.AppendToStreamAsync(stream, expected, events, ct);
+        return await inner.AppendToStreamAsync(stream, expected, events, lane, ct);
     }
 
     private bool TakeFailure()

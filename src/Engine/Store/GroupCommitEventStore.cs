@@ -28,6 +28,7 @@ public sealed class PendingAppend(StreamName stream, ExpectedRevision expected, 
 
     public StreamName Stream { get; } = stream;
     public ExpectedRevision Expected { get; } = expected;
+    public AppendLane Lane { get; init; }
     public IReadOnlyList<EventData> Events { get; } = events;
     internal Task<AppendResult> Completion => Task;
 
@@ -59,6 +60,7 @@ public abstract class GroupCommitEventStore : IEventStore
     private Task? _writer;
     private readonly Lock _startLock = new();
     private int _disposed;
+    private long _recordedAppends;
 
     protected GroupCommitEventStore(GroupCommitOptions options) => Options = options;
 
@@ -66,18 +68,25 @@ public abstract class GroupCommitEventStore : IEventStore
     protected AppendSignal Appended { get; } = new();
 
     public Task<AppendResult> AppendToStreamAsync(
-        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
+        AppendToStreamAsync(stream, expected, events, AppendLane.Recorded, ct);
+
+    public Task<AppendResult> AppendToStreamAsync(
+        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, AppendLane lane, CancellationToken ct = default)
     {
         AppendDecision.ValidateBatch(events);
         ct.ThrowIfCancellationRequested();
         EnsureWriter();
-        var pending = new PendingAppend(stream, expected, events.ToArray());
+        var pending = new PendingAppend(stream, expected, events.ToArray()) { Lane = lane };
+        if (lane == AppendLane.Recorded) Interlocked.Increment(ref _recordedAppends);
         if (!_queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(GetType().Name);
         // Cancelling the wait does not withdraw the append: it may still commit, and a retry with the same
         // event ids is idempotent.
         return pending.Completion.WaitAsync(ct);
     }
+
+    public long RecordedAppends => Interlocked.Read(ref _recordedAppends);
 
     private void EnsureWriter()
     {
@@ -90,16 +99,22 @@ public abstract class GroupCommitEventStore : IEventStore
     {
         var batch = new List<PendingAppend>();
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        // Appends taken off the channel but not yet committed, by lane: the writer empties the channel
+        // before each batch so that a recorded fact that arrived behind thousands of derived appends is seen.
+        var recorded = new Queue<PendingAppend>();
+        var derived = new Queue<PendingAppend>();
+        while (recorded.Count + derived.Count > 0 || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            while (reader.TryRead(out var arrived))
+                (arrived.Lane == AppendLane.Derived ? derived : recorded).Enqueue(arrived);
+
+            // Recorded appends first, but a quarter of a full batch is kept for derived ones while they wait,
+            // so scoring never stops behind a busy API, nor a person's fact behind scoring.
             batch.Clear();
             var eventCount = 0;
-            while (batch.Count < Options.MaxRequestsPerCommit && eventCount < Options.MaxEventsPerCommit
-                   && reader.TryRead(out var next))
-            {
-                batch.Add(next);
-                eventCount += next.Events.Count;
-            }
+            Take(recorded, Options.MaxRequestsPerCommit - Options.MaxRequestsPerCommit / 4, batch, ref eventCount);
+            Take(derived, Options.MaxRequestsPerCommit, batch, ref eventCount);
+            Take(recorded, Options.MaxRequestsPerCommit, batch, ref eventCount);
 
             try
             {
@@ -121,6 +136,15 @@ public abstract class GroupCommitEventStore : IEventStore
             {
                 // Upkeep that failed is tried again after a later batch; it must never stop the appends.
             }
+        }
+    }
+
+    private void Take(Queue<PendingAppend> waiting, int requests, List<PendingAppend> batch, ref int eventCount)
+    {
+        while (batch.Count < requests && eventCount < Options.MaxEventsPerCommit && waiting.TryDequeue(out var next))
+        {
+            batch.Add(next);
+            eventCount += next.Events.Count;
         }
     }
 

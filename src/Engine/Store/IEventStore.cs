@@ -13,6 +13,17 @@ public interface IEventStore : IAsyncDisposable
     Task<AppendResult> AppendToStreamAsync(
         StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
 
+    /// The same append, in a lane: what the engine derives itself (scoring's awards, snapshots) goes in
+    /// <see cref="AppendLane.Derived"/>, so that a person's fact is not queued behind thousands of them (#7).
+    /// A backend without lanes appends in order of arrival.
+    Task<AppendResult> AppendToStreamAsync(
+        StreamName stream, ExpectedRevision expected, IReadOnlyList<EventData> events, AppendLane lane, CancellationToken ct = default) =>
+        AppendToStreamAsync(stream, expected, events, ct);
+
+    /// Appends taken in the <see cref="AppendLane.Recorded"/> lane since the store opened (0 where a backend
+    /// does not count them). While it moves, people are recording, and scoring steps back for them (#7).
+    long RecordedAppends => 0;
+
     /// Events of one stream in revision order, starting at <paramref name="from"/>.
     IAsyncEnumerable<RecordedEvent> ReadStreamAsync(
         StreamName stream, StreamRevision from, int maxCount = int.MaxValue, CancellationToken ct = default);
@@ -40,6 +51,17 @@ public interface IEventStore : IAsyncDisposable
     /// consumer's checkpoint still moves. Backends skip reading what is filtered out.
     IAsyncEnumerable<LogEntry> SubscribeToAllAsync(LogPosition after, Func<string, bool> streams, CancellationToken ct = default) =>
         LogEntry.Filter(SubscribeToAllAsync(after, ct), streams, ct);
+}
+
+/// Which queue an append waits in where a backend commits appends in batches.
+public enum AppendLane
+{
+    /// Facts people record (HTTP, import, commands): committed first.
+    Recorded,
+
+    /// What the engine derives from them (member decisions, snapshots): fills each batch after the recorded
+    /// appends, with a share of every batch kept for it so that scoring never stops behind a busy API.
+    Derived,
 }
 
 /// One step of a filtered subscription: an event of a stream the consumer reads, or (Event null) only the

@@ -82,4 +82,28 @@ public abstract partial class EventStoreContract
         Assert.All(results, r => Assert.Equal(new StreamRevision(2), r.NextExpectedRevision));
         Assert.Equal(results[0].LastPosition, results[1].LastPosition);
     }
+
+    [Fact]
+    public async Task appends_in_the_derived_lane_are_checked_idempotent_and_durable_like_recorded_ones()
+    {
+        // Given
+        var store = await StoreAsync();
+        var decision = NewEvents(2);
+        await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, decision, AppendLane.Derived);
+
+        // When
+        var refused = await Assert.ThrowsAsync<WrongExpectedRevisionException>(() =>
+            store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, NewEvents(1), AppendLane.Derived));
+        var retried = await store.AppendToStreamAsync(MemberA, ExpectedRevision.NoStream, decision, AppendLane.Derived);
+        var both = Enumerable.Range(0, 100).Select(i => (Lane: i % 2 == 0 ? AppendLane.Derived : AppendLane.Recorded, Events: NewEvents(1))).ToArray();
+        await Task.WhenAll(both.Select(a => store.AppendToStreamAsync(MemberB, ExpectedRevision.Any, a.Events, a.Lane)));
+
+        // Then
+        Assert.Equal(MemberA, refused.Stream);
+        Assert.True(retried.AlreadyCommitted);
+        var log = await ReadAll(store);
+        Assert.Equal(Ids(decision).Concat(both.SelectMany(a => Ids(a.Events))).Order(), log.Select(e => e.EventId).Order());
+        Assert.Equal(Enumerable.Range(0, 100).Select(r => (long)r), (await ReadStream(store, MemberB)).Select(e => e.Revision.Value));
+        AssertStrictlyIncreasing(log);
+    }
 }

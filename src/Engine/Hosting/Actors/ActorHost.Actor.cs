@@ -194,7 +194,7 @@ public sealed partial class ActorHost<TState, TCommand, TEvent>
                 data[i] = _host._serializer.ToEventData(
                     DeterministicIds.For(stream.Value, envelope.CommandId, i), events[i], envelope.Metadata);
             var expected = Revision is { } r ? ExpectedRevision.Exact(r) : ExpectedRevision.NoStream;
-            return _host._store.AppendToStreamAsync(stream, expected, data, ct);
+            return _host._store.AppendToStreamAsync(stream, expected, data, AppendLane.Derived, ct);
         }
 
         private void Apply(IReadOnlyList<TEvent> events, object? stateAfter, StreamRevision? revision)

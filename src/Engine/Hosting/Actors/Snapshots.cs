@@ -48,7 +48,7 @@ public sealed class EventStoreSnapshots<TState>(IEventStore store, string stateV
         var id = DeterministicIds.For(SnapshotStream(stream).Value, "snapshot", (int)Math.Min(int.MaxValue, snapshot.Revision.Value));
         var metadata = new EventMetadata(DateTimeOffset.UnixEpoch, "engine");
         return store.AppendToStreamAsync(SnapshotStream(stream), ExpectedRevision.Any,
-            [new EventData(id, SnapshotType, data, metadata)], ct);
+            [new EventData(id, SnapshotType, data, metadata)], AppendLane.Derived, ct);
     }
 }
 
