@@ -188,4 +188,106 @@ public sealed class a_dispatcher : IAsyncLifetime
         await cts.CancelAsync();
         try { await run; } catch (OperationCanceledException) { }
     }
+
+    // People recording and scoring share the cores: while recorded appends keep coming, scoring keeps only a
+    // few deliveries in flight, so a secretary's request is not queued behind thousands of decisions (#7).
+
+    /// Deliveries that wait for the test, counting how many are in flight at once.
+    private sealed class HeldDeliveries
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inFlight;
+        private int _most;
+
+        public int Most => Volatile.Read(ref _most);
+        public void Open() => _open.TrySetResult();
+
+        public async Task DeliverAsync(Delivery<TallyCommand> d, CancellationToken ct)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int most;
+            while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most) { }
+            try { await _open.Task.WaitAsync(ct); }
+            finally { Interlocked.Decrement(ref _inFlight); }
+        }
+
+        public async Task UntilMostIs(int count)
+        {
+            for (var waited = 0; Most < count && waited < 10_000; waited += 10) await Task.Delay(10);
+        }
+    }
+
+    private static readonly DispatcherOptions Narrowing = new() { MaxInFlight = 100, MaxInFlightWhileRecording = 8, RecordingWindow = TimeSpan.FromMinutes(5) };
+
+    private Dispatcher<TallyCommand> HeldDispatcher(HeldDeliveries held, DispatcherOptions options, TimeProvider? clock = null) =>
+        new(_sqlite.Store, new SqliteCheckpointStore(_sqlite.Store), "scoring", Route, held.DeliverAsync, options, clock);
+
+    [Fact]
+    public async Task scoring_a_backlog_while_nobody_records_takes_its_full_width()
+    {
+        var head = await RecordFacts(10, 25);
+        var held = new HeldDeliveries();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var dispatcher = HeldDispatcher(held, Narrowing);
+        var run = dispatcher.RunAsync(cts.Token);
+
+        await held.UntilMostIs(100);
+        Assert.Equal(100, held.Most);
+        held.Open();
+        await dispatcher.WaitForAsync(head, cts.Token);
+        Assert.Equal(250, dispatcher.Delivered);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task while_people_record_scoring_keeps_only_a_few_deliveries_in_flight_and_loses_none()
+    {
+        var held = new HeldDeliveries();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var dispatcher = HeldDispatcher(held, Narrowing);
+        var run = dispatcher.RunAsync(cts.Token);
+
+        var head = await RecordFacts(10, 25);
+        await held.UntilMostIs(8);
+        await Task.Delay(300); // ample time to post far more than 8 if nothing held it back
+        Assert.Equal(8, held.Most);
+
+        held.Open();
+        await dispatcher.WaitForAsync(head, cts.Token);
+        Assert.Equal(250, dispatcher.Delivered);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
+
+    [Fact]
+    public async Task once_recording_pauses_for_the_window_scoring_widens_again()
+    {
+        var clock = new ManualClock(DateTimeOffset.UnixEpoch);
+        var early = new HeldDeliveries();
+        var later = new HeldDeliveries();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var options = Narrowing with { RecordingWindow = TimeSpan.FromSeconds(1) };
+        var dispatcher = new Dispatcher<TallyCommand>(_sqlite.Store, new SqliteCheckpointStore(_sqlite.Store), "scoring", Route,
+            (d, ct) => d.Command is Add { Amount: 0 } ? later.DeliverAsync(d, ct) : early.DeliverAsync(d, ct), options, clock);
+        var run = dispatcher.RunAsync(cts.Token);
+
+        early.Open();
+        await dispatcher.WaitForAsync(await RecordFacts(1, 25), cts.Token); // recorded: narrow
+        clock.Advance(TimeSpan.FromSeconds(2));
+        // Facts that reach the log without people recording (the recorded count does not move).
+        AppendResult last = null!;
+        for (var i = 0; i < 10; i++)
+            last = await _sqlite.Store.AppendToStreamAsync(new StreamName("branch-0"), ExpectedRevision.Any,
+                [_serializer.ToEventData(Guid.NewGuid(), new GroupFact($"quiet-{i}", 0, [.. Enumerable.Range(0, 25).Select(m => $"m{m}")]), TallyDomain.Metadata)],
+                AppendLane.Derived);
+
+        await later.UntilMostIs(100);
+        Assert.Equal(100, later.Most);
+        Assert.InRange(early.Most, 1, 8);
+        later.Open();
+        await dispatcher.WaitForAsync(last.LastPosition!.Value, cts.Token);
+        await cts.CancelAsync();
+        try { await run; } catch (OperationCanceledException) { }
+    }
 }
