@@ -51,14 +51,19 @@ public static class ScoringRegistration
     }
 
     /// `Scoring:MailboxCapacity` (messages one member actor may hold) and `Scoring:MaxInFlight` (deliveries
-    /// awaiting their actors at once) bound the memory scoring uses however far it falls behind.
+    /// awaiting their actors at once) bound the memory scoring uses however far it falls behind;
+    /// `Scoring:MaxInFlightWhileRecording` is how far scoring steps back while people record.
     private static ScoringEngineOptions EngineOptions(IConfiguration configuration)
     {
         var defaults = new ScoringEngineOptions();
         return defaults with
         {
             Actors = defaults.Actors with { MailboxCapacity = configuration.GetValue("Scoring:MailboxCapacity", defaults.Actors.MailboxCapacity) },
-            Dispatcher = defaults.Dispatcher with { MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight) },
+            Dispatcher = defaults.Dispatcher with
+            {
+                MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight),
+                MaxInFlightWhileRecording = configuration.GetValue("Scoring:MaxInFlightWhileRecording", defaults.Dispatcher.MaxInFlightWhileRecording),
+            },
         };
     }
 }
