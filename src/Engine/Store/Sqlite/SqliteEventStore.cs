@@ -27,8 +27,8 @@ public sealed record SqliteStoreOptions(string Path)
 
     /// SQLite's page cache on the group-commit writer's connection. Each append touches a random page of the
     /// event-id and stream indexes; with SQLite's default 2 MB those pages were read back from the OS on most
-    /// commits (`read` and `lseek` calls were a quarter of the ingest's CPU samples). 64 MB: ingest 6,065 →
-    /// 8,241 activities/s back to back (#7, docs/PERFORMANCE.md).
+    /// commits (`read` calls, each with its `lseek`, were 11 % of the ingest's CPU samples). 64 MB: ingest
+    /// 6,065 → 8,241 activities/s back to back (#7, docs/PERFORMANCE.md).
     public long WriterPageCacheBytes { get; init; } = 64L << 20;
 }
 
