@@ -473,9 +473,9 @@ internal readonly record struct GcFigures(int Gen0, int Gen1, int Gen2, TimeSpan
 }
 
 /// Bytes the process allocated, summed from the runtime's allocation-tick events (one per ~100 KB allocated,
-/// each carrying the amount since the previous one). GC.GetTotalAllocatedBytes sums only the heaps active at
-/// the moment, and server GC's dynamic adaptation (DATAS) changes their number as it goes (dotnet/runtime#131069):
-/// over the same ingest it read 0 B and 48 KB per activity in two runs, against ~6 KB sampled.
+/// each carrying the amount since the previous one). Under server GC, GC.GetTotalAllocatedBytes read 0 B and
+/// 48 KB per activity over the same ingest in two runs, against ~6 KB sampled: dynamic adaptation (DATAS) changes
+/// the heap count as it goes, and dotnet/runtime#131069 describes the total miscounting when it does.
 internal sealed class AllocationTicks : EventListener
 {
     private static readonly AllocationTicks Listener = new();
