@@ -19,6 +19,9 @@ internal sealed class LineTerms(RuleId rule, RuleSetVersion version, string cate
     /// Null: the award id is the line's fact + "/" + rule.
     public string? Award { get; } = award;
 
+    /// Points as a line keeps them: in cents (at most two decimals, within ±1,000,000).
+    public static int CentsOf(Points points) => (int)(points.Value * 100m);
+
     public bool SameAs(LineTerms other) =>
         ReferenceEquals(this, other)
         || (Rule == other.Rule && Version == other.Version && Category == other.Category && RequestedCents == other.RequestedCents

@@ -176,7 +176,7 @@ public static class MemberScoring
             matched[at] = true;
             count++;
             var old = book!.Line(at);
-            if (old.GrantedCents != Cents(line.Granted) || old.RequestedCents != Cents(line.Requested))
+            if (old.GrantedCents != LineTerms.CentsOf(line.Granted) || old.RequestedCents != LineTerms.CentsOf(line.Requested))
             {
                 // Same points under a newer version are not a change: the earlier decision stands.
                 events.Add(new PointsCorrected(state.Member, line.AwardId, line.FactId, line.Rule, line.Category, line.Date,
@@ -202,7 +202,6 @@ public static class MemberScoring
         return -1;
     }
 
-    private static int Cents(Points points) => (int)(points.Value * 100m);
 
     private static Rejection? Invalid(MemberFact fact) => fact switch
     {

@@ -43,12 +43,7 @@ public sealed record MemberState
     {
         var at = Array.BinarySearch(YearList, year);
         if (at >= 0) return this;
-        at = ~at;
-        var years = new int[YearList.Length + 1];
-        Array.Copy(YearList, years, at);
-        years[at] = year;
-        Array.Copy(YearList, at, years, at + 1, YearList.Length - at);
-        return this with { YearList = years };
+        return this with { YearList = SortedArrays.Inserted(YearList, ~at, year) };
     }
 
     /// Ids (and dates) of accepted revocations, ordered by id. Member facts' ids are their facts', and

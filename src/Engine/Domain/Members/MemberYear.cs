@@ -52,11 +52,7 @@ internal sealed class MemberYear
         var at = IndexOfFact(fact.Id);
         if (at < 0) at = ~at;
         while (at < Facts.Length && string.CompareOrdinal(Facts[at].Id, fact.Id) == 0) at++;
-        var facts = new YearFact[Facts.Length + 1];
-        Array.Copy(Facts, facts, at);
-        facts[at] = fact;
-        Array.Copy(Facts, at, facts, at + 1, Facts.Length - at);
-        return new MemberYear(Year, facts, LinesAfterInsertAt(at), Loose);
+        return new MemberYear(Year, SortedArrays.Inserted(Facts, at, fact), LinesAfterInsertAt(at), Loose);
     }
 
     // Lines pointing at facts from `at` on point one further; the array is copied only when one does
@@ -114,7 +110,7 @@ internal sealed class MemberYear
         // A fact's line with an id of its own would fill the table with one-off terms.
         var terms = slot < 0 || (fact is not null && award is not null)
             ? -1
-            : Interned.TermsNumber(rule, version, category, Cents(requested), Cents(granted), capNote, award);
+            : Interned.TermsNumber(rule, version, category, LineTerms.CentsOf(requested), LineTerms.CentsOf(granted), capNote, award);
         var loose = Loose;
         LedgerLine line;
         if (terms >= 0)
@@ -124,11 +120,11 @@ internal sealed class MemberYear
         else
         {
             line = LedgerLine.Loose(date, loose.Length);
-            loose = [.. loose, new LooseLine(fact, new LineTerms(rule, version, category, Cents(requested), Cents(granted), capNote, award))];
+            loose = [.. loose, new LooseLine(fact, new LineTerms(rule, version, category, LineTerms.CentsOf(requested), LineTerms.CentsOf(granted), capNote, award))];
         }
 
         var lines = Lines;
-        if (replacing >= 0) lines = Without(lines, replacing);
+        if (replacing >= 0) lines = SortedArrays.Removed(lines, replacing);
         var lo = 0;
         var hi = lines.Length;
         while (lo < hi)
@@ -136,11 +132,7 @@ internal sealed class MemberYear
             var mid = (lo + hi) >>> 1;
             if (new YearLine(this, lines[mid]).CompareTo(date, fact, award, rule.Value) <= 0) lo = mid + 1; else hi = mid;
         }
-        var result = new LedgerLine[lines.Length + 1];
-        Array.Copy(lines, result, lo);
-        result[lo] = line;
-        Array.Copy(lines, lo, result, lo + 1, lines.Length - lo);
-        return Of(result, loose);
+        return Of(SortedArrays.Inserted(lines, lo, line), loose);
     }
 
     public MemberYear Corrected(int at, RuleSetVersion version, Points requested, Points granted, string? capNote)
@@ -150,7 +142,7 @@ internal sealed class MemberYear
         return WithLine(old.Fact, old.AwardId, terms.Rule, version, terms.Category, old.Date, requested, granted, capNote, replacing: at);
     }
 
-    public MemberYear WithoutLine(int at) => Of(Without(Lines, at), Loose);
+    public MemberYear WithoutLine(int at) => Of(SortedArrays.Removed(Lines, at), Loose);
 
     // A year over freshly built lines; loose lines no line points at any more are dropped (and the
     // others renumbered), so a year keeps only what its lines need.
@@ -175,13 +167,4 @@ internal sealed class MemberYear
         return new MemberYear(Year, Facts, lines, loose);
     }
 
-    private static LedgerLine[] Without(LedgerLine[] lines, int at)
-    {
-        var result = new LedgerLine[lines.Length - 1];
-        Array.Copy(lines, result, at);
-        Array.Copy(lines, at + 1, result, at, lines.Length - at - 1);
-        return result;
-    }
-
-    private static int Cents(Points points) => (int)(points.Value * 100m);
 }
