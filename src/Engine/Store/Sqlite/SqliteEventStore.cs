@@ -109,13 +109,7 @@ public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVeri
         await SqliteChain.SealAsync(_writer, ct).ConfigureAwait(false);
     }
 
-    internal async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
-    {
-        var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(ct).ConfigureAwait(false);
-        SqliteBusyWait.Install(c, SqliteBusyWait.DefaultTimeout);
-        return c;
-    }
+    internal Task<SqliteConnection> OpenReaderAsync(CancellationToken ct) => OpenPooledAsync(_connectionString, ct);
 
     /// A connection for state derived from the log that carries its own log position in the same
     /// transaction: projection batches and consumer checkpoints. Its commits do not wait for the disk
@@ -126,10 +120,16 @@ public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVeri
     /// re-delivers facts, and awards are idempotent). A process crash loses nothing.
     internal async Task<SqliteConnection> OpenDerivedAsync(CancellationToken ct)
     {
-        var c = new SqliteConnection(_derivedConnectionString);
+        var c = await OpenPooledAsync(_derivedConnectionString, ct).ConfigureAwait(false);
+        await ExecAsync(c, "PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
+        return c;
+    }
+
+    private static async Task<SqliteConnection> OpenPooledAsync(string connectionString, CancellationToken ct)
+    {
+        var c = new SqliteConnection(connectionString);
         await c.OpenAsync(ct).ConfigureAwait(false);
         SqliteBusyWait.Install(c, SqliteBusyWait.DefaultTimeout);
-        await ExecAsync(c, "PRAGMA synchronous = NORMAL;", ct).ConfigureAwait(false);
         return c;
     }
 
