@@ -66,10 +66,11 @@ public static class ServeCommand
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestSizeLimit>();
         app.UseAuthentication();
         app.UsePageSignIn();
         app.UseAuthorization();
+        // Only once the caller is known and allowed: an anonymous or forbidden body is never read (#16 finding 2.3).
+        app.UseMiddleware<RequestSizeLimit>();
 
         app.MapOpenApi();
         app.MapHealth();
