@@ -42,7 +42,7 @@ public static class ServeCommand
         builder.Services.AddReadModels(builder.Configuration);
         builder.Services.AddAccessControl(builder.Configuration);
         builder.Services.AddWorkflows(builder.Configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddDocumentedOpenApi();
         builder.Services.AddWebPages();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
