@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PointsEngine.Api.Spreadsheets;
 
 /// The one guard against CSV formula injection (OWASP "CSV Injection"), used by the API's CSV downloads
@@ -15,6 +13,13 @@ public static class CsvFormulaGuard
 
     public static bool StartsLikeFormula(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
 
-    private static bool IsPlainNumber(string text) =>
-        decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out _);
+    /// A sign, digits and at most one decimal point, nothing else (decimal.TryParse would also take trailing
+    /// NULs and the like).
+    private static bool IsPlainNumber(string text)
+    {
+        var body = text.AsSpan(text.Length > 0 && text[0] is '+' or '-' ? 1 : 0);
+        var point = body.IndexOf('.');
+        return body.ContainsAnyInRange('0', '9') && !body.ContainsAnyExcept("0123456789.")
+            && (point < 0 || body[(point + 1)..].IndexOf('.') < 0);
+    }
 }
