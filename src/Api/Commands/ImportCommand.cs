@@ -64,11 +64,12 @@ public static class ImportCommand
             Spreadsheet.FormatOf(file);
         }
 
+        var limits = SpreadsheetLimits.From(StoreOptions.Configuration());
         var sheetProblems = new List<ImportProblem>();
         var sheets = new List<(LedgerSource Source, IReadOnlyList<LedgerRow> Rows)>();
         foreach (var file in files)
         {
-            foreach (var table in Spreadsheet.Read(file))
+            foreach (var table in Spreadsheet.Read(file, limits))
             {
                 var (source, problems) = LedgerLayout.Recognise(file, table);
                 sheetProblems.AddRange(problems);

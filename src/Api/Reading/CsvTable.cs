@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PointsEngine.Api.Spreadsheets;
 
 namespace PointsEngine.Api.Reading;
 
 /// One table as a CSV download (RFC 4180): UTF-8 with a byte-order mark so Excel opens the Chinese
 /// correctly, Chinese column headers, CRLF line ends, fields quoted when they hold a comma, quote or line
-/// break. Text that Excel would take for a formula (=, +, -, @ first) is prefixed with an apostrophe;
-/// numbers are written as numbers.
+/// break. Text that Excel would take for a formula (=, +, -, @ first) is prefixed with an apostrophe by the
+/// one guard the CLI's CSV files use too (CsvFormulaGuard); numbers are written as numbers.
 public sealed class CsvTable(string fileName, IReadOnlyList<string> headers)
 {
     public const string MediaType = "text/csv";
@@ -43,18 +44,18 @@ public sealed class CsvTable(string fileName, IReadOnlyList<string> headers)
     private static string Cell(object? value) => value switch
     {
         null => "",
-        string s => Field(s, guard: true),
+        string s => Field(s),
         decimal d => d.ToString(CultureInfo.InvariantCulture),
         int or long => Convert.ToString(value, CultureInfo.InvariantCulture)!,
         bool b => b ? "是" : "否",
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-        _ => Field(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "", guard: true),
+        _ => Field(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
     };
 
-    private static string Field(string text, bool guard = false)
+    private static string Field(string text)
     {
-        if (guard && text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r') text = "'" + text;
+        text = CsvFormulaGuard.Escape(text);
         return text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : $"\"{text.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
     }
 }

@@ -14,8 +14,12 @@ public static class CsvFile
 
     static CsvFile() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
-    public static SheetTable Read(string path)
+    public static SheetTable Read(string path, SpreadsheetLimits? limits = null)
     {
+        limits ??= SpreadsheetLimits.Default;
+        var name = Path.GetFileName(path);
+        if (new FileInfo(path).Length is var length && length > limits.MaxFileBytes)
+            throw SpreadsheetRefusal.FileTooLarge(name, length, limits);
         var bytes = File.ReadAllBytes(path);
         var text = Decode(bytes);
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -23,6 +27,7 @@ public static class CsvFile
             HasHeaderRecord = false,
             DetectDelimiter = true,
             MissingFieldFound = null,
+            MaxFieldSize = SpreadsheetLimits.MaxCellChars,
         };
         using var reader = new StringReader(text);
         using var csv = new CsvReader(reader, config);
@@ -33,7 +38,10 @@ public static class CsvFile
             {
                 var record = csv.Parser.Record ?? [];
                 var row = new SheetRow(csv.Parser.Row, [.. record.Select(c => c.Trim())]);
-                if (!row.IsBlank) rows.Add(row);
+                if (row.IsBlank) continue;
+                if (rows.Count == limits.MaxRows)
+                    throw SpreadsheetRefusal.TooManyRows(name, $"第 {row.Number} 行：", $"row {row.Number}: ", limits);
+                rows.Add(row);
             }
         }
         catch (CsvHelperException e)
@@ -63,11 +71,13 @@ public static class CsvFile
     {
         using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         using var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture));
-        foreach (var header in sheet.Headers) csv.WriteField(header);
+        foreach (var header in sheet.Headers) csv.WriteField(CsvFormulaGuard.Escape(header));
         csv.NextRecord();
         foreach (var row in sheet.Rows)
         {
-            foreach (var cell in row) csv.WriteField(Spreadsheet.Text(cell));
+            // Numbers stay numbers; any text passes the formula guard the API's CSV uses (#16 finding 2.7).
+            foreach (var cell in row)
+                csv.WriteField(cell is decimal or int or long or double ? Spreadsheet.Text(cell) : CsvFormulaGuard.Escape(Spreadsheet.Text(cell)));
             csv.NextRecord();
         }
     }

@@ -31,10 +31,11 @@ public static class Spreadsheet
             $"不支持的文件类型“{other}”（{path}），请使用 .xlsx 或 .csv。", $"Unsupported file type '{other}' ({path}); use .xlsx or .csv."),
     };
 
-    public static IReadOnlyList<SheetTable> Read(string path) => FormatOf(path) switch
+    /// Reads within <paramref name="limits"/> (the defaults when none): a file beyond them is refused whole.
+    public static IReadOnlyList<SheetTable> Read(string path, SpreadsheetLimits? limits = null) => FormatOf(path) switch
     {
-        SpreadsheetFormat.Xlsx => XlsxFile.Read(path),
-        _ => [CsvFile.Read(path)],
+        SpreadsheetFormat.Xlsx => XlsxFile.Read(path, limits),
+        _ => [CsvFile.Read(path, limits)],
     };
 
     /// A workbook holds every sheet; a CSV file holds one table.

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
@@ -8,103 +7,10 @@ namespace PointsEngine.Api.Spreadsheets;
 
 /// .xlsx workbooks through the Open XML SDK (ClosedXML's own foundation; ClosedXML itself cannot be
 /// restored from the registry here). Written with a bold, frozen header row and columns sized to their text;
-/// strings as inline strings, so identifiers such as "001" stay text.
+/// strings as inline strings, so identifiers such as "001" stay text. Reading: XlsxFile.Reading.cs.
 public static partial class XlsxFile
 {
     private const uint BoldStyle = 1;
-
-    public static IReadOnlyList<SheetTable> Read(string path)
-    {
-        try
-        {
-            using var document = SpreadsheetDocument.Open(path, isEditable: false);
-            var workbook = document.WorkbookPart ?? throw new InvalidDataException("The file has no workbook part.");
-            var shared = workbook.SharedStringTablePart?.SharedStringTable?.Elements<SharedStringItem>().Select(i => i.InnerText).ToArray() ?? [];
-            var dateStyles = DateStyles(workbook.WorkbookStylesPart?.Stylesheet);
-            var tables = new List<SheetTable>();
-            foreach (var sheet in workbook.Workbook.Sheets?.Elements<Sheet>() ?? [])
-            {
-                if (sheet.Id?.Value is not { } id || workbook.GetPartById(id) is not WorksheetPart part) continue;
-                var rows = new List<SheetRow>();
-                foreach (var row in part.Worksheet.Descendants<Row>())
-                {
-                    var cells = new List<string>();
-                    var next = 0;
-                    foreach (var cell in row.Elements<Cell>())
-                    {
-                        var column = cell.CellReference?.Value is { } reference ? ColumnIndex(reference) : next;
-                        while (cells.Count < column) cells.Add("");
-                        cells.Add(TextOf(cell, shared, dateStyles).Trim());
-                        next = column + 1;
-                    }
-                    var sheetRow = new SheetRow((int)(row.RowIndex?.Value ?? (uint)(rows.Count + 1)), cells);
-                    if (!sheetRow.IsBlank) rows.Add(sheetRow);
-                }
-                tables.Add(new SheetTable(sheet.Name?.Value ?? "", rows));
-            }
-            return tables;
-        }
-        catch (Exception e) when (e is OpenXmlPackageException or InvalidDataException or FileFormatException or System.Xml.XmlException)
-        {
-            throw new Commands.UsageException($"无法读取 Excel 文件 {path}：{e.Message}", $"Cannot read the workbook {path}: {e.Message}");
-        }
-    }
-
-    private static string TextOf(Cell cell, string[] shared, HashSet<uint> dateStyles)
-    {
-        var raw = cell.CellValue?.Text;
-        if (cell.DataType?.Value == CellValues.SharedString)
-            return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && i >= 0 && i < shared.Length ? shared[i] : "";
-        if (cell.DataType?.Value == CellValues.InlineString) return cell.InlineString?.InnerText ?? "";
-        if (cell.DataType?.Value == CellValues.Boolean) return raw == "1" ? "TRUE" : "FALSE";
-        if (cell.DataType?.Value is { } type && type != CellValues.Number) return raw ?? "";
-        if (raw is null || !double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)) return raw ?? "";
-        if (cell.StyleIndex?.Value is { } style && dateStyles.Contains(style) && number is >= 1 and < 2958466)
-            return DateTime.FromOADate(number).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        // Doubles as a person typed them: 2.5 not 2.4999999999999996.
-        return ((decimal)number).ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// The cell formats (by index) that show a date: built-in date formats and custom codes with y or d.
-    private static HashSet<uint> DateStyles(Stylesheet? stylesheet)
-    {
-        var result = new HashSet<uint>();
-        if (stylesheet?.CellFormats is null) return result;
-        var custom = stylesheet.NumberingFormats?.Elements<NumberingFormat>()
-            .Where(f => f.NumberFormatId?.Value is not null)
-            .ToDictionary(f => f.NumberFormatId!.Value, f => f.FormatCode?.Value ?? "") ?? [];
-        uint index = 0;
-        foreach (var format in stylesheet.CellFormats.Elements<CellFormat>())
-        {
-            var id = format.NumberFormatId?.Value ?? 0;
-            if (id is >= 14 and <= 17 or 22 or >= 27 and <= 36 or >= 50 and <= 58
-                || (custom.TryGetValue(id, out var code) && IsDateCode(code)))
-                result.Add(index);
-            index++;
-        }
-        return result;
-    }
-
-    private static bool IsDateCode(string code)
-    {
-        var bare = QuotedOrBracketed().Replace(code, "");
-        return bare.Contains('y', StringComparison.OrdinalIgnoreCase) || bare.Contains('d', StringComparison.OrdinalIgnoreCase)
-            || bare.Contains('年', StringComparison.Ordinal) || bare.Contains('日', StringComparison.Ordinal);
-    }
-
-    [GeneratedRegex("\"[^\"]*\"|\\[[^\\]]*\\]|\\\\.")]
-    private static partial Regex QuotedOrBracketed();
-
-    private static int ColumnIndex(string reference)
-    {
-        var index = 0;
-        foreach (var c in reference)
-        {
-            if (!char.IsAsciiLetter(c)) break;
-            index = index * 26 + (char.ToUpperInvariant(c) - 'A' + 1);
-        }
-        return index - 1;
-    }
 
     public static string ColumnName(int index)
     {

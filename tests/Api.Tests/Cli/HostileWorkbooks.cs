@@ -1,0 +1,76 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace PointsEngine.Api.Tests.Cli;
+
+/// Hostile .xlsx files, made by hand part by part (not by the code under test), streamed so that a file whose
+/// sheet unpacks to hundreds of megabytes never exists in the test's memory.
+public static class HostileWorkbooks
+{
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// A well-formed workbook of one sheet 台账 whose sheet XML <paramref name="sheetData"/> writes (the rows
+    /// inside sheetData), and optionally a shared-strings part.
+    public static void Write(string path, Action<TextWriter> sheetData, Action<TextWriter>? sharedStrings = null,
+        CompressionLevel level = CompressionLevel.Fastest, string? sheetPrologue = null)
+    {
+        using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        Part(zip, "[Content_Types].xml", w => w.Write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+            + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+            + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+            + "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+            + "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
+            + "</Types>"));
+        Part(zip, "_rels/.rels", w => w.Write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+            + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+            + "</Relationships>"));
+        Part(zip, "xl/workbook.xml", w => w.Write(
+            $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"{Main}\" xmlns:r=\"{Relationships}\"><sheets><sheet name=\"台账\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"));
+        Part(zip, "xl/_rels/workbook.xml.rels", w => w.Write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+            + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+            + (sharedStrings is null ? "" : "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>")
+            + "</Relationships>"));
+        if (sharedStrings is not null)
+            Part(zip, "xl/sharedStrings.xml", w =>
+            {
+                w.Write($"<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"{Main}\">");
+                sharedStrings(w);
+                w.Write("</sst>");
+            }, level);
+        Part(zip, "xl/worksheets/sheet1.xml", w =>
+        {
+            w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            w.Write(sheetPrologue ?? "");
+            w.Write($"<worksheet xmlns=\"{Main}\"><sheetData>");
+            sheetData(w);
+            w.Write("</sheetData></worksheet>");
+        }, level);
+    }
+
+    /// A zip with the given entries only (each written by its action), for packages that are not workbooks.
+    public static void WriteZip(string path, params (string Name, Action<TextWriter> Content)[] entries)
+    {
+        using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        foreach (var (name, content) in entries) Part(zip, name, content);
+    }
+
+    private static void Part(ZipArchive zip, string name, Action<TextWriter> content, CompressionLevel level = CompressionLevel.Fastest)
+    {
+        using var writer = new StreamWriter(zip.CreateEntry(name, level).Open(), new UTF8Encoding(false), 1 << 16);
+        content(writer);
+    }
+
+    /// <paramref name="count"/> times the same character, written in blocks.
+    public static void Repeat(TextWriter writer, char c, long count)
+    {
+        var block = new string(c, 1 << 16);
+        for (var left = count; left > 0; left -= block.Length) writer.Write(left >= block.Length ? block : block[..(int)left]);
+    }
+
+    public static string Cell(string reference, string text) => $"<c r=\"{reference}\" t=\"inlineStr\"><is><t>{text}</t></is></c>";
+}
