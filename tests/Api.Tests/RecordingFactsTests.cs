@@ -102,7 +102,9 @@ public sealed class when_a_branch_records_its_year : IAsyncLifetime
         await Setup.BranchAsync(_api.Admin, "b2");
         (await _secretary.PostJsonAsync("/api/members/m-03/transfers", new { toBranch = "b2", occurredOn = "2025-05-01" })).ShouldBe(HttpStatusCode.Created);
 
-        var before = await _secretary.PostJsonAsync("/api/branches/b1/meetings", new
+        // Recorded by an admin: a secretary may no longer back-date facts about a member who left the branch
+        // longer ago than the grace window (#16 finding 2.4, a_former_branchs_secretary_cannot_rewrite_history).
+        var before = await _api.Admin.PostJsonAsync("/api/branches/b1/meetings", new
         {
             occurredOn = "2025-04-20", kind = "党课", topic = "转出前的党课", attendance = new[] { new { member = "m-03", status = "出席" } },
         });

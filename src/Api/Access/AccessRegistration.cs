@@ -23,6 +23,7 @@ public static class AccessRegistration
     public static IServiceCollection AddAccessControl(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ => SigningKey.LoadOrCreate(configuration));
+        services.Configure<AccessSettings>(configuration.GetSection(AccessSettings.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TokenService>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)

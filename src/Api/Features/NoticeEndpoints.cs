@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Workflows;
 using PointsEngine.Api.Writing;
@@ -93,9 +94,9 @@ public static class NoticeEndpoints
         if (Known(directory.Current, where!.Value) is { } unknown) return unknown.ToResult();
         var notices = await read.NoticesAsync(where.Value, ct);
         var today = clock.Today();
-        var visible = notices.Where(n => CanRead(caller, directory.Current, n.Branch, n, today)).Select(n => Document(caller, n, today)).ToList();
+        var visible = notices.Where(n => ReadAccess.Notice(caller, directory.Current, n.Branch, n, today)).Select(n => Document(caller, n, today)).ToList();
         // Someone who may read none of the branch's notices (another branch's secretary or member) is refused.
-        if (!CanRead(caller, directory.Current, where.Value, null, today) && visible.Count == 0) return NoticeScope().ToResult();
+        if (!ReadAccess.Notice(caller, directory.Current, where.Value, null, today) && visible.Count == 0) return NoticeScope().ToResult();
         return TypedResults.Ok(new NoticeList(visible.Count, visible));
     }
 
@@ -109,7 +110,7 @@ public static class NoticeEndpoints
         if (Known(directory.Current, where!.Value) is { } unknown) return unknown.ToResult();
         var notice = await read.NoticeAsync(where.Value, when!.Value.ToString(), ct);
         var today = clock.Today();
-        if (!CanRead(caller, directory.Current, where.Value, notice, today)) return NoticeScope().ToResult();
+        if (!ReadAccess.Notice(caller, directory.Current, where.Value, notice, today)) return NoticeScope().ToResult();
         if (notice is null) return UnknownNotice(where.Value, when.Value.ToString()).ToResult();
         return TypedResults.Ok(Document(caller, notice, today));
     }
@@ -228,19 +229,8 @@ public static class NoticeEndpoints
         return new NoticeDocument(stage, open, shown);
     }
 
-    /// Admins and appraisers read every notice; a secretary their branches'; a member their branch's (or one that lists them).
-    private static bool CanRead(Caller caller, OrganisationSnapshot org, BranchId branch, NoticeView? notice, DateOnly today) => caller.Role switch
-    {
-        Role.Admin or Role.Appraiser => true,
-        Role.Secretary => caller.Branches.Contains(branch),
-        _ => caller.Member is { } m && (InBranchToday(org, m, branch, today) || notice?.Lines.Any(l => l.Member == m) == true),
-    };
-
     private static bool InBranch(OrganisationSnapshot org, MemberId member, BranchId branch, NoticePublished notice, DateOnly today) =>
-        InBranchToday(org, member, branch, today) || notice.Lines.Any(l => l.Member == member);
-
-    private static bool InBranchToday(OrganisationSnapshot org, MemberId member, BranchId branch, DateOnly today) =>
-        org.Members.TryGetValue(member, out var entry) && entry.BranchOn(today) == branch;
+        ReadAccess.InBranchToday(org, member, branch, today) || notice.Lines.Any(l => l.Member == member);
 
     private static Period? ParsePeriod(string? label, string field, FieldErrors e)
     {

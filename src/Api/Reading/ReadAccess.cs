@@ -2,10 +2,11 @@ using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Registry;
 using PointsEngine.Domain.Values;
+using PointsEngine.Projections.Queries;
 
 namespace PointsEngine.Api.Reading;
 
-/// Who may read what (issue #5): an admin and an appraiser read everything; a secretary reads the
+/// Who may read what (issue #5), for the API and the web pages alike (one rule, #16 finding 2.6): an admin and an appraiser read everything; a secretary reads the
 /// branches they are secretary of and the members of those branches; a member reads only their own
 /// standing and evidence. A member counts as in a branch if they are in it now or were in it at any time
 /// during the year asked about — so the old branch still sees the year of a member who transferred out,
@@ -43,6 +44,18 @@ public static class ReadAccess
         if (caller.Role == Role.Secretary && caller.Branches.Contains(branch)) return null;
         return Forbidden("branch-scope", $"只能查看本人负责的支部，{branch} 不在其中。", $"A secretary reads their own branches only; {branch} is not one of them.");
     }
+
+    /// A branch's notices (公示), for the API and the ranking page alike: admins and appraisers read every
+    /// notice; a secretary their branches'; a member their branch's today (or one that lists them).
+    public static bool Notice(Caller caller, OrganisationSnapshot org, BranchId branch, NoticeView? notice, DateOnly today) => caller.Role switch
+    {
+        Role.Admin or Role.Appraiser => true,
+        Role.Secretary => caller.Branches.Contains(branch),
+        _ => caller.Member is { } m && (InBranchToday(org, m, branch, today) || notice?.Lines.Any(l => l.Member == m) == true),
+    };
+
+    public static bool InBranchToday(OrganisationSnapshot org, MemberId member, BranchId branch, DateOnly today) =>
+        org.Members.TryGetValue(member, out var entry) && entry.BranchOn(today) == branch;
 
     /// The branches the member is in now or was in during the year.
     public static IEnumerable<BranchId> BranchesOf(MemberEntry member, int year)

@@ -15,10 +15,15 @@ public sealed record PartyGroupEntry(PartyGroupId Id, BranchId Branch, string Na
 /// From <see cref="From"/> the member belonged to <see cref="Branch"/>, by the enrolment or transfer <see cref="Cause"/>.
 public sealed record BranchSpell(DateOnly From, BranchId Branch, FactId Cause);
 
+/// <see cref="LatestChangeOn"/>: the date of the member's latest organisation change (enrolment, transfer,
+/// departure, category or status change), which a secretary's change may not be dated before (#16 finding 2.4).
 public sealed record MemberEntry(
     MemberId Id, string Name, BranchId Branch, PartyGroupId? Group, MemberStatus Status, MemberCategory Category, DateOnly? LeftOn,
-    ImmutableList<BranchSpell> BranchHistory)
+    ImmutableList<BranchSpell> BranchHistory, DateOnly LatestChangeOn)
 {
+    /// The member's place as the domain judges a secretary's reach over them.
+    public MemberPlacement Placement => new([.. BranchHistory.Select(s => (s.From, s.Branch))], LeftOn, LatestChangeOn);
+
     /// The branch the member belonged to on <paramref name="date"/> (their first branch before enrolment):
     /// a back-dated meeting is checked against the roster of its own day, not today's. A transfer asks
     /// where the member was <paramref name="ignoring"/> itself, so a retried transfer builds the same fact.
@@ -80,22 +85,25 @@ public sealed record OrganisationSnapshot(
             PartyGroupRegistered g => next with { Groups = Groups.SetItem(g.Group, new PartyGroupEntry(g.Group, g.Branch, g.Name)) },
             MemberEnrolled e => next with
             {
-                Members = Members.SetItem(e.Member, new MemberEntry(e.Member, e.Name, e.Branch, e.Group, e.Status, e.Category, null, [new BranchSpell(e.OccurredOn, e.Branch, e.FactId)])),
+                Members = Members.SetItem(e.Member, new MemberEntry(e.Member, e.Name, e.Branch, e.Group, e.Status, e.Category, null, [new BranchSpell(e.OccurredOn, e.Branch, e.FactId)], e.OccurredOn)),
             },
             MemberTransferred t => next.WithMember(t.Member, m => m with
             {
+                LatestChangeOn = Later(m.LatestChangeOn, t.OccurredOn),
                 Branch = t.ToBranch,
                 Group = t.ToGroup,
                 BranchHistory = [.. m.BranchHistory.Add(new BranchSpell(t.OccurredOn, t.ToBranch, t.FactId)).OrderBy(h => h.From)],
             }),
-            MemberLeft l => next.WithMember(l.Member, m => m with { LeftOn = l.OccurredOn }),
-            MemberCategoryChanged c => next.WithMember(c.Member, m => m with { Category = c.Category }),
-            MemberStatusChanged s => next.WithMember(s.Member, m => m with { Status = s.Status }),
+            MemberLeft l => next.WithMember(l.Member, m => m with { LeftOn = l.OccurredOn, LatestChangeOn = Later(m.LatestChangeOn, l.OccurredOn) }),
+            MemberCategoryChanged c => next.WithMember(c.Member, m => m with { Category = c.Category, LatestChangeOn = Later(m.LatestChangeOn, c.OccurredOn) }),
+            MemberStatusChanged s => next.WithMember(s.Member, m => m with { Status = s.Status, LatestChangeOn = Later(m.LatestChangeOn, s.OccurredOn) }),
             YearClosed or YearReopened => next with { Calendar = OrganisationCalendar.Evolve(Calendar, fact) },
             RuleSetPublished p => next.WithRuleSet(p, parseRuleSet),
             _ => next,
         };
     }
+
+    private static DateOnly Later(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private OrganisationSnapshot WithMember(MemberId id, Func<MemberEntry, MemberEntry> change) =>
         Members.TryGetValue(id, out var member) ? this with { Members = Members.SetItem(id, change(member)) } : this;

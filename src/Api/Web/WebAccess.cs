@@ -1,12 +1,14 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Problems;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
-using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Api.Web;
 
-/// Authorization policies of the pages (signed in with the page cookie) and what each role may open:
-/// admins and appraisers every branch and member, a secretary their own branches and the members in
-/// them, a member themself.
+/// Authorization policies of the pages (signed in with the page cookie). What each role may open is the
+/// API's rule, <see cref="ReadAccess"/> (#16 finding 2.6: the pages kept a wider copy of it).
 public static class WebAccess
 {
     public const string Reader = "web-reader";
@@ -14,24 +16,13 @@ public static class WebAccess
     public const string Recorder = "web-recorder";
     public const string Admin = "web-admin";
 
-    public static bool MaySeeBranch(Caller caller, BranchId branch) => caller.Role switch
-    {
-        Role.Admin or Role.Appraiser => true,
-        Role.Secretary => caller.Branches.Contains(branch),
-        _ => false,
-    };
-
-    public static bool MaySeeMember(Caller caller, MemberId member, OrganisationSnapshot org) => caller.Role switch
-    {
-        Role.Admin or Role.Appraiser => true,
-        Role.Member => caller.Member == member,
-        // A secretary sees whoever is, or was at some time, in one of their branches.
-        _ => org.Members.TryGetValue(member, out var entry) && entry.BranchHistory.Any(s => caller.Branches.Contains(s.Branch)),
-    };
-
     /// The branches the caller may open, in id order.
     public static IReadOnlyList<BranchEntry> VisibleBranches(Caller caller, OrganisationSnapshot org) =>
-        [.. org.Branches.Values.Where(b => MaySeeBranch(caller, b.Id)).OrderBy(b => b.Id.Value, StringComparer.Ordinal)];
+        [.. org.Branches.Values.Where(b => ReadAccess.Branch(caller, b.Id, org) is null).OrderBy(b => b.Id.Value, StringComparer.Ordinal)];
+
+    /// A page's answer to what the API would refuse: not found as 404, anything else to the "denied" page.
+    public static IActionResult Refuse(this PageModel page, ApiProblem problem) =>
+        problem.Status == StatusCodes.Status404NotFound ? page.NotFound() : page.Forbid(PageTokenHandler.SchemeName);
 
     public static string RoleName(Role role) => role switch
     {

@@ -6,11 +6,12 @@ namespace PointsEngine.Api.Workflows;
 
 public static class WorkflowProblems
 {
-    /// A refused workflow step as a problem document: 400, 404 or 409 by what kind of refusal it is.
+    /// A refused workflow step as a problem document: 400, 403, 404 or 409 by what kind of refusal it is.
     public static ApiProblem ToProblem(this Refusal refusal, string field) => ApiProblem.Field(refusal.Kind switch
     {
         RefusalKind.NotFound => StatusCodes.Status404NotFound,
         RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        RefusalKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     }, field, refusal.Code, refusal.Chinese, refusal.English);
 

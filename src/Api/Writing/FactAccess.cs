@@ -1,6 +1,7 @@
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Registry;
+using PointsEngine.Api.Workflows;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Values;
@@ -10,8 +11,10 @@ namespace PointsEngine.Api.Writing;
 
 /// Who may record a fact, beyond the role the endpoint requires: the organisation-wide facts (zones,
 /// branches, calendar, rules) are an admin's; a secretary records for their own branches only, judged by
-/// the branch the fact concerns on its own date; a member may only submit their own suggestions and
-/// golden ideas, claims and objections; an appraiser records nothing.
+/// the branch the fact concerns on its own date, and (<see cref="Reach"/>) about members in one of their
+/// branches now or who left it lately, with organisation changes not dated before the member's latest one;
+/// a member may only submit their own suggestions and golden ideas, claims and objections; an appraiser
+/// records nothing.
 public static class FactAccess
 {
     public static ApiProblem? Check(Caller caller, IFact fact, OrganisationSnapshot org)
@@ -38,6 +41,19 @@ public static class FactAccess
         if (outside.Count == 0) return null;
         var list = string.Join(", ", outside);
         return Forbidden("branch-scope", $"只能为本人负责的支部登记，{list} 不在其中。", $"A secretary records for their own branches only; {list} is not one of them.");
+    }
+
+    /// A secretary's reach over the members a new fact concerns (the domain's <see cref="SecretaryReach"/>):
+    /// judged against the organisation now, like <see cref="FactConsistency"/>, so it refuses new facts only
+    /// and a retry of a fact recorded while it was allowed still answers with its first result.
+    public static ApiProblem? Reach(Caller caller, IFact fact, OrganisationSnapshot org, DateOnly today, int graceDays)
+    {
+        if (caller.Role != Role.Secretary) return null;
+        foreach (var (member, field) in SecretaryReach.MembersOf(fact))
+            if (org.Members.TryGetValue(member, out var entry)
+                && SecretaryReach.Check(caller.Branches, member, entry.Placement, fact, today, graceDays) is { } refused)
+                return refused.ToProblem(field);
+        return null;
     }
 
     /// The branches a fact concerns; null for organisation-wide facts.

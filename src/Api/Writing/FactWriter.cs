@@ -17,7 +17,8 @@ namespace PointsEngine.Api.Writing;
 /// 2. the endpoint builds the fact (400 for malformed fields, 404 for what it must look up);
 /// 3. the caller's branch scope (403);
 /// 4. a fact with this id already recorded: the same fact answers with the first result, another is 422;
-/// 5. the domain's pre-checks (400) and the organisation directory (404 / 409 / 400), closed years (409);
+/// 5. the domain's pre-checks (400) and the organisation directory (404 / 409 / 400), closed years (409),
+///    then a secretary's reach over the members concerned (403, 409: SecretaryReach, #16 finding 2.4);
 /// 6. back-pressure: 503 with Retry-After while scoring lags too far behind, while too many appends wait
 ///    for the store, or when the store does not confirm an append in time;
 /// 7. append (organisation and calendar facts at the directory's expected revision), then answer —
@@ -39,6 +40,7 @@ public sealed class FactWriter(
     OrganisationDirectory directory,
     IFactLookup lookup,
     IOptions<ApiSettings> settings,
+    IOptions<AccessSettings> access,
     TimeProvider clock)
 {
     public const string ReplayedHeader = "Idempotent-Replayed";
@@ -139,6 +141,9 @@ public sealed class FactWriter(
         {
             if (Precheck(each) is { } invalid) return await RefuseAsync(invalid, null).ConfigureAwait(false);
             if (FactConsistency.Check(each, snapshot, today) is { } inconsistent) return await RefuseAsync(inconsistent, null).ConfigureAwait(false);
+            // After the directory's checks, so an attendee of another branch is still named as such (400).
+            if (FactAccess.Reach(caller, each, snapshot, today, access.Value.FormerMemberGraceDays) is { } outOfReach)
+                return await RefuseAsync(outOfReach, null).ConfigureAwait(false);
         }
         if (await BacklogAsync(ct).ConfigureAwait(false) is { } busy) return await RefuseAsync(busy, RetryAfterBacklogSeconds).ConfigureAwait(false);
         // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only

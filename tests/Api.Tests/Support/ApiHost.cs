@@ -71,6 +71,11 @@ public sealed class ApiHost : IAsyncDisposable
             new AccessToken(subject, subject, role, [], null, issued, issued.AddHours(1), Guid.NewGuid().ToString("N")));
     }
 
+    /// A client of the web pages: redirects are answers to inspect, and cookies (the page sign-in, the
+    /// antiforgery cookie) are set by the test on each request.
+    public HttpClient PageClient() =>
+        _factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+
     public HttpClient Client(string? token = null)
     {
         var client = _factory.CreateClient();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
 using PointsEngine.Domain.Values;
@@ -39,12 +40,13 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
 
         if (me.Role == Role.Member)
         {
-            var mine = me.Member is { } m && org.Members.TryGetValue(m, out var self) && self.BranchHistory.Any(s => s.Branch == id);
-            if (!mine) return Forbid(PageTokenHandler.SchemeName);
-            Notice = await published.PublishedAsync(id, Period, ct);
+            // The notice the API would show the member (their branch's today, or one that lists them).
+            var notice = await published.PublishedAsync(id, Period, ct);
+            if (!ReadAccess.Notice(me, org, id, notice, today)) return Forbid(PageTokenHandler.SchemeName);
+            Notice = notice;
             return Page();
         }
-        else if (!WebAccess.MaySeeBranch(me, id)) return Forbid(PageTokenHandler.SchemeName);
+        if (ReadAccess.Branch(me, id, org) is { } refused) return this.Refuse(refused);
 
         MayOpenMembers = me.Role != Role.Member;
         Ranking = await reads.RankingAsync(RankingQuery.For(RankingScope.Branch, id.Value, Period) with { PageSize = 10_000 }, ct);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
 using PointsEngine.Domain.Values;
@@ -19,8 +20,8 @@ public sealed class BranchReportModel(ReadModels reads, OrganisationDirectory di
 
     public async Task<IActionResult> OnGetAsync(string branch, int? year, CancellationToken ct)
     {
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !directory.Current.Branches.ContainsKey(id)) return NotFound();
-        if (!WebAccess.MaySeeBranch(Caller.From(User), id)) return Forbid(PageTokenHandler.SchemeName);
+        if (!Ids.TryParse<BranchId>(branch, out var id)) return NotFound();
+        if (ReadAccess.Branch(Caller.From(User), id, directory.Current) is { } refused) return this.Refuse(refused);
         var now = clock.GetLocalNow();
         GeneratedAt = now.ToString("yyyy-MM-dd HH:mm");
         Report = await reads.BranchEvidenceAsync(id, year is >= 1900 and <= 9999 ? year.Value : now.Year, ct);

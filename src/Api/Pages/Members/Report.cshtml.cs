@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
 using PointsEngine.Domain.Values;
@@ -19,9 +20,9 @@ public sealed class MemberReportModel(ReadModels reads, OrganisationDirectory di
     public async Task<IActionResult> OnGetAsync(string member, int? year, CancellationToken ct)
     {
         if (!Ids.TryParse<MemberId>(member, out var id)) return NotFound();
-        if (!WebAccess.MaySeeMember(Caller.From(User), id, directory.Current)) return Forbid(PageTokenHandler.SchemeName);
-        Member = id.Value;
         Year = year is >= 1900 and <= 9999 ? year.Value : clock.GetLocalNow().Year;
+        if (ReadAccess.Member(Caller.From(User), id, Year, directory.Current) is { } refused) return this.Refuse(refused);
+        Member = id.Value;
         Evidence = await reads.EvidenceAsync(id, Year, ct);
         return Page();
     }

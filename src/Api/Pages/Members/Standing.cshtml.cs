@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
 using PointsEngine.Domain.Values;
@@ -9,7 +10,7 @@ using PointsEngine.Projections.Queries;
 namespace PointsEngine.Api.Pages.Members;
 
 /// 我的积分: a member's total, by category, rank, the year's chart and the ledger. Members see their own;
-/// admins and appraisers anyone; a secretary the members of their branches.
+/// admins and appraisers anyone; a secretary the members of their branches now or in the year shown (the API's rule).
 public sealed class StandingModel(ReadModels reads, OrganisationDirectory directory, TimeProvider clock) : PageModel
 {
     public string Member { get; private set; } = "";
@@ -31,10 +32,10 @@ public sealed class StandingModel(ReadModels reads, OrganisationDirectory direct
         }
         if (!Ids.TryParse<MemberId>(member, out var id)) return NotFound();
         var org = directory.Current;
-        if (!WebAccess.MaySeeMember(me, id, org)) return Forbid(PageTokenHandler.SchemeName);
-
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         Year = year is >= 1900 and <= 9999 ? year.Value : today.Year;
+        if (ReadAccess.Member(me, id, Year, org) is { } refused) return this.Refuse(refused);
+
         Years = [.. Enumerable.Range(today.Year - 2, 3).Append(Year).Distinct().Order()];
         Member = id.Value;
         IsOwn = me.Member == id;

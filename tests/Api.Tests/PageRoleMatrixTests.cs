@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Hosting;
+using PointsEngine.Api.Tests.Support;
+
+namespace PointsEngine.Api.Tests;
+
+/// Every web page route and handler (GET and POST) × every kind of caller, from one table, like the API's
+/// role matrix (#16, "the web role test covers 17 GETs and no POSTs"). The table must name every page
+/// handler the server maps, so a new page cannot be missed. Each POST is also sent without an antiforgery
+/// token and with another signed-in person's, and must be refused (400) with nothing written.
+/// The pages use the API's read rule (#16 finding 2.6): a member who moved b0→b1 in May 2024 is not
+/// readable this year by b0's secretary, and is for 2024.
+public sealed partial class the_page_role_matrix : IAsyncLifetime
+{
+    public enum Caller
+    {
+        Anonymous, Admin, Appraiser, SecretaryOfBranch, SecretaryOfOtherBranch, Member, OtherMember,
+        /// m-03 left the organisation (from b1) in May 2024; their token still holds.
+        FormerMember,
+        /// The secretary of b0, which m-01 left for b1 in May 2024.
+        SecretaryOfFormerBranch,
+    }
+
+    private static readonly Caller[] Everyone = Enum.GetValues<Caller>();
+    private static readonly Caller[] SignedIn = [.. Everyone.Where(c => c != Caller.Anonymous)];
+    private static readonly Caller[] Members = [Caller.Member, Caller.OtherMember, Caller.FormerMember];
+    private static readonly Caller[] AdminOnly = [Caller.Admin];
+    private static readonly Caller[] Recorders = [Caller.Admin, Caller.SecretaryOfBranch];
+    private static readonly Caller[] BranchStaff = [Caller.Admin, Caller.Appraiser, Caller.SecretaryOfBranch];
+    /// m-01's pages this year: staff with b1 and m-01 themself (not b0's secretary: m-01 left b0 in 2024).
+    private static readonly Caller[] MemberNow = [Caller.Admin, Caller.Appraiser, Caller.SecretaryOfBranch, Caller.Member];
+    private static readonly Caller[] MemberIn2024 = [.. MemberNow, Caller.SecretaryOfFormerBranch];
+
+    private static readonly int ThisYear = DateTime.Now.Year;
+    private const string On = "2025-06-01";
+
+    /// A GET path, or a POST path with its form fields (the antiforgery field is added per variant).
+    private sealed record Request(string Path, IReadOnlyDictionary<string, string>? Form = null);
+
+    /// Allowed callers get <see cref="Ok"/> (200 or the redirect a success answers with); the rest are refused:
+    /// anonymous to the sign-in page, the others to the "denied" page, unless <see cref="Refused"/> says otherwise.
+    private sealed record Row(string Method, string Route, Caller[] Allowed, Func<Context, Task<Request>> Make, string Ok = "200", Func<Caller, string?>? Refused = null)
+    {
+        public string Expected(Caller caller) =>
+            Allowed.Contains(caller) ? Ok : Refused?.Invoke(caller) ?? (caller == Caller.Anonymous ? "/signin" : "/denied");
+    }
+
+    private static Func<Context, Task<Request>> Get(string path) => _ => Task.FromResult(new Request(path));
+
+    private static Func<Context, Task<Request>> Post(string path, Func<Context, Dictionary<string, string>> form) =>
+        c => Task.FromResult(new Request(path, form(c)));
+
+    private static readonly Row[] Table =
+    [
+        new("GET", "/", Everyone, Get("/")),
+        new("GET", "/signin", Everyone, Get("/signin")),
+        new("GET", "/denied", Everyone, Get("/denied"), Ok: "403"), // the page that says "no", with its status
+        new("GET", "/signout", Everyone, Get("/signout"), Ok: "/"),
+        new("POST", "/signin", Everyone, Post("/signin", c => new() { ["token"] = c.AppraiserToken, ["returnUrl"] = "/" }), Ok: "/"),
+        new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
+        new("GET", "/me", Members, Get("/me"), Refused: c => c == Caller.Anonymous ? "/signin" : "/"),
+        new("GET", "/members/{member?}", MemberNow, Get($"/members/m-01?year={ThisYear}")),
+        new("GET", "/members/{member?}", MemberIn2024, Get("/members/m-01?year=2024")),
+        new("GET", "/members/{member}/report", MemberNow, Get($"/members/m-01/report?year={ThisYear}")),
+        new("GET", "/members/{member}/report", MemberIn2024, Get("/members/m-01/report?year=2024")),
+        // The branch's ranking: staff with b1, and b1's members today (the published notice, as the API shows it).
+        new("GET", "/branches/{branch}/ranking", [.. BranchStaff, Caller.Member, Caller.OtherMember, Caller.FormerMember], Get("/branches/b1/ranking")),
+        // m-01 left b0 in 2024: b0's notices are no longer theirs.
+        new("GET", "/branches/{branch}/ranking", [Caller.Admin, Caller.Appraiser, Caller.SecretaryOfFormerBranch], Get("/branches/b0/ranking")),
+        new("GET", "/branches/{branch}/report", BranchStaff, Get($"/branches/b1/report?year={ThisYear}")),
+        new("GET", "/branches/{branch}/meetings/new", Recorders, Get("/branches/b1/meetings/new")),
+        new("GET", "/branches/{branch}/assessments", Recorders, Get("/branches/b1/assessments")),
+        new("GET", "/branches/{branch}/volunteer-service/new", Recorders, Get("/branches/b1/volunteer-service/new")),
+        new("GET", "/admin", AdminOnly, Get("/admin")),
+        new("POST", "/admin?handler=Rules", AdminOnly, Post("/admin?handler=Rules", c => new() { ["formKey"] = c.Key() })),
+        new("POST", "/admin?handler=Branch", AdminOnly, Post("/admin?handler=Branch", c => new() { ["formKey"] = c.Key(), ["branch"] = c.Fresh("nb"), ["name"] = "新支部", ["occurredOn"] = On })),
+        new("POST", "/admin?handler=Group", AdminOnly, Post("/admin?handler=Group", c => new() { ["formKey"] = c.Key(), ["group"] = c.Fresh("g"), ["branch"] = "b1", ["name"] = "党小组", ["occurredOn"] = On })),
+        new("POST", "/admin?handler=Members", AdminOnly, Post("/admin?handler=Members", c => new() { ["formKey"] = c.Key(), ["branch"] = "b1", ["lines"] = $"{c.Fresh("nm")},新党员", ["occurredOn"] = On })),
+        new("POST", "/admin?handler=Token", AdminOnly, Post("/admin?handler=Token", c => new() { ["role"] = "appraiser", ["subject"] = c.Fresh("ap"), ["days"] = "1" })),
+        new("POST", "/branches/{branch}/meetings/new", Recorders, Post("/branches/b1/meetings/new", c => new()
+        {
+            ["Form.FormKey"] = c.Key(), ["Form.OccurredOn"] = On, ["Form.Kind"] = "PartyLecture", ["Form.Mode"] = "InPerson", ["Form.Topic"] = c.Fresh("党课"),
+            ["Form.Attendance[0].Member"] = "m-01", ["Form.Attendance[0].Status"] = "Present", ["Form.Attendance[1].Member"] = "m-02", ["Form.Attendance[1].Status"] = "Excused",
+        })),
+        new("POST", "/branches/{branch}/assessments?handler=Submit", Recorders, Post("/branches/b1/assessments?handler=Submit", c => new()
+        {
+            ["FormKey"] = c.Key(), ["Kind"] = "Suggestion", ["Member"] = "m-02", ["Title"] = c.Fresh("建议"), ["OccurredOn"] = On,
+        })),
+        new("POST", "/branches/{branch}/assessments?handler=Assess", Recorders, async c => new Request("/branches/b1/assessments?handler=Assess", new Dictionary<string, string>
+        {
+            ["FormKey"] = c.Key(), ["Fact"] = await c.SuggestionAsync(), ["Kind"] = "Suggestion", ["Level"] = "Valuable", ["OccurredOn"] = On,
+        })),
+        new("POST", "/branches/{branch}/volunteer-service/new", Recorders, Post("/branches/b1/volunteer-service/new", c => new()
+        {
+            ["formKey"] = c.Key(), ["member"] = "m-02", ["hours"] = "2", ["activity"] = c.Fresh("社区服务"), ["occurredOn"] = On,
+        })),
+        // #16 finding 2.4 through the pages' form: b0's secretary may not add hours to m-01, who left b0 in 2024
+        // (dated while m-01 was in b0); the form answers 403 with the reason, and nothing is written.
+        new("POST", "/branches/{branch}/volunteer-service/new", AdminOnly, Post("/branches/b0/volunteer-service/new", c => new()
+        {
+            ["formKey"] = c.Key(), ["member"] = "m-01", ["hours"] = "2", ["activity"] = c.Fresh("社区服务"), ["occurredOn"] = "2024-03-01",
+        }), Refused: c => c == Caller.SecretaryOfFormerBranch ? "403" : null),
+    ];
+
+    private sealed class Context(HttpClient admin, string appraiserToken)
+    {
+        private int _next;
+
+        public string AppraiserToken => appraiserToken;
+
+        public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
+
+        public string Key() => $"web-{Guid.NewGuid():N}";
+
+        /// A pending suggestion of m-02 in b1, recorded by the admin through the API; returns its id.
+        public async Task<string> SuggestionAsync() =>
+            (await admin.PostJsonAsync("/api/suggestions?wait=true", new { member = "m-02", title = Fresh("建议"), occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!;
+    }
+
+    private readonly ApiHost _api = ApiHost.OnSqlite();
+
+    public async Task InitializeAsync()
+    {
+        await Setup.RulesAsync(_api.Admin);
+        foreach (var branch in new[] { "b0", "b1", "b2" })
+            (await _api.Admin.PostJsonAsync("/api/branches", new { branch, name = $"{branch} 党支部", occurredOn = "2024-01-01" })).ShouldBe(HttpStatusCode.Created);
+        foreach (var (member, branch) in new[] { ("m-01", "b0"), ("m-02", "b1"), ("m-03", "b1"), ("n-01", "b2") })
+            (await _api.Admin.PostJsonAsync("/api/members", new { member, name = $"党员 {member}", branch, occurredOn = "2024-01-01" })).ShouldBe(HttpStatusCode.Created);
+        (await _api.Admin.PostJsonAsync("/api/members/m-01/transfers", new { toBranch = "b1", occurredOn = "2024-05-15" })).ShouldBe(HttpStatusCode.Created);
+        (await _api.Admin.PostJsonAsync("/api/members/m-03/departures", new { reason = "转出党组织", occurredOn = "2024-05-15" })).ShouldBe(HttpStatusCode.Created);
+        var head = await _api.HeadAsync();
+        await _api.Services.GetRequiredService<ProjectionHost>().Runner.WaitForAsync(head).WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    public async Task DisposeAsync() => await _api.DisposeAsync();
+
+    private Dictionary<Caller, string?> Tokens()
+    {
+        string T(Role role, string subject, IEnumerable<string>? branches = null, string? member = null) => _api.Token(role, subject, branches, member, TimeSpan.FromDays(1));
+        return new()
+        {
+            [Caller.Anonymous] = null,
+            [Caller.Admin] = T(Role.Admin, "admin-1"),
+            [Caller.Appraiser] = T(Role.Appraiser, "appraiser-1"),
+            [Caller.SecretaryOfBranch] = T(Role.Secretary, "secretary-b1", ["b1"]),
+            [Caller.SecretaryOfOtherBranch] = T(Role.Secretary, "secretary-b2", ["b2"]),
+            [Caller.SecretaryOfFormerBranch] = T(Role.Secretary, "secretary-b0", ["b0"]),
+            [Caller.Member] = T(Role.Member, "m-01", member: "m-01"),
+            [Caller.OtherMember] = T(Role.Member, "m-02", member: "m-02"),
+            [Caller.FormerMember] = T(Role.Member, "m-03", member: "m-03"),
+        };
+    }
+
+    [Fact]
+    public async Task the_table_names_every_page_handler()
+    {
+        var loader = _api.Services.GetRequiredService<PageLoader>();
+        var mapped = new List<string>();
+        foreach (var endpoint in _api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<PageActionDescriptor>() is not { } page) continue;
+            var compiled = await loader.LoadAsync(page, endpoint.Metadata);
+            var route = "/" + endpoint.RoutePattern.RawText!.Trim('/');
+            // A page without handler methods (the "denied" page) answers GET by rendering itself.
+            if (compiled.HandlerMethods.Count == 0) mapped.Add($"GET {route}");
+            mapped.AddRange(compiled.HandlerMethods.Select(h => $"{h.HttpMethod.ToUpperInvariant()} {route}{(h.Name is null ? "" : $"?handler={h.Name}")}"));
+        }
+        Assert.Equal(mapped.Distinct().Order(StringComparer.Ordinal), Table.Select(r => $"{r.Method} {r.Route}").Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task every_page_allows_exactly_its_callers_and_every_post_needs_the_callers_own_antiforgery_token()
+    {
+        var tokens = Tokens();
+        using var client = _api.PageClient();
+        var forms = new Dictionary<Caller, Antiforgery>();
+        foreach (var caller in Everyone) forms[caller] = await AntiforgeryAsync(client, tokens[caller]);
+        var context = new Context(_api.Admin, tokens[Caller.Appraiser]!);
+        var wrong = new List<string>();
+        var counts = new Dictionary<string, int>();
+        void Count(string kind) => counts[kind] = counts.GetValueOrDefault(kind) + 1;
+
+        foreach (var row in Table)
+        {
+            foreach (var caller in Everyone)
+            {
+                var expected = row.Expected(caller);
+                var request = await row.Make(context);
+                if (row.Method == "GET")
+                {
+                    Count("GET");
+                    var got = await SendAsync(client, request, tokens[caller], null);
+                    if (got.Outcome != expected) wrong.Add($"GET {request.Path} as {caller}: expected {expected}, got {got.Outcome}");
+                    continue;
+                }
+
+                // Another signed-in person's form token (the CSRF case: the victim's cookies, the attacker's
+                // hidden field), and the other person's whole pair; then no token at all. Each is refused and
+                // writes nothing; an allowed caller's is refused by the antiforgery check itself (400).
+                var other = forms[caller == Caller.Admin ? Caller.SecretaryOfBranch : Caller.Admin];
+                var own = forms[caller];
+                // Refused before the antiforgery check (not signed in, or not the page's role) or by it (400).
+                var refusedAs = row.Allowed.Contains(caller) ? ["400"] : expected == "/signin" ? ["/signin"] : expected == "/denied" ? new[] { "/denied", "400" } : ["400"];
+                foreach (var (variant, antiforgery) in new (string, Antiforgery?)[]
+                {
+                    ("no antiforgery token", null),
+                    ("another user's form token", own with { FormToken = other.FormToken }),
+                    ("another user's cookie and form token", other),
+                })
+                {
+                    Count("POST refused");
+                    var head = await _api.HeadAsync();
+                    var got = await SendAsync(client, request with { Form = WithoutAntiforgery(request.Form!) }, tokens[caller], antiforgery);
+                    if (!refusedAs.Contains(got.Outcome)) wrong.Add($"POST {request.Path} as {caller} with {variant}: expected {string.Join(" or ", refusedAs)}, got {got.Outcome}");
+                    if (await _api.HeadAsync() != head) wrong.Add($"POST {request.Path} as {caller} with {variant}: refused, yet the log moved");
+                }
+
+                Count("POST");
+                var before = await _api.HeadAsync();
+                var answer = await SendAsync(client, request, tokens[caller], own);
+                if (answer.Outcome != expected) wrong.Add($"POST {request.Path} as {caller}: expected {expected}, got {answer.Outcome} {Excerpt(answer.Body)}");
+                if (!row.Allowed.Contains(caller) && await _api.HeadAsync() != before) wrong.Add($"POST {request.Path} as {caller}: refused, yet the log moved");
+            }
+        }
+
+        Console.WriteLine($"page role matrix: {string.Join(", ", counts.Select(kv => $"{kv.Value} {kv.Key}"))} requests, {wrong.Count} wrong");
+        Assert.True(wrong.Count == 0, $"{wrong.Count} cells wrong:\n{string.Join("\n", wrong)}");
+    }
+
+    [Fact]
+    public async Task the_old_branchs_secretary_reads_a_member_who_left_in_2024_for_2024_only_on_the_pages_as_in_the_api()
+    {
+        // #16 finding 2.6: /members/{id}?year=2026 showed the old branch's secretary a member the API refused.
+        var token = Tokens()[Caller.SecretaryOfFormerBranch];
+        using var client = _api.PageClient();
+        var api = _api.Client(token);
+        foreach (var (year, page, status) in new[] { (ThisYear, "/denied", HttpStatusCode.Forbidden), (2024, "200", HttpStatusCode.OK) })
+        {
+            Assert.Equal(status, (await api.GetJsonAsync($"/api/members/m-01/standing?year={year}")).Status);
+            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01?year={year}"), token, null)).Outcome);
+            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01/report?year={year}"), token, null)).Outcome);
+        }
+    }
+
+    /// The antiforgery cookie and the hidden field of one signed-in person's form.
+    private sealed record Antiforgery(string Cookie, string FormToken);
+
+    private sealed record Sent(string Outcome, string Body);
+
+    [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"|type=\"hidden\" name=\"__af\" value=\"([^\"]+)\"|name=\"__af\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex FormTokenPattern();
+
+    private static async Task<Antiforgery> AntiforgeryAsync(HttpClient client, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");
+        if (token is not null) request.Headers.Add("Cookie", $"pe_token={token}");
+        using var response = await client.SendAsync(request);
+        var html = await response.Content.ReadAsStringAsync();
+        var match = FormTokenPattern().Match(html);
+        Assert.True(match.Success, $"no antiforgery field on /signin: {Excerpt(html)}");
+        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("pe_af=", StringComparison.Ordinal));
+        return new Antiforgery(cookie, WebUtility.HtmlDecode(match.Groups.Values.Skip(1).First(g => g.Success).Value));
+    }
+
+    private static Dictionary<string, string> WithoutAntiforgery(IReadOnlyDictionary<string, string> form) => form.Where(kv => kv.Key != "__af").ToDictionary();
+
+    private static async Task<Sent> SendAsync(HttpClient client, Request request, string? token, Antiforgery? antiforgery)
+    {
+        using var message = new HttpRequestMessage(request.Form is null ? HttpMethod.Get : HttpMethod.Post, request.Path);
+        var cookies = new List<string>();
+        if (token is not null) cookies.Add($"pe_token={token}");
+        if (antiforgery is not null) cookies.Add(antiforgery.Cookie);
+        if (cookies.Count > 0) message.Headers.Add("Cookie", string.Join("; ", cookies));
+        if (request.Form is { } form)
+        {
+            var fields = new Dictionary<string, string>(form);
+            if (antiforgery is not null) fields["__af"] = antiforgery.FormToken;
+            message.Content = new FormUrlEncodedContent(fields);
+        }
+        using var response = await client.SendAsync(message);
+        var body = await response.Content.ReadAsStringAsync();
+        var outcome = (int)response.StatusCode is >= 300 and < 400
+            ? response.Headers.Location!.OriginalString.Split('?')[0]
+            : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
+        return new Sent(outcome, body);
+    }
+
+    private static string Excerpt(string text) => text.Length <= 300 ? text : text[..300];
+}
