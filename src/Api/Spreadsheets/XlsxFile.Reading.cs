@@ -70,10 +70,13 @@ public static partial class XlsxFile
     {
         try
         {
+            // ZipArchive holds an object per entry of the central directory: count them first, as it will read them.
+            var entries = CentralDirectoryEntries(file, limits.MaxParts + 1L);
+            file.Position = 0;
+            if (entries > limits.MaxParts)
+                throw SpreadsheetRefusal.Limit(name, "", "", $"压缩包有超过 {N(limits.MaxParts)} 个部件（Import:MaxParts）",
+                    $"the zip has more than {N(limits.MaxParts)} parts (Import:MaxParts)");
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            if (zip.Entries.Count > limits.MaxParts)
-                throw SpreadsheetRefusal.Limit(name, "", "", $"压缩包有 {N(zip.Entries.Count)} 个部件，超过上限 {N(limits.MaxParts)}（Import:MaxParts）",
-                    $"the zip has {N(zip.Entries.Count)} parts, more than the limit of {N(limits.MaxParts)} (Import:MaxParts)");
             var buffer = new byte[81_920];
             long total = 0;
             foreach (var entry in zip.Entries)
@@ -112,6 +115,38 @@ public static partial class XlsxFile
     {
         public string Zh => Sheet is null ? $"共享字符串表第 {N(SharedString)} 项：" : $"工作表“{Sheet}”第 {N(Row)} 行{(Column is null ? "" : $" {Column} 列")}：";
         public string En => Sheet is null ? $"shared string {N(SharedString)}: " : $"sheet '{Sheet}' row {N(Row)}{(Column is null ? "" : $" column {Column}")}: ";
+    }
+
+    /// The entries of the zip's central directory, counted up to <paramref name="enough"/> by walking their
+    /// headers from where the end record says the directory starts, for as long as ZipArchive would read them
+    /// (whatever count the end record claims). A file without an end record counts 0 and ZipArchive refuses it.
+    private static long CentralDirectoryEntries(Stream file, long enough)
+    {
+        var tail = new byte[(int)Math.Min(file.Length, 22 + ushort.MaxValue)];
+        file.Position = file.Length - tail.Length;
+        file.ReadExactly(tail);
+        var end = tail.AsSpan().LastIndexOf("PK\x05\x06"u8);
+        if (end < 0 || end + 22 > tail.Length) return 0;
+        long start = BitConverter.ToUInt32(tail, end + 16);
+        if (start == uint.MaxValue && end >= 20 && tail.AsSpan(end - 20, 4).SequenceEqual("PK\x06\x07"u8))
+        {
+            // Zip64: the locator names the zip64 end record, which holds the directory's start at offset 48.
+            var record = new byte[56];
+            file.Position = (long)Math.Min(BitConverter.ToUInt64(tail, end - 20 + 8), (ulong)file.Length);
+            if (file.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) < record.Length) return 0;
+            start = (long)Math.Min(BitConverter.ToUInt64(record, 48), (ulong)file.Length);
+        }
+        using var reader = new BinaryReader(new BufferedStream(file, 1 << 16), Encoding.UTF8, leaveOpen: true);
+        file.Position = Math.Min(start, file.Length);
+        long count = 0;
+        var header = new byte[46];
+        while (count < enough && reader.Read(header, 0, 46) == 46 && header.AsSpan(0, 4).SequenceEqual("PK\x01\x02"u8))
+        {
+            count++;
+            var skip = BitConverter.ToUInt16(header, 28) + BitConverter.ToUInt16(header, 30) + BitConverter.ToUInt16(header, 32);
+            reader.BaseStream.Seek(skip, SeekOrigin.Current);
+        }
+        return count;
     }
 
     /// One read of one workbook: what it has kept so far, against the limits.

@@ -45,6 +45,23 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
     }
 
     [Fact]
+    public async Task a_zip_that_declares_a_small_size_for_a_huge_part_is_refused_by_what_it_unpacks()
+    {
+        var file = Path.Combine(_dir, "liar.xlsx");
+        Write(file, w =>
+        {
+            w.Write("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
+            Repeat(w, 'x', 300_000_000);
+            w.Write("</t></is></c></row>");
+        });
+        DeclareSize(file, "xl/worksheets/sheet1.xml", 1_000);
+
+        // ZipArchive stops unpacking at the declared size, so the lie only truncates the part: the 300 MB are
+        // never unpacked and the cut XML is refused as invalid.
+        await AssertRefusedAsync(file, "the XML of part /xl/worksheets/sheet1.xml is invalid", "部件 /xl/worksheets/sheet1.xml 的 XML 无效");
+    }
+
+    [Fact]
     public async Task an_inline_string_longer_than_a_cell_holds_is_refused_at_its_cell()
     {
         var file = Path.Combine(_dir, "long-inline.xlsx");
@@ -95,6 +112,16 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
         Assert.True(new FileInfo(file).Length < 1L << 20, $"{new FileInfo(file).Length} bytes");
 
         await AssertRefusedAsync(file, "(Import:MaxCompressionRatio; a zip bomb?)", "部件 xl/worksheets/sheet1.xml：解压后至少");
+    }
+
+    [Fact]
+    public async Task a_zip_of_half_a_million_empty_entries_is_refused_by_its_entry_count()
+    {
+        var file = Path.Combine(_dir, "entries.xlsx");
+        using (var zip = new ZipArchive(File.Create(file), ZipArchiveMode.Create))
+            for (var i = 0; i < 500_000; i++) zip.CreateEntry(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture), CompressionLevel.NoCompression);
+
+        await AssertRefusedAsync(file, "the zip has more than 10,000 parts (Import:MaxParts)", "（Import:MaxParts）");
     }
 
     [Fact]
