@@ -18,6 +18,10 @@ public static partial class XlsxFile
 {
     private const long RatioGrace = 1 << 20;
 
+    // The package's own parts ([Content_Types].xml and the .rels) are loaded whole by System.IO.Packaging, one
+    // object per relationship: a real workbook's are a few kilobytes.
+    private const long PackagePartBytes = 4 << 20;
+
     private static readonly XmlReaderSettings XmlSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -82,14 +86,16 @@ public static partial class XlsxFile
             foreach (var entry in zip.Entries)
             {
                 var where = ($"部件 {entry.FullName}：", $"part {entry.FullName}: ");
-                if (entry.Length > limits.MaxPartBytes) throw PartTooLarge(entry.Length);
+                var partLimit = entry.FullName == "[Content_Types].xml" || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)
+                    ? Math.Min(PackagePartBytes, limits.MaxPartBytes) : limits.MaxPartBytes;
+                if (entry.Length > partLimit) throw PartTooLarge(entry.Length);
                 using var content = entry.Open();
                 long size = 0;
                 for (int read; (read = content.Read(buffer)) > 0;)
                 {
                     size += read;
                     total += read;
-                    if (size > limits.MaxPartBytes) throw PartTooLarge(size);
+                    if (size > partLimit) throw PartTooLarge(size);
                     if (size > RatioGrace && size > (long)limits.MaxCompressionRatio * Math.Max(entry.CompressedLength, 1))
                         throw SpreadsheetRefusal.Limit(name, where.Item1, where.Item2,
                             $"解压后至少 {N(size)} 字节，是压缩大小 {N(entry.CompressedLength)} 字节的 {N(size / Math.Max(entry.CompressedLength, 1))} 倍，超过上限 {N(limits.MaxCompressionRatio)} 倍（Import:MaxCompressionRatio，疑似 zip 炸弹）",
@@ -100,8 +106,8 @@ public static partial class XlsxFile
                 }
 
                 Commands.UsageException PartTooLarge(long bytes) => SpreadsheetRefusal.Limit(name, where.Item1, where.Item2,
-                    $"解压后至少 {N(bytes)} 字节，超过单个部件上限 {N(limits.MaxPartBytes)} 字节（Import:MaxPartBytes）",
-                    $"it unpacks to at least {N(bytes)} bytes, more than the limit of {N(limits.MaxPartBytes)} bytes per part (Import:MaxPartBytes)");
+                    $"解压后至少 {N(bytes)} 字节，超过单个部件上限 {N(partLimit)} 字节（Import:MaxPartBytes）",
+                    $"it unpacks to at least {N(bytes)} bytes, more than the limit of {N(partLimit)} bytes per part (Import:MaxPartBytes)");
             }
         }
         catch (InvalidDataException e)

@@ -125,6 +125,20 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
     }
 
     [Fact]
+    public async Task a_package_relationships_part_of_millions_of_relationships_is_refused_before_it_is_loaded()
+    {
+        var file = Path.Combine(_dir, "rels.xlsx");
+        WriteZip(file, ("_rels/.rels", w =>
+        {
+            w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
+            for (var i = 0; i < 2_000_000; i++) w.Write($"<Relationship Id=\"r{i}\" Type=\"http://x/t\" Target=\"p{i}.xml\"/>");
+            w.Write("</Relationships>");
+        }));
+
+        await AssertRefusedAsync(file, "bytes, more than the limit of 4,194,304 bytes per part (Import:MaxPartBytes)", "部件 _rels/.rels：解压后至少");
+    }
+
+    [Fact]
     public async Task a_corrupt_zip_is_refused_as_damaged()
     {
         var file = Path.Combine(_dir, "corrupt.xlsx");
