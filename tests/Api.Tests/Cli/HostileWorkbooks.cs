@@ -87,6 +87,14 @@ public static class HostileWorkbooks
         File.WriteAllBytes(path, bytes);
     }
 
+    /// <paramref name="before"/>, <paramref name="count"/> times <paramref name="c"/>, <paramref name="after"/>.
+    public static Action<TextWriter> Around(string before, char c, long count, string after) => w =>
+    {
+        w.Write(before);
+        Repeat(w, c, count);
+        w.Write(after);
+    };
+
     /// <paramref name="count"/> times the same character, written in blocks.
     public static void Repeat(TextWriter writer, char c, long count)
     {
