@@ -18,6 +18,10 @@ public static partial class XlsxFile
 {
     private const long RatioGrace = 1 << 20;
 
+    // The package's own parts ([Content_Types].xml and the .rels) are loaded whole by System.IO.Packaging, one
+    // object per relationship: a real workbook's are a few kilobytes.
+    private const long PackagePartBytes = 4 << 20;
+
     private static readonly XmlReaderSettings XmlSettings = new()
     {
         DtdProcessing = DtdProcessing.Prohibit,
@@ -70,23 +74,28 @@ public static partial class XlsxFile
     {
         try
         {
+            // ZipArchive holds an object per entry of the central directory: count them first, as it will read them.
+            var entries = CentralDirectoryEntries(file, limits.MaxParts + 1L);
+            file.Position = 0;
+            if (entries > limits.MaxParts)
+                throw SpreadsheetRefusal.Limit(name, "", "", $"压缩包有超过 {N(limits.MaxParts)} 个部件（Import:MaxParts）",
+                    $"the zip has more than {N(limits.MaxParts)} parts (Import:MaxParts)");
             using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            if (zip.Entries.Count > limits.MaxParts)
-                throw SpreadsheetRefusal.Limit(name, "", "", $"压缩包有 {N(zip.Entries.Count)} 个部件，超过上限 {N(limits.MaxParts)}（Import:MaxParts）",
-                    $"the zip has {N(zip.Entries.Count)} parts, more than the limit of {N(limits.MaxParts)} (Import:MaxParts)");
             var buffer = new byte[81_920];
             long total = 0;
             foreach (var entry in zip.Entries)
             {
                 var where = ($"部件 {entry.FullName}：", $"part {entry.FullName}: ");
-                if (entry.Length > limits.MaxPartBytes) throw PartTooLarge(entry.Length);
+                var partLimit = entry.FullName == "[Content_Types].xml" || entry.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase)
+                    ? Math.Min(PackagePartBytes, limits.MaxPartBytes) : limits.MaxPartBytes;
+                if (entry.Length > partLimit) throw PartTooLarge(entry.Length);
                 using var content = entry.Open();
                 long size = 0;
                 for (int read; (read = content.Read(buffer)) > 0;)
                 {
                     size += read;
                     total += read;
-                    if (size > limits.MaxPartBytes) throw PartTooLarge(size);
+                    if (size > partLimit) throw PartTooLarge(size);
                     if (size > RatioGrace && size > (long)limits.MaxCompressionRatio * Math.Max(entry.CompressedLength, 1))
                         throw SpreadsheetRefusal.Limit(name, where.Item1, where.Item2,
                             $"解压后至少 {N(size)} 字节，是压缩大小 {N(entry.CompressedLength)} 字节的 {N(size / Math.Max(entry.CompressedLength, 1))} 倍，超过上限 {N(limits.MaxCompressionRatio)} 倍（Import:MaxCompressionRatio，疑似 zip 炸弹）",
@@ -97,8 +106,8 @@ public static partial class XlsxFile
                 }
 
                 Commands.UsageException PartTooLarge(long bytes) => SpreadsheetRefusal.Limit(name, where.Item1, where.Item2,
-                    $"解压后至少 {N(bytes)} 字节，超过单个部件上限 {N(limits.MaxPartBytes)} 字节（Import:MaxPartBytes）",
-                    $"it unpacks to at least {N(bytes)} bytes, more than the limit of {N(limits.MaxPartBytes)} bytes per part (Import:MaxPartBytes)");
+                    $"解压后至少 {N(bytes)} 字节，超过单个部件上限 {N(partLimit)} 字节（Import:MaxPartBytes）",
+                    $"it unpacks to at least {N(bytes)} bytes, more than the limit of {N(partLimit)} bytes per part (Import:MaxPartBytes)");
             }
         }
         catch (InvalidDataException e)
@@ -112,6 +121,38 @@ public static partial class XlsxFile
     {
         public string Zh => Sheet is null ? $"共享字符串表第 {N(SharedString)} 项：" : $"工作表“{Sheet}”第 {N(Row)} 行{(Column is null ? "" : $" {Column} 列")}：";
         public string En => Sheet is null ? $"shared string {N(SharedString)}: " : $"sheet '{Sheet}' row {N(Row)}{(Column is null ? "" : $" column {Column}")}: ";
+    }
+
+    /// The entries of the zip's central directory, counted up to <paramref name="enough"/> by walking their
+    /// headers from where the end record says the directory starts, for as long as ZipArchive would read them
+    /// (whatever count the end record claims). A file without an end record counts 0 and ZipArchive refuses it.
+    private static long CentralDirectoryEntries(Stream file, long enough)
+    {
+        var tail = new byte[(int)Math.Min(file.Length, 22 + ushort.MaxValue)];
+        file.Position = file.Length - tail.Length;
+        file.ReadExactly(tail);
+        var end = tail.AsSpan().LastIndexOf("PK\x05\x06"u8);
+        if (end < 0 || end + 22 > tail.Length) return 0;
+        long start = BitConverter.ToUInt32(tail, end + 16);
+        if (start == uint.MaxValue && end >= 20 && tail.AsSpan(end - 20, 4).SequenceEqual("PK\x06\x07"u8))
+        {
+            // Zip64: the locator names the zip64 end record, which holds the directory's start at offset 48.
+            var record = new byte[56];
+            file.Position = (long)Math.Min(BitConverter.ToUInt64(tail, end - 20 + 8), (ulong)file.Length);
+            if (file.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) < record.Length) return 0;
+            start = (long)Math.Min(BitConverter.ToUInt64(record, 48), (ulong)file.Length);
+        }
+        using var reader = new BinaryReader(new BufferedStream(file, 1 << 16), Encoding.UTF8, leaveOpen: true);
+        file.Position = Math.Min(start, file.Length);
+        long count = 0;
+        var header = new byte[46];
+        while (count < enough && reader.Read(header, 0, 46) == 46 && header.AsSpan(0, 4).SequenceEqual("PK\x01\x02"u8))
+        {
+            count++;
+            var skip = BitConverter.ToUInt16(header, 28) + BitConverter.ToUInt16(header, 30) + BitConverter.ToUInt16(header, 32);
+            reader.BaseStream.Seek(skip, SeekOrigin.Current);
+        }
+        return count;
     }
 
     /// One read of one workbook: what it has kept so far, against the limits.

@@ -65,6 +65,36 @@ public static class HostileWorkbooks
         content(writer);
     }
 
+    /// Rewrites the uncompressed size the zip declares for <paramref name="entry"/> (local header and central
+    /// directory) to <paramref name="size"/>: a zip that lies about what it holds.
+    public static void DeclareSize(string path, string entry, uint size)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var name = Encoding.UTF8.GetBytes(entry);
+        for (var i = 0; i + 46 < bytes.Length; i++)
+        {
+            var signature = BitConverter.ToUInt32(bytes, i);
+            var (sizeAt, nameLengthAt, nameAt) = signature switch
+            {
+                0x04034b50 => (22, 26, 30),
+                0x02014b50 => (24, 28, 46),
+                _ => (-1, 0, 0),
+            };
+            if (sizeAt < 0 || BitConverter.ToUInt16(bytes, i + nameLengthAt) != name.Length
+                || !bytes.AsSpan(i + nameAt, name.Length).SequenceEqual(name)) continue;
+            BitConverter.TryWriteBytes(bytes.AsSpan(i + sizeAt, 4), size);
+        }
+        File.WriteAllBytes(path, bytes);
+    }
+
+    /// <paramref name="before"/>, <paramref name="count"/> times <paramref name="c"/>, <paramref name="after"/>.
+    public static Action<TextWriter> Around(string before, char c, long count, string after) => w =>
+    {
+        w.Write(before);
+        Repeat(w, c, count);
+        w.Write(after);
+    };
+
     /// <paramref name="count"/> times the same character, written in blocks.
     public static void Repeat(TextWriter writer, char c, long count)
     {

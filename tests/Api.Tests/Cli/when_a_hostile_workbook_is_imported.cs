@@ -33,27 +33,29 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
     public async Task a_one_gigabyte_inline_string_is_refused_before_it_is_unpacked()
     {
         var file = Path.Combine(_dir, "gigabyte.xlsx");
-        Write(file, w =>
-        {
-            w.Write("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>");
-            Repeat(w, 'x', 1L << 30);
-            w.Write("</t></is></c></row>");
-        });
+        Write(file, Around("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", 'x', 1L << 30, "</t></is></c></row>"));
         Assert.True(new FileInfo(file).Length < 16L << 20, $"{new FileInfo(file).Length} bytes");
 
         await AssertRefusedAsync(file, "part xl/worksheets/sheet1.xml: it unpacks to at least", "超过单个部件上限 268,435,456 字节（Import:MaxPartBytes）");
     }
 
     [Fact]
+    public async Task a_zip_that_declares_a_small_size_for_a_huge_part_is_refused_by_what_it_unpacks()
+    {
+        var file = Path.Combine(_dir, "liar.xlsx");
+        Write(file, Around("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", 'x', 300_000_000, "</t></is></c></row>"));
+        DeclareSize(file, "xl/worksheets/sheet1.xml", 1_000);
+
+        // ZipArchive stops unpacking at the declared size, so the lie only truncates the part: the 300 MB are
+        // never unpacked and the cut XML is refused as invalid.
+        await AssertRefusedAsync(file, "the XML of part /xl/worksheets/sheet1.xml is invalid", "部件 /xl/worksheets/sheet1.xml 的 XML 无效");
+    }
+
+    [Fact]
     public async Task an_inline_string_longer_than_a_cell_holds_is_refused_at_its_cell()
     {
         var file = Path.Combine(_dir, "long-inline.xlsx");
-        Write(file, w =>
-        {
-            w.Write("<row r=\"1\">" + Cell("A1", "日期") + "</row><row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>");
-            Repeat(w, '长', 1_000_000);
-            w.Write("</t></is></c></row>");
-        });
+        Write(file, Around("<row r=\"1\">" + Cell("A1", "日期") + "</row><row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>", '长', 1_000_000, "</t></is></c></row>"));
 
         await AssertRefusedAsync(file, "sheet '台账' row 2 column B: the cell's text is longer than 32,767 characters", "第 2 行 B 列：单元格文字超过 32,767 个字符");
     }
@@ -62,12 +64,7 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
     public async Task a_huge_shared_string_is_refused_at_its_item()
     {
         var file = Path.Combine(_dir, "long-shared.xlsx");
-        Write(file, w => w.Write("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"), sst =>
-        {
-            sst.Write("<si><t>日期</t></si><si><t>");
-            Repeat(sst, 'y', 1_000_000);
-            sst.Write("</t></si>");
-        });
+        Write(file, w => w.Write("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>1</v></c></row>"), Around("<si><t>日期</t></si><si><t>", 'y', 1_000_000, "</t></si>"));
 
         await AssertRefusedAsync(file, "shared string 2: the cell's text is longer than 32,767 characters", "共享字符串表第 2 项");
     }
@@ -95,6 +92,30 @@ public sealed class when_a_hostile_workbook_is_imported(ITestOutputHelper output
         Assert.True(new FileInfo(file).Length < 1L << 20, $"{new FileInfo(file).Length} bytes");
 
         await AssertRefusedAsync(file, "(Import:MaxCompressionRatio; a zip bomb?)", "部件 xl/worksheets/sheet1.xml：解压后至少");
+    }
+
+    [Fact]
+    public async Task a_zip_of_half_a_million_empty_entries_is_refused_by_its_entry_count()
+    {
+        var file = Path.Combine(_dir, "entries.xlsx");
+        using (var zip = new ZipArchive(File.Create(file), ZipArchiveMode.Create))
+            for (var i = 0; i < 500_000; i++) zip.CreateEntry(i.ToString("x", System.Globalization.CultureInfo.InvariantCulture), CompressionLevel.NoCompression);
+
+        await AssertRefusedAsync(file, "the zip has more than 10,000 parts (Import:MaxParts)", "（Import:MaxParts）");
+    }
+
+    [Fact]
+    public async Task a_package_relationships_part_of_millions_of_relationships_is_refused_before_it_is_loaded()
+    {
+        var file = Path.Combine(_dir, "rels.xlsx");
+        WriteZip(file, ("_rels/.rels", w =>
+        {
+            w.Write("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
+            for (var i = 0; i < 2_000_000; i++) w.Write($"<Relationship Id=\"r{i}\" Type=\"http://x/t\" Target=\"p{i}.xml\"/>");
+            w.Write("</Relationships>");
+        }));
+
+        await AssertRefusedAsync(file, "bytes, more than the limit of 4,194,304 bytes per part (Import:MaxPartBytes)", "部件 _rels/.rels：解压后至少");
     }
 
     [Fact]
