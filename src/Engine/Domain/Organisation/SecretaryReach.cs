@@ -52,7 +52,8 @@ public static class SecretaryReach
 
     public static Refusal? Check(IReadOnlySet<BranchId> branches, MemberId member, MemberPlacement placement, IFact fact, DateOnly today, int graceDays)
     {
-        if (placement.LeftOneOf(branches, today) is { } left && (left == DateOnly.MinValue || today > left.AddDays(Math.Max(0, graceDays))))
+        graceDays = Math.Max(0, graceDays);
+        if (placement.LeftOneOf(branches, today) is { } left && (left == DateOnly.MinValue || today > left.AddDays(graceDays)))
         {
             var since = left == DateOnly.MinValue ? "" : $"自 {left:yyyy-MM-dd} 起";
             var sinceEn = left == DateOnly.MinValue ? "" : $" since {left:yyyy-MM-dd}";
