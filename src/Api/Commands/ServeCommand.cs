@@ -80,6 +80,8 @@ public static class ServeCommand
         app.UseAuthentication();
         app.UsePageSignIn();
         app.UseAuthorization();
+        // After authentication: claim submissions are limited per signed-in account (#16 finding 2.5).
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapHealth();
