@@ -41,6 +41,8 @@ public sealed class LoopDisk : IAsyncDisposable
     public static async Task<LoopDisk> CreateAsync(long bytes = 64L << 20)
     {
         var dir = System.IO.Directory.CreateTempSubdirectory("pe-powerloss-").FullName;
+        // Created 0700; a PostgreSQL server running as the postgres user must get through it to its data directory.
+        await RunAsync("chmod", "755", dir);
         var image = Path.Combine(dir, "disk.img");
         await using (var f = File.Create(image)) f.SetLength(bytes);
         await RunAsync("mkfs.ext4", "-q", "-F", image);
