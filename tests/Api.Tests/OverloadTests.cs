@@ -106,7 +106,9 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
 
     /// A server on a SQLite file behind a <see cref="FaultyEventStore"/> the test can stall (no read models:
     /// they need the store unwrapped; the log is what these tests check).
-    private static (ApiHost Api, FaultyEventStore Store) FaultyServer(params (string Key, string Value)[] settings)
+    internal static (ApiHost Api, FaultyEventStore Store) FaultyServer(params (string Key, string Value)[] settings) => FaultyServer(null, settings);
+
+    internal static (ApiHost Api, FaultyEventStore Store) FaultyServer(Action<IServiceCollection>? more, params (string Key, string Value)[] settings)
     {
         FaultyEventStore? faulty = null;
         var api = ApiHost.OnSqlite(b =>
@@ -119,6 +121,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
                     sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
                 services.AddSingleton<IEventStore>(sp => faulty = new FaultyEventStore(sp.GetRequiredService<SqliteEventStore>()));
                 services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+                more?.Invoke(services);
             });
         });
         _ = api.Services.GetRequiredService<IEventStore>();

@@ -73,6 +73,8 @@ public static class ServeCommand
         app.UseAuthentication();
         app.UsePageSignIn();
         app.UseAuthorization();
+        // After authentication: claim submissions are limited per signed-in account (#16 finding 2.5).
+        app.UseRateLimiter();
         // Only once the caller is known and allowed: an anonymous or forbidden body is never read (#16 finding 2.3).
         app.UseMiddleware<RequestSizeLimit>();
 

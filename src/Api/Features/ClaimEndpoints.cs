@@ -71,6 +71,7 @@ public static class ClaimEndpoints
                     },
                 };
             })
+            .RequireRateLimiting(ClaimRateLimit.Policy)
             .WithSummary("Submit a claim with attachments (multipart/form-data or JSON) 党员申报");
 
         group.MapGet("", ListAsync).RequireAuthorization(AccessPolicies.Reader)
@@ -110,14 +111,24 @@ public static class ClaimEndpoints
     }
 
     private static async Task<Results<Created<FactRecorded>, ProblemHttpResult>> SubmitAsync(HttpRequest request, Caller caller, IOptions<ClaimSettings> limits,
-        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, AttachmentStore attachments, [AsParameters] WriteOptions write, FactWriter writer,
-        CancellationToken ct)
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, AttachmentStore attachments, WorkflowStreams streams, ClaimGate gate,
+        TimeProvider clock, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct)
     {
         if (caller.Member is not { } member) return WorkflowProblems.NotAMember().ToResult();
         var (form, invalid) = await ClaimUploads.ReadAsync(request, limits.Value, json, ct);
-        return await writer.RecordAsync(write, (id, org, _) =>
+        AttachmentStore.Saved? saved = null;
+        try
         {
-            if (invalid is not null) return ValueTask.FromResult<Draft>(invalid);
+            return await gate.RunAsync(member, RecordAsync, ct);
+        }
+        finally
+        {
+            if (saved is not null) await attachments.SettleAsync(saved);
+        }
+
+        Task<Results<Created<FactRecorded>, ProblemHttpResult>> RecordAsync() => writer.RecordAsync(write, async (id, org, token) =>
+        {
+            if (invalid is not null) return invalid;
             var e = new FieldErrors();
             ClaimKind? kind = null;
             if (form!.Kind is null) e.Missing("kind");
@@ -130,11 +141,21 @@ public static class ClaimEndpoints
             if (kind == ClaimKind.VolunteerService && form.Hours is null) e.Missing("hours");
             if (kind is not null and not ClaimKind.VolunteerService && form.Hours is not null)
                 e.Add("hours", "hours-not-expected", "只有志愿服务申报填写时长。", "Only a volunteer-service claim carries hours.");
-            if (e.Any) return ValueTask.FromResult<Draft>(e.ToProblem());
-            if (!org.Members.TryGetValue(member, out var entry)) return ValueTask.FromResult<Draft>(FactConsistency.UnknownMember("member", member));
+            if (e.Any) return e.ToProblem();
+            if (!org.Members.TryGetValue(member, out var entry)) return FactConsistency.UnknownMember("member", member);
             var claim = new ClaimSubmitted(id, on!.Value, member, entry.BranchOn(on.Value), kind!.Value, title!, description, form.Hours,
                 [.. form.Attachments.Select(a => new ClaimAttachment(a.Name, a.Kind.MediaType, a.Content.LongLength, a.Sha256))]);
-            return ValueTask.FromResult(Draft.Of(claim).PreparedBy(token => attachments.SaveAsync(form.Attachments, token)));
+            // The member's quotas (#16 finding 2.5), on their stream as recorded; a retry of a recorded claim is not counted again.
+            var (recorded, expected) = await streams.ReadRecordedAsync(FactStreams.MemberFacts(member), token);
+            if (!recorded.Any(r => r.Fact.FactId == id)
+                && ClaimQuota.Check(recorded, claim.Attachments.Sum(a => a.Size), clock.GetUtcNow(), limits.Value) is { } over)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = over.RetryAfterSeconds;
+                return over.Problem;
+            }
+            return Draft.At(expected, claim).PreparedBy(
+                async t => saved = await attachments.SaveAsync(form.Attachments, t),
+                t => saved is null ? Task.CompletedTask : attachments.DiscardAsync(saved, t));
         }, ct);
     }
 

@@ -10,6 +10,8 @@ public static class WorkflowRegistration
         services.Configure<ClaimSettings>(configuration.GetSection(ClaimSettings.Section));
         services.Configure<NoticeSettings>(configuration.GetSection(NoticeSettings.Section));
         services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<ClaimGate>();
+        services.AddClaimRateLimit();
         services.AddSingleton<WorkflowStreams>();
         services.AddSingleton<ReadModelSync>();
         return services;

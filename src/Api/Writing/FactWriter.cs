@@ -146,12 +146,6 @@ public sealed class FactWriter(
                 return await RefuseAsync(outOfReach, null).ConfigureAwait(false);
         }
         if (await BacklogAsync(ct).ConfigureAwait(false) is { } busy) return await RefuseAsync(busy, RetryAfterBacklogSeconds).ConfigureAwait(false);
-        // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
-        // once every check has passed.
-        if (draft.Prepare is { } prepare) await prepare(ct).ConfigureAwait(false);
-        // The first fact dated in a year opens it for the whole roster (RecordAsync does this on its own path).
-        if (appendHere)
-            foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
 
         // Back-pressure on the store: at most MaxWritesInFlight appends wait for their commit at once; one
         // more is refused at once instead of queueing without bound behind a stalled database.
@@ -161,8 +155,20 @@ public sealed class FactWriter(
                 "同时等待写入的请求过多，请稍后重试。", "Too many writes are waiting for the store; retry shortly."), RetryAfterBusySeconds).ConfigureAwait(false);
         }
         Task<AppendResult> append;
+        var prepared = false;
         try
         {
+            // Whatever the fact refers to outside the log (a claim's attachments) is stored first, and only
+            // once every check has passed and the append has its slot (#16 finding 2.5: a refused write
+            // leaves nothing behind).
+            if (draft.Prepare is { } prepare)
+            {
+                prepared = true;
+                await prepare(ct).ConfigureAwait(false);
+            }
+            // The first fact dated in a year opens it for the whole roster (RecordAsync does this on its own path).
+            if (appendHere)
+                foreach (var each in all) await scoring.Engine.OpenYearOfAsync(each, ct).ConfigureAwait(false);
             // Not cancelled with the request: a started append may commit anyway, and its slot is held
             // until it has (so appends stuck in a stalled store keep counting against the limit).
             // Companions go first, so the fact's own position (what a replay answers with) is the batch's last.
@@ -174,6 +180,7 @@ public sealed class FactWriter(
         catch
         {
             _appendSlots.Release();
+            if (prepared) await DiscardAsync(draft).ConfigureAwait(false);
             throw;
         }
         _ = append.ContinueWith(static (_, slots) => ((SemaphoreSlim)slots!).Release(), _appendSlots,
@@ -195,7 +202,15 @@ public sealed class FactWriter(
         catch (EventIdConflictException)
         {
             // The id is committed in another stream: the key was used for a different kind of request.
+            if (prepared) await DiscardAsync(draft).ConfigureAwait(false);
             return KeyReused(fact, null).ToResult();
+        }
+        catch (Exception) when (prepared && append.IsCompleted)
+        {
+            // The store refused or failed this append (a revision conflict, which the caller may decide
+            // again, or an error): not committed, so what was stored for it goes.
+            await DiscardAsync(draft).ConfigureAwait(false);
+            throw;
         }
         NoteHead(result.LastPosition);
         if (result.AlreadyCommitted)
@@ -209,6 +224,9 @@ public sealed class FactWriter(
         var position = result.LastPosition ?? throw new InvalidOperationException("The store returned no position for a committed append.");
         return TypedResults.Created((string?)null, await AnswerAsync(write, fact, stream, position, ct).ConfigureAwait(false));
     }
+
+    // Not cancelled with the request: the files of a refused write go whether or not its client waits.
+    private static Task DiscardAsync(Draft draft) => draft.Discard?.Invoke(CancellationToken.None) ?? Task.CompletedTask;
 
     private async Task<Results<Created<FactRecorded>, ProblemHttpResult>> ReplayAsync(WriteOptions write, IFact fact, RecordedFact first, CancellationToken ct)
     {

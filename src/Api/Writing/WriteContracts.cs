@@ -40,6 +40,10 @@ public sealed class Draft
     /// Run after every check has passed, just before the append (storing a claim's attachments).
     public Func<CancellationToken, Task>? Prepare { get; private init; }
 
+    /// Undoes <see cref="Prepare"/> when the append is then refused or fails for certain (#16 finding 2.5:
+    /// no file of a refused claim stays behind); not run when the append may still commit (a timeout).
+    public Func<CancellationToken, Task>? Discard { get; private init; }
+
     public static Draft Of(IFact fact) => new(fact, null);
 
     /// A workflow step decided at <paramref name="expected"/>, recorded together with <paramref name="companions"/>.
@@ -51,9 +55,9 @@ public sealed class Draft
         return new Draft(fact, null) { Expected = expected, Companions = companions };
     }
 
-    public Draft PreparedBy(Func<CancellationToken, Task> prepare) => new(Fact, Problem)
+    public Draft PreparedBy(Func<CancellationToken, Task> prepare, Func<CancellationToken, Task> discard) => new(Fact, Problem)
     {
-        Expected = Expected, Companions = Companions, Prepare = prepare,
+        Expected = Expected, Companions = Companions, Prepare = prepare, Discard = discard,
     };
 
     public static implicit operator Draft(ApiProblem problem) => new(null, problem);

@@ -15,6 +15,19 @@ public sealed record PostgresStoreOptions(string ConnectionString)
     public Func<CancellationToken, Task>? BeforeCommit { get; init; }
 }
 
+/// The durability settings the store's writer session runs with (#16 item 3.1), and what in them could lose an
+/// acknowledged append on power loss.
+public sealed record PostgresWriterSettings(string Fsync, string SynchronousCommit, string FullPageWrites)
+{
+    /// fsync and full_page_writes are the server's (postgresql.conf, `-c`): a store cannot change them, and a
+    /// throwaway test server turns them off on purpose. Each one off is named here; the host logs them.
+    public IReadOnlyList<string> Warnings =>
+    [
+        .. Fsync == "on" ? Array.Empty<string>() : ["fsync is off on the PostgreSQL server: a power loss can lose acknowledged appends and corrupt the database."],
+        .. FullPageWrites == "on" ? Array.Empty<string>() : ["full_page_writes is off on the PostgreSQL server: a power loss during a page write can corrupt the database."],
+    ];
+}
+
 /// PostgreSQL backend, for several engine processes sharing one database.
 ///
 /// The problem: a sequence hands out positions in one order, but transactions commit in another. If
@@ -66,6 +79,9 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore, IChainVe
         });
     }
 
+    /// What the writer session acknowledges appends with, read when the store opened.
+    public PostgresWriterSettings WriterSettings { get; private set; } = new("unknown", "unknown", "unknown");
+
     /// Pooled connections for readers and for tables beside the log (checkpoints, read models).
     internal NpgsqlDataSource Readers => _readers;
 
@@ -89,6 +105,7 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore, IChainVe
     {
         await using var c = await _unpooled.OpenConnectionAsync(ct).ConfigureAwait(false);
         await CheckServerAsync(c, ct).ConfigureAwait(false);
+        WriterSettings = await MakeDurableAsync(c, ct).ConfigureAwait(false);
         // CREATE TABLE IF NOT EXISTS is not safe against itself: two sessions can both find the table
         // missing and one fails on the catalog's unique index. The lock makes concurrent starts queue; it
         // is a transaction lock so that it is held until the table is committed (a session lock released
@@ -123,8 +140,33 @@ public sealed partial class PostgresEventStore : GroupCommitEventStore, IChainVe
         await DropWriterAsync().ConfigureAwait(false);
         var c = _unpooled.CreateConnection();
         await c.OpenAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await MakeDurableAsync(c, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _writer = c;
         return c;
+    }
+
+    /// An append is acknowledged only once its commit is flushed to the server's WAL: a database or role
+    /// set to synchronous_commit=off (ALTER DATABASE … SET, or the connection string's Options) would
+    /// acknowledge commits a server crash loses, so the writer session turns it back on. Other values
+    /// (local, remote_write, on, remote_apply) all wait for the local flush and are kept.
+    private static async Task<PostgresWriterSettings> MakeDurableAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            SELECT CASE WHEN current_setting('synchronous_commit') = 'off' THEN set_config('synchronous_commit', 'on', false) END;
+            SELECT current_setting('fsync'), current_setting('synchronous_commit'), current_setting('full_page_writes');
+            """, c);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.NextResultAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        return new PostgresWriterSettings(reader.GetString(0), reader.GetString(1), reader.GetString(2));
     }
 
     private async Task DropWriterAsync()

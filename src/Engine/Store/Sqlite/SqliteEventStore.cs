@@ -8,6 +8,10 @@ namespace PointsEngine.Store.Sqlite;
 /// survives power loss; NORMAL survives a process crash but may lose the last commits on power loss.
 public enum SqliteDurability { Full, Normal }
 
+/// What the group-commit writer's connection actually runs with, read back from SQLite after it was set:
+/// `PRAGMA journal_mode = WAL` silently keeps the old mode where WAL is impossible, so the store checks.
+public sealed record SqliteWriterSettings(string JournalMode, string Synchronous);
+
 public sealed record SqliteStoreOptions(string Path)
 {
     public SqliteDurability Durability { get; init; } = SqliteDurability.Full;
@@ -63,6 +67,10 @@ public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVeri
 
     public string Path => _options.Path;
 
+    /// The journal mode and synchronous level the writer's connection acknowledges appends with (#16 item 3.1):
+    /// WAL with FULL unless the store was opened with <see cref="SqliteDurability.Normal"/>.
+    public SqliteWriterSettings WriterSettings { get; private set; } = new("unknown", "unknown");
+
     public static async Task<SqliteEventStore> OpenAsync(SqliteStoreOptions options, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.WalCheckpointThreshold);
@@ -86,6 +94,12 @@ public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVeri
             PRAGMA journal_size_limit = {_options.WalCheckpointThreshold};
             PRAGMA cache_size = -{Math.Max(1, _options.WriterPageCacheBytes >> 10)};
             """, ct).ConfigureAwait(false);
+        WriterSettings = await ReadWriterSettingsAsync(_writer, ct).ConfigureAwait(false);
+        // Without WAL (a file system without shared memory, say) every claim made above about commits,
+        // readers and checkpoints is void: refuse rather than acknowledge appends on other terms.
+        if (!string.Equals(WriterSettings.JournalMode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new NotSupportedException(
+                $"SQLite kept journal_mode={WriterSettings.JournalMode} for {_options.Path}; the event store needs WAL (is the file on a local file system?).");
         SqliteBusyWait.Install(_writer, SqliteBusyWait.DefaultTimeout);
         // In one write transaction, so two processes opening an old file at once do not both add the column.
         await ExecAsync(_writer, "BEGIN IMMEDIATE;", ct).ConfigureAwait(false);
@@ -107,6 +121,18 @@ public sealed partial class SqliteEventStore : GroupCommitEventStore, IChainVeri
         }
         // Events written before the chain existed are hashed now, in position order.
         await SqliteChain.SealAsync(_writer, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<SqliteWriterSettings> ReadWriterSettingsAsync(SqliteConnection c, CancellationToken ct)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        var mode = (string)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        cmd.CommandText = "PRAGMA synchronous";
+        var level = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        // SQLite answers the level as a number: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
+        string[] names = ["OFF", "NORMAL", "FULL", "EXTRA"];
+        return new SqliteWriterSettings(mode, level is >= 0 and <= 3 ? names[level] : level.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     internal Task<SqliteConnection> OpenReaderAsync(CancellationToken ct) => OpenPooledAsync(_connectionString, ct);
