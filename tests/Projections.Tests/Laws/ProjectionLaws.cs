@@ -21,16 +21,22 @@ public abstract class ProjectionLaws
     protected abstract int Cases { get; }
 
     /// Each law runs over (organisation seed, batch size) pairs under the shared seed discipline (PropertyRuns).
-    private void Check(Func<int, int, Task> law, [CallerMemberName] string test = "")
+    private void Check(Func<int, int, Task> law, IEnumerable<string>? regressions = null, [CallerMemberName] string test = "")
     {
         var seeds = Gen.Choose(1, 1_000_000).Zip(Gen.Choose(1, 40)).ToArbitrary();
-        PropertyRuns.Check(Prop.ForAll(seeds, s => law(s.Item1, s.Item2).GetAwaiter().GetResult()), Cases, test: test);
+        PropertyRuns.Check(Prop.ForAll(seeds, s => law(s.Item1, s.Item2).GetAwaiter().GetResult()), Cases, regressions, test: test);
     }
 
     [Fact]
-    public void law1_incremental_read_models_equal_a_rebuild_from_scratch() => Check(Law1Async);
+    public void law1_incremental_read_models_equal_a_rebuild_from_scratch() =>
+        Check(Law1Async, [RegressionCases.ReEnrolledMemberComparedBeforeScoringFinished]);
 
-    internal async Task Law1Async(int seed, int batch)
+    // #16 finding 1: the case that failed on PostgreSQL (a member enrolled again, the re-enrolment recorded before
+    // the first enrolment): the incremental read models were taken before the last facts were scored.
+    [Fact]
+    public Task law1_holds_for_a_member_re_enrolled_before_the_first_enrolment_was_recorded() => Law1Async(seed: 953760, batch: 17);
+
+    private async Task Law1Async(int seed, int batch)
     {
         var year = OrganisationCase.Generate(seed);
         await using var scenario = await Scenario.StartAsync(Backend, new ProjectionRunnerOptions { BatchSize = batch });
