@@ -47,7 +47,7 @@ public static class PropertyRuns
         foreach (var fixedCase in FixedCases(cases * Scale)) Run(property, fixedCase, name, "fixed");
         for (var i = 0; i < RandomCases; i++)
         {
-            var random = new PropertyCase((ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue) , PropertyCase.GoldenGamma, Random.Shared.Next(EndSize + 1));
+            var random = new PropertyCase((ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue), PropertyCase.GoldenGamma, Random.Shared.Next(EndSize + 1));
             Log($"{name}: random case {random} (replay: {ReplayVariable}=\"{random}\")");
             Run(property, random, name, "random");
         }
