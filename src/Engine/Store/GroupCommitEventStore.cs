@@ -61,6 +61,8 @@ public abstract class GroupCommitEventStore : IEventStore
     private readonly Lock _startLock = new();
     private int _disposed;
     private long _recordedAppends;
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromMilliseconds(16);
+    private long _committedUpTo; // the highest position this process has committed (0: none yet)
 
     protected GroupCommitEventStore(GroupCommitOptions options) => Options = options;
 
@@ -120,6 +122,7 @@ public abstract class GroupCommitEventStore : IEventStore
             {
                 await CommitBatchAsync(batch, _stopping.Token).ConfigureAwait(false);
                 foreach (var p in batch) p.Complete();
+                RecordCommitted(batch);
                 if (eventCount > 0) Appended.Notify();
             }
             catch (Exception e)
@@ -137,6 +140,35 @@ public abstract class GroupCommitEventStore : IEventStore
                 // Upkeep that failed is tried again after a later batch; it must never stop the appends.
             }
         }
+    }
+
+    private void RecordCommitted(List<PendingAppend> batch)
+    {
+        var highest = Interlocked.Read(ref _committedUpTo);
+        foreach (var p in batch)
+            if (p.Task.IsCompletedSuccessfully && p.Task.Result.LastPosition is { } last && last.Value > highest) highest = last.Value;
+        Interlocked.Exchange(ref _committedUpTo, highest);
+    }
+
+    /// After a subscription's read came back short: wait for the next commit or the poll, unless this process has
+    /// already committed past what the read could see. On PostgreSQL a committed append stays invisible while an
+    /// older transaction is in flight (a reader stops below the oldest one, see PostgresEventStore), such as a
+    /// projection's own batch on the same cluster; the commit's wake-up has then already been spent on a read that
+    /// could not see it, and waiting for the next one left scoring and projections a whole poll interval behind a
+    /// committed fact (#16 finding 1: a projection law compared read models taken before the last facts were
+    /// scored). So read again soon, backing off up to the poll interval.
+    /// Returns the retry delay used (null when it waited for a commit), which the next call doubles, up to 16 ms (a cheap
+    /// read; a transaction left idle for long is what idle_in_transaction_session_timeout is for).
+    private async Task<TimeSpan?> WaitForMoreAsync(Task nextCommit, LogPosition checkpoint, TimeSpan? retry, CancellationToken ct)
+    {
+        if (checkpoint.Value < Interlocked.Read(ref _committedUpTo))
+        {
+            var delay = retry is { } r ? TimeSpan.FromTicks(Math.Min(r.Ticks * 2, Math.Min(MaxRetry.Ticks, Options.PollInterval.Ticks))) : TimeSpan.FromMilliseconds(1);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            return delay;
+        }
+        await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
+        return null;
     }
 
     private void Take(Queue<PendingAppend> waiting, int requests, List<PendingAppend> batch, ref int eventCount)
@@ -171,6 +203,7 @@ public abstract class GroupCommitEventStore : IEventStore
         LogPosition after, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var checkpoint = after;
+        TimeSpan? retry = null;
         while (!ct.IsCancellationRequested)
         {
             var nextCommit = Appended.NextCommit;
@@ -181,8 +214,8 @@ public abstract class GroupCommitEventStore : IEventStore
                 yield return e;
             }
 
-            if (page.Count < Options.PageSize)
-                await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
+            if (page.Count > 0) retry = null;
+            if (page.Count < Options.PageSize) retry = await WaitForMoreAsync(nextCommit, checkpoint, retry, ct).ConfigureAwait(false);
         }
     }
 
@@ -190,6 +223,7 @@ public abstract class GroupCommitEventStore : IEventStore
         LogPosition after, Func<string, bool> streams, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var checkpoint = after;
+        TimeSpan? retry = null;
         while (!ct.IsCancellationRequested)
         {
             var nextCommit = Appended.NextCommit;
@@ -208,8 +242,8 @@ public abstract class GroupCommitEventStore : IEventStore
             }
             if (passed is { } p) yield return new LogEntry(p, null);
 
-            if (page.Count < Options.PageSize)
-                await AppendSignal.WaitAsync(nextCommit, Options.PollInterval, ct).ConfigureAwait(false);
+            if (page.Count > 0) retry = null;
+            if (page.Count < Options.PageSize) retry = await WaitForMoreAsync(nextCommit, checkpoint, retry, ct).ConfigureAwait(false);
         }
     }
 

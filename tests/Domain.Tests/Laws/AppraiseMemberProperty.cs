@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using PointsEngine.Domain.Appraisal;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -52,7 +53,7 @@ public sealed class when_one_member_is_appraised_among_others
             from order in Gen.Shuffle(shapes.Select((shape, i) => shape(i)))
             select (scheme, Standings: order.ToList());
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var whole = YearEndAppraisal.Appraise(c.scheme, c.Standings);
             foreach (var s in c.Standings)
@@ -63,6 +64,6 @@ public sealed class when_one_member_is_appraised_among_others
                     (actual.Member, actual.Branch, actual.FinalScore, actual.Grade, actual.GradeName, actual.Vanguard));
                 Assert.Equal(expected.Reasons, actual.Reasons);
             }
-        }));
+        }), PropertyConfig.Cases);
     }
 }

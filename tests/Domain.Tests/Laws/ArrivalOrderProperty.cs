@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Tests.Support;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -22,7 +23,7 @@ public sealed class when_the_same_commands_arrive_in_any_order
             from second in DomainGen.Shuffled(commands)
             select (scheme, first, second);
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var one = MemberHarness.For(DomainGen.Member.Value, c.scheme).HandleAll(c.first);
             var other = MemberHarness.For(DomainGen.Member.Value, c.scheme).HandleAll(c.second);
@@ -30,6 +31,6 @@ public sealed class when_the_same_commands_arrive_in_any_order
             Assert.Equal(one.State.Years, other.State.Years);
             foreach (var year in one.State.Years)
                 Assert.Equal(one.Granted(year).OrderBy(kv => kv.Key), other.Granted(year).OrderBy(kv => kv.Key));
-        }));
+        }), PropertyConfig.Cases);
     }
 }

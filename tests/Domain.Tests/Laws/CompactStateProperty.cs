@@ -4,6 +4,7 @@ using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -28,7 +29,7 @@ public sealed class when_a_member_state_is_kept_compact
             from seed in Gen.Choose(0, int.MaxValue)
             select (v1, v2, commands, publishAt, seed);
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var live = MemberHarness.For(DomainGen.Member.Value, c.v1);
             for (var i = 0; i < c.commands.Count; i++)
@@ -65,7 +66,7 @@ public sealed class when_a_member_state_is_kept_compact
                 Years = [.. document.Years.Concat(document.Years.Take(1)).OrderBy(_ => random.Next())],
             };
             Assert.Equal(state, shuffled.ToState());
-        }));
+        }), PropertyConfig.Cases);
     }
 }
 
@@ -122,7 +123,7 @@ public sealed class when_ledger_lines_point_at_their_facts
     public void the_state_holds_the_plain_reading_of_the_stream_in_any_order()
     {
         var cases = from seed in Gen.Choose(0, int.MaxValue) from size in Gen.Choose(0, 60) select (seed, size);
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var stream = Stream(new Random(c.seed), c.size);
             var state = MemberScoring.Rebuild(M, stream);
@@ -132,7 +133,7 @@ public sealed class when_ledger_lines_point_at_their_facts
             var factsFirst = MemberScoring.Rebuild(M, [.. stream.OfType<MemberFact>(), .. stream.Where(e => e is not MemberFact)]);
             Assert.Equal(factsFirst, state);
             Assert.Equal(state, MemberStateDocument.From(state).ToState());
-        }));
+        }), PropertyConfig.Cases);
     }
 
     // Facts with ids in no particular order (so they are inserted between those already held), interleaved

@@ -4,6 +4,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -22,7 +23,7 @@ public sealed class when_facts_under_a_capped_rule_arrive_in_any_order
     [Fact]
     public void granted_points_per_period_equal_the_smaller_of_cap_and_requested()
     {
-        Check.One(PropertyConfig.Default, Prop.ForAll(Cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var member = MemberHarness.For(DomainGen.Member.Value, c.Scheme);
             member.HandleAll(c.Arrival.Select(f => new ScoreFact(f)));
@@ -36,7 +37,7 @@ public sealed class when_facts_under_a_capped_rule_arrive_in_any_order
                 Assert.Equal(Math.Min(c.Cap.Max!.Value.Value, requested), granted);
                 Assert.All(period, l => Assert.InRange(l.Granted.Value, 0m, l.Requested.Value));
             }
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]
@@ -46,12 +47,12 @@ public sealed class when_facts_under_a_capped_rule_arrive_in_any_order
             from c in Cases
             from other in DomainGen.Shuffled(c.Facts)
             select (c.Scheme, c.Arrival, Other: other);
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var first = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.Arrival.Select(f => new ScoreFact(f)));
             var second = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.Other.Select(f => new ScoreFact(f)));
             Assert.Equal(first.State.LinesIn(DomainGen.Year), second.State.LinesIn(DomainGen.Year));
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class when_facts_under_a_capped_rule_arrive_in_any_order
             from facts in DomainGen.History(80)
             from arrival in DomainGen.Shuffled(facts)
             select (scheme, arrival);
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var (scheme, arrival) = c;
             var member = MemberHarness.For(DomainGen.Member.Value, scheme).HandleAll(arrival.Select(f => new ScoreFact(f)));
@@ -76,7 +77,7 @@ public sealed class when_facts_under_a_capped_rule_arrive_in_any_order
                     AssertWithin(cap, lines.Where(l => l.Category == category.Id));
             foreach (var cap in scheme.TotalCaps)
                 AssertWithin(cap, lines);
-        }));
+        }), PropertyConfig.Cases);
     }
 
     private static void AssertWithin(Cap cap, IEnumerable<LedgerEntry> lines)

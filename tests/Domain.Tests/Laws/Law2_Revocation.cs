@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Tests.Support;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -25,7 +26,7 @@ public sealed class when_any_subset_of_facts_is_revoked
     [Fact]
     public void the_ledger_equals_that_of_the_history_without_them()
     {
-        Check.One(PropertyConfig.Default, Prop.ForAll(Cases(DomainGen.FullScheme()).ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases(DomainGen.FullScheme()).ToArbitrary(), c =>
         {
             var withRevocations = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.Arrival);
             var neverHeld = MemberHarness.For(DomainGen.Member.Value, c.Scheme)
@@ -34,16 +35,16 @@ public sealed class when_any_subset_of_facts_is_revoked
             Assert.Equal(neverHeld.Granted(DomainGen.Year).OrderBy(kv => kv.Key), withRevocations.Granted(DomainGen.Year).OrderBy(kv => kv.Key));
             Assert.Equal(neverHeld.Total(DomainGen.Year), withRevocations.Total(DomainGen.Year));
             Assert.DoesNotContain(withRevocations.State.LedgerIn(DomainGen.Year).Values, l => c.Revoked.Any(r => r.FactId == l.FactId));
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]
     public void the_total_equals_the_reference_model_of_the_remaining_facts()
     {
-        Check.One(PropertyConfig.Default, Prop.ForAll(Cases(DomainGen.SimpleScheme()).ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases(DomainGen.SimpleScheme()).ToArbitrary(), c =>
         {
             var member = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.Arrival);
             Assert.Equal(ReferenceModel.YearTotal(c.Scheme, c.Facts.Except(c.Revoked)), member.Total(DomainGen.Year));
-        }));
+        }), PropertyConfig.Cases);
     }
 }

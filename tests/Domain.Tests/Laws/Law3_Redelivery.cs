@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Tests.Support;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -20,7 +21,7 @@ public sealed class when_facts_are_delivered_again
     [Fact]
     public void a_second_delivery_emits_nothing_and_the_stream_equals_single_delivery()
     {
-        Check.One(PropertyConfig.Default, Prop.ForAll(Cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var twice = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.WithDuplicates);
             // The same commands once each, in the order of their first delivery.
@@ -29,19 +30,19 @@ public sealed class when_facts_are_delivered_again
 
             Assert.Equal(once.Stream, twice.Stream);
             Assert.Equal(once.State, twice.State);
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]
     public void replaying_the_whole_log_emits_nothing()
     {
-        Check.One(PropertyConfig.Default, Prop.ForAll(Cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var member = MemberHarness.For(DomainGen.Member.Value, c.Scheme).HandleAll(c.Once);
             var before = member.State;
             foreach (var command in c.Once)
                 Assert.Equal(Decision.Nothing.Events, Assert.IsType<Accepted>(member.Handle(command)).Events);
             Assert.Equal(before, member.State);
-        }));
+        }), PropertyConfig.Cases);
     }
 }

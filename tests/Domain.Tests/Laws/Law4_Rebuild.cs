@@ -4,6 +4,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -23,7 +24,7 @@ public sealed class when_a_member_is_rebuilt_from_its_stream
             from publishAt in Gen.Choose(0, commands.Count)
             select (v1, v2, commands, publishAt);
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var live = MemberHarness.For(DomainGen.Member.Value, c.v1);
             for (var i = 0; i < c.commands.Count; i++)
@@ -42,6 +43,6 @@ public sealed class when_a_member_is_rebuilt_from_its_stream
             // And the rebuilt state decides exactly as the live one: nothing left to do.
             var settle = new ApplyRuleBook(DomainGen.Member, new RuleSetVersion("check"), new DateOnly(DomainGen.Year, 1, 1));
             Assert.Empty(Assert.IsType<Accepted>(MemberScoring.Decide(rebuilt, settle, live.Rules)).Events);
-        }));
+        }), PropertyConfig.Cases);
     }
 }

@@ -4,6 +4,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -25,7 +26,7 @@ public sealed class when_several_rule_sets_have_been_published
             from arrival in DomainGen.Shuffled(facts)
             select (Book: RuleBook.Of(Scheme("v1", new DateOnly(2020, 1, 1), 1), Scheme("v2", second, 2), Scheme("v3", third, 3)), arrival);
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var member = new MemberHarness(DomainGen.Member, c.Book).HandleAll(CommandGen.Scores(c.arrival));
             foreach (var line in member.State.LedgerIn(DomainGen.Year).Values)
@@ -35,7 +36,7 @@ public sealed class when_several_rule_sets_have_been_published
                 var perMeeting = inForce.Rules[0].Amount.Value;
                 Assert.Equal(line.Rule.Value == "present" ? perMeeting : -perMeeting, line.Requested.Value);
             }
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -23,7 +24,7 @@ public sealed class when_a_back_dated_rule_set_is_published
     [Fact]
     public void exactly_the_members_whose_points_change_get_corrections_naming_both_versions()
     {
-        Check.One(PropertyConfig.Default.WithMaxTest(100), Prop.ForAll(Cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(Cases.ToArbitrary(), c =>
         {
             var before = RuleBook.Of(c.V1);
             var after = before.With(c.V2);
@@ -55,7 +56,7 @@ public sealed class when_a_back_dated_rule_set_is_published
                 Assert.All(events.OfType<PointsReverted>(), e => Assert.True(e.OccurredOn >= c.V2.EffectiveFrom));
                 Assert.Equal(oldStream, member.Stream.Take(oldStream.Count));
             }
-        }));
+        }), 100);
     }
 
     private static bool SamePoints(IReadOnlyDictionary<string, LedgerEntry> a, IReadOnlyDictionary<string, LedgerEntry> b) =>

@@ -6,6 +6,7 @@ using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -22,7 +23,7 @@ public sealed class when_a_year_is_closed
             from scheme in DomainGen.FullScheme()
             from facts in DomainGen.History(40)
             select (scheme, facts);
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var member = MemberHarness.For(DomainGen.Member.Value, c.scheme);
             member.Calendar = Closed2025;
@@ -41,7 +42,7 @@ public sealed class when_a_year_is_closed
             member.HandleAll(CommandGen.Scores(c.facts));
             var neverClosed = MemberHarness.For(DomainGen.Member.Value, c.scheme).HandleAll(CommandGen.Scores(c.facts));
             Assert.Equal(neverClosed.State, member.State);
-        }));
+        }), PropertyConfig.Cases);
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Scoring;
 using PointsEngine.Domain.Tests.Support;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Domain.Tests.Laws;
 
@@ -26,7 +27,7 @@ public sealed class when_decisions_share_a_thread
             from revoked in DomainGen.SubsetOf(mine)
             select (v1, v2, mine, theirs, revoked);
 
-        Check.One(PropertyConfig.Default, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var a = MemberHarness.For(DomainGen.Member.Value, c.v1);
             var b = MemberHarness.For(Other.Value, c.v2);
@@ -43,6 +44,6 @@ public sealed class when_decisions_share_a_thread
                     .ToDictionary(l => l.AwardId, l => l.Granted.Value);
                 Assert.Equal(fresh.OrderBy(kv => kv.Key, StringComparer.Ordinal), member.Granted(DomainGen.Year).OrderBy(kv => kv.Key, StringComparer.Ordinal));
             }
-        }));
+        }), PropertyConfig.Cases);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using PointsEngine.Engine.Actors;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Engine.Tests.Actors;
 
@@ -34,11 +35,11 @@ public sealed class deterministic_ids_built_in_place
     {
         var cases = Text.SelectMany(stream => Text.SelectMany(cause => Gen.Choose(0, int.MaxValue).Select(i => (stream, cause, i))));
 
-        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             Assert.Equal(Reference($"{c.stream}|{c.cause}|{c.i}"), DeterministicIds.For(c.stream, c.cause, c.i));
             Assert.Equal(Reference(c.stream), DeterministicIds.NameBased(c.stream));
-        }));
+        }), 500);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Newtonsoft.Json.Linq;
 using PointsEngine.Engine.Rules;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Engine.Tests.Rules;
 
@@ -27,7 +28,7 @@ public sealed class when_any_number_in_a_rule_set_is_spoiled
             select (document, leaf.Path);
         var cases = Gen.Elements(leaves.ToArray());
 
-        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var root = JToken.Parse(c.document);
             root.SelectToken(c.Path)!.Replace(new JValue("many"));
@@ -35,7 +36,7 @@ public sealed class when_any_number_in_a_rule_set_is_spoiled
             var problems = RuleSetDocument.Validate(root.ToString()).Problems;
 
             Assert.Contains(problems, p => p.Path == "$." + c.Path && p.English == "must be a number" && p.Chinese == "必须是数字");
-        }));
+        }), 300);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Scoring;
 using PointsEngine.Store;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Engine.Tests.Serialization;
 
@@ -18,7 +19,7 @@ public sealed class hot_event_codecs
 {
     private static readonly EventSerializer Fast = DomainSerializer.Create();
     private static readonly EventSerializer General = DomainSerializer.CreateGeneral();
-    private static readonly FsCheck.Config Config = FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500);
+    private const int Cases = 500;
 
     // Identifiers: what Identifier.Validate lets through, including quotes, backslashes, Chinese, emoji
     // (surrogate pairs), lone surrogates and the longest allowed.
@@ -100,27 +101,27 @@ public sealed class hot_event_codecs
     [Fact]
     public void write_exactly_the_text_the_general_serializer_writes()
     {
-        Check.One(Config, Prop.ForAll(HotEvent.ToArbitrary(), e =>
-            Assert.Equal(General.Serialize(e), Fast.Serialize(e))));
+        PropertyRuns.Check(Prop.ForAll(HotEvent.ToArbitrary(), e =>
+            Assert.Equal(General.Serialize(e), Fast.Serialize(e))), Cases);
     }
 
     [Fact]
     public void read_their_text_back_to_the_same_event()
     {
-        Check.One(Config, Prop.ForAll(HotEvent.ToArbitrary(), e =>
+        PropertyRuns.Check(Prop.ForAll(HotEvent.ToArbitrary(), e =>
         {
             var type = Fast.StoredNameOf(e.GetType());
             var text = Fast.Serialize(e);
             Same(e, Fast.Deserialize(type, text), sameListType: false);
             Same(General.Deserialize(type, text), Fast.Deserialize(type, text), sameListType: true);
-        }));
+        }), Cases);
     }
 
     [Fact]
     public void read_any_text_as_the_general_serializer_reads_it()
     {
         var cases = HotEvent.SelectMany(e => Gen.ListOf(Mutation).Select(ms => (e, ms)));
-        Check.One(Config, Prop.ForAll(cases.ToArbitrary(), c =>
+        PropertyRuns.Check(Prop.ForAll(cases.ToArbitrary(), c =>
         {
             var type = Fast.StoredNameOf(c.e.GetType());
             var text = General.Serialize(c.e);
@@ -128,7 +129,7 @@ public sealed class hot_event_codecs
             var expected = Outcome(() => General.Deserialize(type, text));
             var actual = Outcome(() => Fast.Deserialize(type, text));
             Assert.Equal(expected, actual);
-        }));
+        }), Cases);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FsCheck;
 using FsCheck.Fluent;
 using PointsEngine.Projections.Queries;
@@ -22,11 +23,10 @@ public abstract class when_all_projections_are_rebuilt_together
     protected abstract Backend Backend { get; }
     protected abstract int Cases { get; }
 
-    private void Check(Func<int, int, Task> law)
+    private void Check(Func<int, int, Task> law, [CallerMemberName] string test = "")
     {
         var seeds = Gen.Choose(1, 1_000_000).Zip(Gen.Choose(1, 60)).ToArbitrary();
-        Prop.ForAll(seeds, s => law(s.Item1, s.Item2).GetAwaiter().GetResult())
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(Cases).WithQuietOnSuccess(true));
+        PropertyRuns.Check(Prop.ForAll(seeds, s => law(s.Item1, s.Item2).GetAwaiter().GetResult()), Cases, test: test);
     }
 
     [Fact]

@@ -21,8 +21,7 @@ public sealed class when_sql_runs_inside_a_sqlite_transaction
         // Random statement sequences with strings (Chinese too), nulls, longs, ints, booleans and decimals
         // (decimals go through Microsoft.Data.Sqlite on both sides: the direct path hands them over).
         var step = Gen.Choose(0, 5).Zip(Gen.Choose(-3, 3)).Zip(Gen.Elements<object?>(null, "甲", "", "x'y", 7L, 3, true, 2.5m));
-        Prop.ForAll(step.ListOf().ToArbitrary(), steps => RunAsync([.. steps]).GetAwaiter().GetResult())
-            .Check(Config.QuickThrowOnFailure.WithMaxTest(30).WithQuietOnSuccess(true));
+        PropertyRuns.Check(Prop.ForAll(step.ListOf().ToArbitrary(), steps => RunAsync([.. steps]).GetAwaiter().GetResult()), 30);
     }
 
     private static async Task RunAsync(List<((int Kind, int N), object? Value)> steps)

@@ -86,6 +86,9 @@ public sealed class Scenario : IAsyncDisposable
         while (agreed < 3)
         {
             var now = await Store.ReadHeadPositionAsync(timeout.Token);
+            // Scored up to this head too, not only up to the first one: that one may have stopped below the last
+            // facts (held back by a transaction then in flight), and a quiet head is no proof scoring is done.
+            await Engine.WaitUntilScoredAsync(now, timeout.Token);
             await Runner.WaitForAsync(now, timeout.Token);
             agreed = now == head ? agreed + 1 : 0;
             head = now;

@@ -29,7 +29,7 @@ public abstract class when_any_single_event_is_tampered_with(ChainBackend backen
         var store = await StoreAsync();
         var property = Prop.ForAll(ChainGenerators.Cases(), c => RunAsync(store, c).GetAwaiter().GetResult());
         // FsCheck runs properties synchronously: on a pool thread, blocking cannot deadlock.
-        await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), property));
+        await Task.Run(() => PropertyRuns.Check(property, Cases));
     }
 
     private async Task RunAsync(IEventStore store, TamperingCase c)

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Store.Tests.Contract;
 
@@ -22,7 +23,7 @@ public abstract partial class EventStoreContract
     {
         var shared = ModelSharesOneStore ? await StoreAsync() : null;
         var property = Prop.ForAll(StoreGenerators.Sequences(ModelSequenceLength), commands => RunBlocking(commands, shared));
-        await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(ModelSequences), property));
+        await Task.Run(() => PropertyRuns.Check(property, ModelSequences));
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public abstract partial class EventStoreContract
     {
         var shared = ModelSharesOneStore ? await StoreAsync() : null;
         var property = Prop.ForAll(StoreGenerators.Sequences(ModelSequenceLength), commands => RunBlocking(commands, shared, pipelined: true));
-        await Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(ModelSequences), property));
+        await Task.Run(() => PropertyRuns.Check(property, ModelSequences));
     }
 
     // FsCheck 3 runs properties synchronously; the store is async. This runs on a pool thread (see above),
