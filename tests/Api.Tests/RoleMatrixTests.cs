@@ -176,10 +176,8 @@ public sealed class the_role_matrix : IAsyncLifetime
     private readonly ShiftedClock _clock = new();
     private readonly ApiHost _api;
 
-    // The matrix submits dozens of claims as one member within seconds: the claim quotas and rate limit
-    // (#16 finding 2.5, tested in when_a_member_fills_the_disk_with_claims) are lifted out of its way.
     public the_role_matrix() => _api = ApiHost.OnSqlite(b => b
-        .UseSetting("Claims:SubmissionsPerWindow", "100000").UseSetting("Claims:MaxPendingClaims", "100000")
+        .WithClaimLimitsLifted()
         .ConfigureServices(s => s.AddSingleton<TimeProvider>(_clock)));
 
     private string LongToken(Role role, string subject, IEnumerable<string>? branches = null, string? member = null) =>

@@ -174,7 +174,10 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
         Assert.Contains("/signin?returnUrl=%2Fme", page.Url, StringComparison.Ordinal);
         await page.FillAsync("#token", web.Server.Token(Role.Appraiser, "appraiser-2", name: "考核员"));
         await page.ClickAsync("button:has-text('登录')");
-        await page.WaitForURLAsync("**/");
+        // Wait for the redirect to commit, not for its load event: on a loaded machine Chromium once logged network
+        // idle and still never fired load within 120 s (the same wait the fixture's sign-in avoids); the page is
+        // checked by the element that names who is signed in.
+        await page.WaitForURLAsync("**/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "pe_token");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
