@@ -20,7 +20,7 @@ namespace PointsEngine.Api.Tests.Hostile;
 /// requests against every write endpoint. Every answer is a 4xx problem document in both languages,
 /// none is a 5xx, and the log does not move. The write endpoints are read from the server's own routing
 /// table, so an endpoint added later without generators here fails the first test, by name.
-public sealed class when_hostile_requests_hit_every_write_endpoint : IAsyncLifetime
+public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAsyncLifetime
 {
     private static readonly string[] WriteMethods = ["POST", "PUT", "PATCH", "DELETE"];
 
