@@ -34,6 +34,9 @@ public static class ServeCommand
     public static int Run(string[] webArgs)
     {
         var builder = WebApplication.CreateBuilder(webArgs);
+        // First of the problem writers (MVC's and AddProblemDetails' come after): every problem is JSON
+        // whatever Accept says (#16 finding 2.1).
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddEventStore(builder.Configuration);
         builder.Services.AddScoring(builder.Configuration);
         builder.Services.AddReadModels(builder.Configuration);
@@ -41,20 +44,7 @@ public static class ServeCommand
         builder.Services.AddWorkflows(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddWebPages();
-        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-        {
-            // Problems the framework writes itself (unknown route, wrong method) get the bilingual fields too.
-            var status = c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode;
-            if (!c.ProblemDetails.Extensions.ContainsKey("zh"))
-            {
-                var (code, zh, en) = ProblemTitles.Generic(status);
-                c.ProblemDetails.Title = ProblemTitles.For(status);
-                c.ProblemDetails.Extensions["code"] = code;
-                c.ProblemDetails.Extensions["zh"] = zh;
-                c.ProblemDetails.Extensions["en"] = en;
-            }
-            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
-        });
+        builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         // Malformed JSON, wrong types and missing bodies throw, so the exception handler answers them with a
         // problem document naming the field (instead of a bare 400).
@@ -76,10 +66,11 @@ public static class ServeCommand
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<RequestSizeLimit>();
         app.UseAuthentication();
         app.UsePageSignIn();
         app.UseAuthorization();
+        // Only once the caller is known and allowed: an anonymous or forbidden body is never read (#16 finding 2.3).
+        app.UseMiddleware<RequestSizeLimit>();
 
         app.MapOpenApi();
         app.MapHealth();

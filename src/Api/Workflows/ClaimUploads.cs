@@ -34,9 +34,10 @@ public static class ClaimUploads
             {
                 form = await request.ReadFormAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception bad) when (bad is InvalidDataException or IOException)
+            catch (Exception bad) when (bad is InvalidDataException or (IOException and not BadHttpRequestException))
             {
-                // A form the parser cannot read (no boundary, a truncated part) is the client's mistake, not a 500.
+                // A form the parser cannot read (no boundary, a truncated part) is the client's mistake, not a 500;
+                // a body over the size limit (BadHttpRequestException) is RequestSizeLimit's 413.
                 return (null, ApiProblem.Field(StatusCodes.Status400BadRequest, "$", "malformed-form",
                     "multipart/form-data 请求体格式错误，无法读取。", $"The multipart/form-data body cannot be read: {bad.Message}"));
             }

@@ -15,4 +15,7 @@ public static class Tokens
 
     public static string Secretary(string subject, params string[] branches) =>
         Service.IssueNew(subject, subject, Role.Secretary, [.. branches.Select(BranchId.Parse)], null, TimeSpan.FromHours(6)).Token;
+
+    public static string Member(string member) =>
+        Service.IssueNew(member, member, Role.Member, [], MemberId.Parse(member), TimeSpan.FromHours(6)).Token;
 }
