@@ -111,8 +111,15 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
         Assert.Equal(4, report.Members.Count);
 
         var page = await web.PageAsync();
+        // #16 finding 2.8: the pages work under the Content-Security-Policy (nothing refused, the style applies).
+        var refused = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) refused.Add(m.Text); };
         await web.SignInAsync(page, web.Server.Token(Role.Appraiser, "appraiser-1", name: "考核组"));
         await page.GotoAsync($"/branches/brp/report?year={Year}");
+        Assert.Equal("rgb(183, 28, 28)", await page.Locator("header.top").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        await page.EvaluateAsync("() => { window.print = () => { window.printed = true; }; }");
+        await page.ClickAsync("a[data-print]");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.printed === true"), "the print link did not print");
         Assert.Equal(4, await page.Locator("table[data-testid=summary] tr[data-member]").CountAsync());
         var recorded = 0;
         foreach (var member in report.Members)
@@ -144,6 +151,7 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.False(await page.Locator("header.top").IsVisibleAsync()); // the print layout drops the navigation
         await BrowserFixture.ScreenshotAsync(page, "branch-report-print");
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
     }
 
     [Fact]

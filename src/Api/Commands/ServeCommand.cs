@@ -42,8 +42,9 @@ public static class ServeCommand
         builder.Services.AddReadModels(builder.Configuration);
         builder.Services.AddAccessControl(builder.Configuration);
         builder.Services.AddWorkflows(builder.Configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddDocumentedOpenApi();
         builder.Services.AddWebPages();
+        builder.Services.AddTrustedProxies(builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
         // Malformed JSON, wrong types and missing bodies throw, so the exception handler answers them with a
@@ -64,6 +65,9 @@ public static class ServeCommand
         var key = app.Services.GetRequiredService<SigningKey>();
         app.Logger.LogInformation("Bearer tokens are checked with the signing key from {Source}", key.Source);
 
+        // The scheme and client address a trusted proxy forwards, before anything reads them (cookies' Secure flag).
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
@@ -41,6 +42,27 @@ public static class ClaimEndpoints
         group.MapPost("", SubmitAsync)
             .RequireAuthorization(AccessPolicies.Member).DocumentedAsWrite(415)
             .WithMetadata(new RequestBodyLimit(app.ServiceProvider.GetRequiredService<IOptions<ClaimSettings>>().Value.MaxRequestBytes))
+            .Accepts<ClaimUploads.SubmitClaimRequest>("application/json")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The form a phone sends: the same fields as the JSON body, and the files as parts.
+                static OpenApiSchema Field(JsonSchemaType type, string? format = null) => new() { Type = type, Format = format };
+                operation.RequestBody?.Content?.TryAdd("multipart/form-data", new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["kind"] = Field(JsonSchemaType.String), ["title"] = Field(JsonSchemaType.String),
+                            ["description"] = Field(JsonSchemaType.String), ["hours"] = Field(JsonSchemaType.Number),
+                            ["occurredOn"] = Field(JsonSchemaType.String, "date"),
+                            ["attachments"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = Field(JsonSchemaType.String, "binary") },
+                        },
+                    },
+                });
+                return Task.CompletedTask;
+            })
             .WithSummary("Submit a claim with attachments (multipart/form-data or JSON) 党员申报");
 
         group.MapGet("", ListAsync).RequireAuthorization(AccessPolicies.Reader)

@@ -6,7 +6,7 @@ using PointsEngine.Api.Access;
 namespace PointsEngine.Api.Web;
 
 /// The web pages' sign-in: the same bearer token the API takes, pasted once and kept in an HttpOnly,
-/// SameSite=Strict cookie (Secure over HTTPS), checked by the same <see cref="TokenService"/> on every
+/// SameSite=Strict cookie (Secure whenever the browser used HTTPS, also behind a trusted proxy), checked by the same <see cref="TokenService"/> on every
 /// request, so an expired or re-keyed token stops working in the browser exactly as in the API.
 /// Not a scheme of /api: the API answers bearer tokens only, so no cookie can ride a cross-site request there.
 public sealed class PageTokenHandler(

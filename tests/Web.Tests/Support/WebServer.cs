@@ -24,12 +24,16 @@ public sealed class WebServer : IAsyncDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("pe-web-").FullName;
     private readonly WebApplicationFactory<Program> _factory;
 
-    public WebServer()
+    /// <param name="settings">more configuration, e.g. ForwardedHeaders:KnownNetworks:0.</param>
+    public WebServer(IReadOnlyDictionary<string, string>? settings = null)
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("Auth:SigningKey", SigningKey)
-            .UseSetting("Store:Path", Path.Combine(_dir, "points.db"))
-            .UseSetting("urls", "http://127.0.0.1:0"));
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Auth:SigningKey", SigningKey)
+                .UseSetting("Store:Path", Path.Combine(_dir, "points.db"))
+                .UseSetting("urls", "http://127.0.0.1:0");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
+        });
         _factory.UseKestrel();
         _factory.StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
