@@ -42,26 +42,34 @@ public static class ClaimEndpoints
         group.MapPost("", SubmitAsync)
             .RequireAuthorization(AccessPolicies.Member).DocumentedAsWrite(415)
             .WithMetadata(new RequestBodyLimit(app.ServiceProvider.GetRequiredService<IOptions<ClaimSettings>>().Value.MaxRequestBytes))
-            .Accepts<ClaimUploads.SubmitClaimRequest>("application/json")
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            // Documented here, not as Accepts metadata: that would make routing refuse other content types itself,
+            // before the endpoint can say which two it takes.
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
             {
                 // The form a phone sends: the same fields as the JSON body, and the files as parts.
                 static OpenApiSchema Field(JsonSchemaType type, string? format = null) => new() { Type = type, Format = format };
-                operation.RequestBody?.Content?.TryAdd("multipart/form-data", new OpenApiMediaType
+                operation.RequestBody = new OpenApiRequestBody
                 {
-                    Schema = new OpenApiSchema
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
                     {
-                        Type = JsonSchemaType.Object,
-                        Properties = new Dictionary<string, IOpenApiSchema>
+                        ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(ClaimUploads.SubmitClaimRequest), null, ct) },
+                        ["multipart/form-data"] = new()
                         {
-                            ["kind"] = Field(JsonSchemaType.String), ["title"] = Field(JsonSchemaType.String),
-                            ["description"] = Field(JsonSchemaType.String), ["hours"] = Field(JsonSchemaType.Number),
-                            ["occurredOn"] = Field(JsonSchemaType.String, "date"),
-                            ["attachments"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = Field(JsonSchemaType.String, "binary") },
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Properties = new Dictionary<string, IOpenApiSchema>
+                                {
+                                    ["kind"] = Field(JsonSchemaType.String), ["title"] = Field(JsonSchemaType.String),
+                                    ["description"] = Field(JsonSchemaType.String), ["hours"] = Field(JsonSchemaType.Number),
+                                    ["occurredOn"] = Field(JsonSchemaType.String, "date"),
+                                    ["attachments"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = Field(JsonSchemaType.String, "binary") },
+                                },
+                            },
                         },
                     },
-                });
-                return Task.CompletedTask;
+                };
             })
             .WithSummary("Submit a claim with attachments (multipart/form-data or JSON) 党员申报");
 
