@@ -68,6 +68,17 @@ public sealed class the_rules_endpoints : IAsyncLifetime
         Assert.Contains("/api/rules", paths);
         Assert.Contains("/api/access/tokens", paths);
     }
+
+    /// #16 gap 3.3 (found by the header and query fuzz): GET /openapi/{name}.json for a name that is no document
+    /// answered 404 as text/plain ("No OpenAPI document with the name 'x' was found"), not as a problem document.
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("..")]
+    [InlineData("n-01")]
+    public async Task an_unknown_openapi_document_is_a_404_problem_document(string name)
+    {
+        (await _api.Client().GetJsonAsync($"/openapi/{Uri.EscapeDataString(name)}.json")).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
 }
 
 public sealed class bearer_tokens : IAsyncLifetime

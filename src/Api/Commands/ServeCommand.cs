@@ -77,8 +77,11 @@ public static class ServeCommand
         app.UseRateLimiter();
         // Only once the caller is known and allowed: an anonymous or forbidden body is never read (#16 finding 2.3).
         app.UseMiddleware<RequestSizeLimit>();
+        app.UseMiddleware<ContentCharset>();
 
-        app.MapOpenApi();
+        // Only the one document there is: the OpenAPI endpoint answers an unknown name with a plain-text 404 of
+        // its own; outside the constraint the route does not match and the 404 is a problem document (#16 3.3).
+        app.MapOpenApi("/openapi/{documentName:regex(^v1$)}.json");
         app.MapHealth();
         app.MapAccess();
         app.MapOrganisation();

@@ -1,3 +1,4 @@
+using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using Newtonsoft.Json;
@@ -51,6 +52,19 @@ public sealed record Draft(
     public override string ToString() => $"{Endpoint} as {Sender}: {string.Join("; ", Notes)}";
 }
 
+/// Every kind of caller the read-and-header fuzz sends as (#16 gap 3.3).
+public enum Who { Anonymous, ExpiredToken, ForgedToken, Admin, Appraiser, SecretaryOfB1, SecretaryOfB2, MemberM01, MemberM02 }
+
+/// Hostile query parts (each already percent-encoded as sent, "name=value") and headers for any request:
+/// null leaves the request's own header as it is.
+public sealed record Hostility(IReadOnlyList<string> Query, IReadOnlyList<string>? Accept, string? ContentType, IReadOnlyList<string>? Keys,
+    IReadOnlyList<string> Notes)
+{
+    public string AppendTo(string path) => Query.Count == 0 ? path : $"{path}{(path.Contains('?') ? "&" : "?")}{string.Join("&", Query)}";
+
+    public override string ToString() => string.Join("; ", Notes);
+}
+
 /// What a write endpoint accepts, for building hostile requests to it: a valid request to start from and
 /// mutations that each make it certainly invalid (poisons), besides noise that may or may not.
 public sealed record EndpointSpec(string Endpoint, Sender[] Senders, Func<Draft> Valid, Gen<Func<Draft, Draft>>[] Poisons, bool ReportsValidity = false);
@@ -58,6 +72,84 @@ public sealed record EndpointSpec(string Endpoint, Sender[] Senders, Func<Draft>
 /// All hostile generators in one place (issue #8 item 3).
 public static class HostileGen
 {
+    /// Query values, percent-encoded as sent: odd, injection-shaped, random, huge, and bytes that are no UTF-8.
+    public static Gen<(string Raw, string Note)> QueryValue =>
+        Gen.Frequency(
+            (3, Gen.Elements(OddQueryValues).Select(v => (Encode(v), Show(v)))),
+            (2, Gen.Elements(InvalidPercentEncodings).Select(v => (v, $"raw {v}"))),
+            (2, Gen.Elements(Injections).Select(v => (Encode(v), Show(v)))),
+            (2, ArbMap.Default.GeneratorFor<string>().Where(v => v is not null).Select(v => (Encode(v), Show(v)))),
+            (1, Gen.Choose(1_000, 6_000).Select(n => (Encode(new string('长', n)), $"{n} × 长"))));
+
+    private static readonly string[] OddQueryValues =
+    [
+        "", " ", "0", "-1", "2147483648", "99999999999999999999", "1e400", "NaN", "-0", "2025.5", "0x7E9", "٢٠٢٥", "２０２５", "2025-13", "2025-Q5",
+        "9999-99-99", "0001-01-01", "2025-02-30", "null", "true", "[]", "{}", "csv ", "CSV", "xml", "json,csv", "months,series", "organisation\u0000",
+        "\u0000", "\uD800", "..", "../../etc/passwd", "*", "%", "m-02", "n-01", "b2", "ghost-1",
+    ];
+
+    /// Percent-encodings of bytes that are not UTF-8 (a lone continuation byte, an overlong slash, a surrogate,
+    /// beyond U+10FFFF, truncated sequences), a NUL, and escapes that are no escapes.
+    private static readonly string[] InvalidPercentEncodings =
+        ["%FF", "%FE%FF", "%C3%28", "%E4%B8", "%ED%A0%80", "%F4%90%80%80", "%C0%AF", "%80", "%00", "%", "%G1", "%%", "%u4E2D", "a%", "%2", "+%FF+"];
+
+    // Parameter names no endpoint reads, or reads differently spelt; raw, as sent.
+    private static readonly string[] UnknownNames = ["x", "%24where", "__proto__", "year%5B%5D", "%EF%BC%B9EAR", "", "a%00b", "%FF", "YEAR", "Format", "wait"];
+
+    /// A part of a query string: a declared or unknown parameter with a hostile value, one repeated with
+    /// different values, hundreds of parameters, a very long one, or bare separators.
+    public static Gen<(string Raw, string Note)> QueryPart(IReadOnlyList<string> declared)
+    {
+        var names = Gen.Elements([.. declared.Select(Encode), .. UnknownNames]);
+        return Gen.Frequency(
+            (6, from name in names from value in QueryValue select ($"{name}={value.Raw}", $"?{name}={value.Note}")),
+            (2, from name in names from n in Gen.Choose(2, 30) from values in QueryValue.ArrayOf(n)
+                select (string.Join("&", values.Select(v => $"{name}={v.Raw}")), $"?{name} repeated {n} times")),
+            (1, Gen.Choose(100, 3_000).Select(n => (string.Join("&", Enumerable.Range(0, n).Select(i => $"p{i}={i}")), $"{n} parameters"))),
+            (1, Gen.Choose(10_000, 100_000).Select(n => ($"pad={new string('x', n)}", $"a {n}-character parameter"))),
+            (1, Gen.Elements("&&&", "=", "==x", "a", "&=&", ";", "a=1;b=2", "?", "%26%3D").Select(v => (v, $"bare {v}"))));
+    }
+
+    private static readonly string[] Accepts =
+    [
+        "application/json", "text/csv", "text/html", "*/*;q=0", "text/csv;q=0", "text/csv, application/json;q=0.1", "application/xml", "image/png",
+        "application/problem+json", "*/*", ";;;", "text/", "q=abc", "*/*;q=2", "text/csv;charset=gbk", "text/csv;q=NaN", "文本/表格",
+        new string('a', 9_000) + "/b", "text/csv, text/html, application/xhtml+xml, */*;q=0.8",
+    ];
+
+    private static readonly string[] ContentTypes =
+    [
+        "application/json", "text/csv", "text/html", "multipart/form-data", "multipart/form-data; boundary=", "application/x-www-form-urlencoded",
+        "//", "application/json; charset=utf-9", "garbage", "text/plain; charset=\"\"", "", "application/json, text/csv", "应用/json",
+    ];
+
+    /// Query parts (none for most requests: headers alone are the point then) and hostile Accept,
+    /// Content-Type and Idempotency-Key headers: empty, huge, non-ASCII, duplicated.
+    public static Gen<Hostility> Hostilities(IReadOnlyList<string> declaredQuery, bool queryOften) =>
+        from parts in Gen.Frequency((queryOften ? 1 : 3, Gen.Constant(Array.Empty<(string, string)>())), (3, Gen.Choose(1, 4).SelectMany(n => QueryPart(declaredQuery).ArrayOf(n))))
+        from accept in Gen.Frequency(
+            (1, Gen.Constant<string[]?>(null)),
+            (4, Gen.Constant<string[]?>(["text/csv"])),
+            (6, Gen.Elements(Accepts).Select(a => (string[]?)[a])),
+            (1, Gen.Constant<string[]?>(["text/csv", "application/json"])))
+        from contentType in Gen.Frequency((3, Gen.Constant<string?>(null)), (1, Gen.Elements(ContentTypes).Select(c => (string?)c)))
+        from keys in Gen.Frequency(
+            (3, Gen.Constant<string[]?>(null)),
+            (1, Gen.Elements<string[]>([""], ["   "], [new string('k', 10_000)], ["键🔑 ключ"], ["dup-1", "dup-2"], ["same", "same"])
+                .Select(k => (string[]?)k)))
+        select new Hostility([.. parts.Select(p => p.Item1)], accept, contentType, keys,
+        [
+            .. parts.Select(p => p.Item2),
+            .. accept is null ? [] : new[] { $"Accept: {string.Join(" + ", accept.Select(a => Show(a)))}" },
+            .. contentType is null ? [] : new[] { $"Content-Type: {Show(contentType)}" },
+            .. keys is null ? [] : new[] { $"Idempotency-Key: {string.Join(" + ", keys.Select(k => Show(k)))}" },
+        ]);
+
+    /// Percent-encodes the UTF-8 bytes of a text (a lone surrogate becomes U+FFFD's bytes), so any string can travel.
+    public static string Encode(string value) =>
+        string.Concat(Encoding.UTF8.GetBytes(value).Select(b => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~'
+            ? ((char)b).ToString() : $"%{b:X2}"));
+
     public const string On = "2025-06-01";
 
     // Injection-shaped and odd text: valid as free text in most fields, so these are noise, not poisons.
