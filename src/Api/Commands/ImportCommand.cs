@@ -103,8 +103,9 @@ public static class ImportCommand
                 if (dryRun || session is null)
                 {
                     Report(console, plan, rejectsFiles: null);
-                    console.Say($"预检完成，未写入任何内容：将新写入 {plan.NewRows} 行（{plan.NewFacts} 个事实），{plan.AlreadyRecorded} 行已登记，{plan.Rejected.Count} 行有错误。",
-                        $"dry run, nothing written: {plan.NewRows} new ({plan.NewFacts} facts), {plan.AlreadyRecorded} already recorded, {plan.Rejected.Count} rejected.");
+                    // #19 problem 5: the summary on stdout as the real run's is (the problems on stderr).
+                    console.Out.WriteLine($"预检完成，未写入任何内容：将新写入 {plan.NewRows} 行（{plan.NewFacts} 个事实），{plan.AlreadyRecorded} 行已登记，{plan.Rejected.Count} 行有错误。");
+                    console.Out.WriteLine($"dry run, nothing written: {plan.NewRows} new ({plan.NewFacts} facts), {plan.AlreadyRecorded} already recorded, {plan.Rejected.Count} rejected.");
                     return plan.Problems.Any() ? ExitCodes.Problems : ExitCodes.Ok;
                 }
 
@@ -140,8 +141,8 @@ public static class ImportCommand
         var problems = plan.Problems.ToList();
         if (problems.Count > 0)
         {
-            console.Out.WriteLine($"问题 {problems.Count} 处 / {problems.Count} problem(s):");
-            foreach (var p in problems) console.Out.WriteLine("  " + p);
+            console.Error.WriteLine($"问题 {problems.Count} 处 / {problems.Count} problem(s):");
+            foreach (var p in problems) console.Error.WriteLine("  " + p);
         }
         foreach (var file in rejectsFiles ?? [])
             console.Out.WriteLine($"被拒绝的行及原因已写入 / rejected rows and reasons written to: {file}");

@@ -34,7 +34,8 @@ public static class ImportTemplateCommand
                     [.. columns.Select(c => (IReadOnlyList<object?>)[c.Header, c.Required ? "是 yes" : "否 no", c.Zh, c.En, string.Join("、", c.Aliases)])]);
                 var xlsx = Path.Combine(dir, name + ".xlsx");
                 var csv = Path.Combine(dir, name + ".csv");
-                Spreadsheet.Write(xlsx, [new OutputSheet(name, headers, []), instructions]);
+                var choices = columns.Select((c, i) => (c, i)).Where(x => x.c.Choices.Count > 0).ToDictionary(x => x.i, x => x.c.Choices);
+                Spreadsheet.Write(xlsx, [new OutputSheet(name, headers, []) { Choices = choices }, instructions]);
                 Spreadsheet.Write(csv, [new OutputSheet(name, headers, [])]);
                 console.Out.WriteLine(xlsx);
                 console.Out.WriteLine(csv);

@@ -21,9 +21,9 @@ public sealed partial class ImportPlanner
 
     private (LedgerFactType Type, MeetingKind? Kind)? ParseType(RowReader r)
     {
-        if (r.Raw(C.Type) is not { } text)
+        if (r.Code(C.Type) is not { } text)
         {
-            r.Problem(C.Type, "required", "“类型”不能为空", "'类型' (type) must not be empty");
+            r.Missing(C.Type, "“类型”不能为空", "'类型' (type) must not be empty");
             return null;
         }
         if (ChineseNames.TryParse<MeetingKind>(text, out var kind)) return (LedgerFactType.Meeting, kind);
@@ -60,6 +60,7 @@ public sealed partial class ImportPlanner
     private async Task PlanFactAsync(LedgerRow row, ImportPlan plan, List<AttendanceLine> lines, CancellationToken ct)
     {
         var r = new RowReader(row);
+        r.CheckMerges();
         var date = r.Date(C.Date);
         var name = r.Text(C.Name, max: 50);
         var id = r.Id<MemberId>(C.MemberId, required: false);

@@ -56,11 +56,12 @@ public sealed partial class ImportPlanner
             }
 
             // One member once per meeting; one mode per meeting.
-            var seen = new Dictionary<MemberId, int>();
+            var seen = new Dictionary<MemberId, LedgerRow>();
             foreach (var line in rows)
-                if (!seen.TryAdd(line.Member!.Value, line.Reader.Row.Number))
+                if (!seen.TryAdd(line.Member!.Value, line.Reader.Row) && seen[line.Member.Value] is var earlier)
                     line.Reader.Problem(C.MemberId, "duplicate-attendance",
-                        $"党员 {line.Member} 在同一会议中重复出现（第 {seen[line.Member.Value]} 行）", $"member {line.Member} is listed twice for this meeting (row {seen[line.Member.Value]})");
+                        $"党员 {line.Member} 在同一会议中重复出现（第 {earlier.Number} 行）", $"member {line.Member} is listed twice for this meeting (row {earlier.Number})",
+                        cites: earlier.Source == line.Reader.Row.Source ? earlier.Number : null);
             var mode = rows.Select(l => l.Mode).FirstOrDefault(m => m is not null) ?? MeetingMode.InPerson;
             foreach (var line in rows.Where(l => l.Mode is { } m && m != mode))
                 line.Reader.Problem(C.Mode, "mode-differs", $"同一会议的形式应一致（{ChineseNames.Of(mode)}）", $"one meeting has one mode ({mode})");
@@ -128,7 +129,8 @@ public sealed partial class ImportPlanner
             if (!line.Reader.Any)
                 line.Reader.Problem(null, "meeting-incomplete",
                     $"同一会议的第 {badRow} 行有错误，整场会议（含本行）未导入；改正后重新导入即可",
-                    $"row {badRow} of the same meeting is invalid, so the whole meeting (this row too) was not imported; fix it and import again");
+                    $"row {badRow} of the same meeting is invalid, so the whole meeting (this row too) was not imported; fix it and import again",
+                    cites: badRow);
             plan.Reject(line.Reader.Row, line.Reader.Problems);
         }
     }

@@ -19,6 +19,7 @@ public sealed partial class ImportPlanner
     private void PlanRoster(LedgerRow row, ImportPlan plan)
     {
         var r = new RowReader(row);
+        r.CheckMerges();
         var member = r.Id<MemberId>(C.MemberId);
         var name = r.Text(C.Name, max: 50);
         var branch = r.Id<BranchId>(C.Branch);

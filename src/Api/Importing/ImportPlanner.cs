@@ -97,7 +97,8 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
         {
             if (_seen.TryGetValue(fact.FactId, out var earlier))
             {
-                r.Problem(null, "duplicate-row", $"与第 {earlier.Number} 行是同一条记录（重复）", $"the same record as row {earlier.Number} (a duplicate)");
+                r.Problem(null, "duplicate-row", $"与第 {earlier.Number} 行是同一条记录（重复）", $"the same record as row {earlier.Number} (a duplicate)",
+                    cites: earlier.Source == r.Row.Source ? earlier.Number : null);
                 return null;
             }
             if (await recorded.FindAsync(FactStreams.For(fact), fact.FactId, ct).ConfigureAwait(false) is { } existing)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using PointsEngine.Api.Spreadsheets;
 
 namespace PointsEngine.Api.Importing;
@@ -7,6 +8,7 @@ namespace PointsEngine.Api.Importing;
 public static class ImportReport
 {
     public const string ReasonHeader = "原因";
+    public const string OriginalRowHeader = "原行号";
 
     public static string RejectsPathFor(string file, string? directory) => Path.Combine(
         directory ?? Path.GetDirectoryName(Path.GetFullPath(file))!,
@@ -35,22 +37,44 @@ public static class ImportReport
         return written;
     }
 
+    /// #19 problem 5: the rejects file's own rows are numbered as they are (header row 1, rows from 2); the 原行号
+    /// column keeps each row's number in the input, and a reason naming another row names it by this file's
+    /// number (with the original's), so "fix row N" points at a row that exists here.
     private static OutputSheet Sheet(LedgerSource source, IEnumerable<(LedgerRow Row, IReadOnlyList<ImportProblem> Problems)> rows)
     {
-        var headers = source.Header.Cells.ToList();
+        var input = source.Header.Cells.ToList();
+        var kept = Enumerable.Range(0, input.Count).Where(i => input[i] != OriginalRowHeader).ToList();
+        var headers = new List<string> { OriginalRowHeader };
+        headers.AddRange(kept.Select(i => input[i]));
         var reason = headers.IndexOf(ReasonHeader);
         if (reason < 0)
         {
             reason = headers.Count;
             headers.Add(ReasonHeader);
         }
+        var list = rows.ToList();
+        var here = list.Select((r, i) => (r.Row.Number, Here: i + 2)).ToDictionary(r => r.Number, r => r.Here);
         var output = new List<IReadOnlyList<object?>>();
-        foreach (var (row, problems) in rows)
+        foreach (var (row, problems) in list)
         {
-            var cells = Enumerable.Range(0, headers.Count).Select(i => (object?)row.Row[i]).ToArray();
-            cells[reason] = string.Join("；", problems.Select(p => $"{(p.Column is null ? "" : p.Column + "：")}{p.Zh} / {p.En}"));
+            var cells = new object?[headers.Count];
+            cells[0] = row.Number;
+            for (var k = 0; k < kept.Count; k++) cells[k + 1] = row.Row[kept[k]];
+            cells[reason] = string.Join("；", problems.Select(p => Reason(p, here)));
             output.Add(cells);
         }
         return new OutputSheet(source.Sheet ?? "rejects", headers, output);
+    }
+
+    private static string Reason(ImportProblem p, IReadOnlyDictionary<int, int> here)
+    {
+        var (zh, en) = (p.Zh, p.En);
+        if (p.Cites is { } n)
+        {
+            var (hereZh, hereEn) = here.TryGetValue(n, out var m) ? ($"第 {m} 行（原行号 {n}）", $"row {m} (original row {n})") : ($"原第 {n} 行", $"original row {n}");
+            zh = zh.Replace($"第 {n} 行", hereZh, StringComparison.Ordinal);
+            en = Regex.Replace(en, $@"\brow {n}\b", hereEn, RegexOptions.None, TimeSpan.FromSeconds(1));
+        }
+        return $"{(p.Column is null ? "" : p.Column + "：")}{zh} / {en}";
     }
 }

@@ -1,4 +1,5 @@
 using PointsEngine.Api.Spreadsheets;
+using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Api.Importing;
 
@@ -7,6 +8,14 @@ namespace PointsEngine.Api.Importing;
 public sealed record LedgerColumn(string Header, bool Required, string Zh, string En, params string[] Aliases)
 {
     public bool Matches(string header) => header == Header || Aliases.Contains(header);
+
+    /// The values the template offers in a drop-down list (data validation), when the column takes one of a
+    /// few; other accepted spellings (the English names) are still read.
+    public IReadOnlyList<string> Choices { get; init; } = [];
+
+    /// The Chinese names of an enumeration's values, as the template lists them.
+    public static IReadOnlyList<string> NamesOf<TEnum>() where TEnum : struct, Enum =>
+        [.. Enum.GetValues<TEnum>().Select(v => ChineseNames.OfAny(v) ?? v.ToString())];
 }
 
 public enum LedgerKind { Roster, Facts }
@@ -22,8 +31,8 @@ public static class RosterColumns
     public static readonly LedgerColumn GroupName = new("党小组名称", false, "党小组名称", "the party group's name");
     public static readonly LedgerColumn Zone = new("网络区", false, "网络区编号（可选）", "network zone id (optional)", "网络区编号");
     public static readonly LedgerColumn ZoneName = new("网络区名称", false, "网络区名称", "the network zone's name");
-    public static readonly LedgerColumn Status = new("身份", false, "正式党员 / 预备党员（默认正式党员）", "Full / Probationary (正式党员 / 预备党员; default full)", "党员身份");
-    public static readonly LedgerColumn Category = new("类别", false, "普通 / 流动 / 离退休 / 特殊（默认普通）", "Regular / Mobile / Retired / Special (default regular)", "党员类别");
+    public static readonly LedgerColumn Status = new("身份", false, "正式党员 / 预备党员（默认正式党员）", "Full / Probationary (正式党员 / 预备党员; default full)", "党员身份") { Choices = LedgerColumn.NamesOf<MemberStatus>() };
+    public static readonly LedgerColumn Category = new("类别", false, "普通 / 流动 / 离退休 / 特殊（默认普通）", "Regular / Mobile / Retired / Special (default regular)", "党员类别") { Choices = LedgerColumn.NamesOf<MemberCategory>() };
     public static readonly LedgerColumn Date = new("日期", true, "登记（入册）日期 yyyy-MM-dd", "enrolment date, yyyy-MM-dd", "登记日期", "入册日期");
 
     public static readonly IReadOnlyList<LedgerColumn> All = [MemberId, Name, Branch, BranchName, Group, GroupName, Zone, ZoneName, Status, Category, Date];
@@ -40,12 +49,18 @@ public static class FactColumns
     public static readonly LedgerColumn Group = new("党小组", false, "仅党小组会：召开会议的党小组（默认该党员的党小组）", "party-group meetings only: the group that met (default: the member's group)", "党小组编号");
     public static readonly LedgerColumn Type = new("类型", true,
         "支委会 / 党员大会 / 党小组会 / 党课 / 主题党日 / 组织生活会（出勤）, 合理化建议, 金点子, 志愿服务, 加分, 扣分",
-        "a meeting kind (attendance), 合理化建议 (suggestion), 金点子 (golden idea), 志愿服务 (volunteer service), 加分 / 扣分 (adjustment)");
-    public static readonly LedgerColumn Attendance = new("出勤", false, "会议行必填：出席 / 请假 / 缺席 / 迟到", "meeting rows: 出席 present, 请假 excused, 缺席 absent, 迟到 late", "出勤情况");
-    public static readonly LedgerColumn Mode = new("形式", false, "会议形式：现场 / 线上（默认现场）", "meeting mode: 现场 in person / 线上 online (default in person)", "会议形式");
+        "a meeting kind (attendance), 合理化建议 (suggestion), 金点子 (golden idea), 志愿服务 (volunteer service), 加分 / 扣分 (adjustment)")
+    {
+        Choices = [.. LedgerColumn.NamesOf<MeetingKind>(), "合理化建议", "金点子", "志愿服务", "加分", "扣分"],
+    };
+    public static readonly LedgerColumn Attendance = new("出勤", false, "会议行必填：出席 / 请假 / 缺席 / 迟到", "meeting rows: 出席 present, 请假 excused, 缺席 absent, 迟到 late", "出勤情况") { Choices = LedgerColumn.NamesOf<AttendanceStatus>() };
+    public static readonly LedgerColumn Mode = new("形式", false, "会议形式：现场 / 线上（默认现场）", "meeting mode: 现场 in person / 线上 online (default in person)", "会议形式") { Choices = LedgerColumn.NamesOf<MeetingMode>() };
     public static readonly LedgerColumn Level = new("等级", false,
         "合理化建议的评定等级（一般 / 有价值 / 重要价值 / 采纳）或金点子的获奖等级（一等奖 / 二等奖 / 三等奖 / 鼓励奖）；留空表示尚未评定",
-        "a suggestion's assessed level or a golden idea's award; empty when not yet assessed", "评定等级", "获奖等级");
+        "a suggestion's assessed level or a golden idea's award; empty when not yet assessed", "评定等级", "获奖等级")
+    {
+        Choices = [.. LedgerColumn.NamesOf<SuggestionLevel>(), .. LedgerColumn.NamesOf<GoldenIdeaLevel>()],
+    };
     public static readonly LedgerColumn Quantity = new("数量/时长", false, "志愿服务小时数（0–24），或加分/扣分的分值（正数）", "volunteer hours (0–24], or the points of an adjustment (positive)", "数量", "时长", "分值");
     public static readonly LedgerColumn Text = new("说明", true, "会议主题、建议或金点子标题、服务内容、加减分理由", "meeting topic, suggestion or idea title, service activity, adjustment reason", "主题", "内容");
     public static readonly LedgerColumn Reviewer = new("审核人", false, "评定人、评审组、核实人或审批人（加分/扣分必填；其余默认为 --operator）", "assessor, panel, verifier or approver (required for adjustments; else defaults to --operator)", "评定人", "审批人");
@@ -68,13 +83,25 @@ public sealed record LedgerRow(LedgerSource Source, SheetRow Row)
     public int Number => Row.Number;
 
     public string this[LedgerColumn column] => Source.Columns.TryGetValue(column, out var i) ? Row[i] : "";
+
+    /// Whether the column's cell is a formula saved without its computed value.
+    public bool IsUncomputedFormula(LedgerColumn column) => Source.Columns.TryGetValue(column, out var i) && Row.UncomputedFormulas.Contains(i);
+
+    /// The range of merged cells the column's text was filled down from, if any.
+    public string? MergedFrom(LedgerColumn column) => Source.Columns.TryGetValue(column, out var i) ? Row.MergedFrom.GetValueOrDefault(i) : null;
+
+    public bool IsUnreadableMerge(LedgerColumn column) => Source.Columns.TryGetValue(column, out var i) && Row.UnreadableMerges.ContainsKey(i);
+
+    /// The merged ranges of this row that cannot be read, by column.
+    public IEnumerable<(LedgerColumn Column, string Range)> UnreadableMerges =>
+        Source.Columns.Where(c => Row.UnreadableMerges.ContainsKey(c.Value)).OrderBy(c => c.Value).Select(c => (c.Key, Row.UnreadableMerges[c.Value]));
 }
 
 public static class LedgerLayout
 {
     /// Headers that are read past: a running number, remarks, and the reason column of a rejects file, so
     /// a corrected rejects file imports as it is.
-    public static readonly IReadOnlyList<string> Ignored = ["序号", "备注", ImportReport.ReasonHeader];
+    public static readonly IReadOnlyList<string> Ignored = ["序号", "备注", ImportReport.ReasonHeader, ImportReport.OriginalRowHeader];
 
     /// Sheets a workbook may carry for people (the template's instructions).
     public static readonly IReadOnlyList<string> InstructionSheets = ["填写说明", "说明", "README"];

@@ -15,17 +15,63 @@ public sealed class RowReader(LedgerRow row)
     public List<ImportProblem> Problems { get; } = [];
     public bool Any => Problems.Count > 0;
 
-    public void Problem(LedgerColumn? column, string code, string zh, string en) =>
-        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, column?.Header, code, zh, en));
+    private readonly HashSet<LedgerColumn> _formulasReported = [];
 
-    public string? Raw(LedgerColumn column) => row[column] is { Length: > 0 } v ? v : null;
+    /// A problem of the row (or of one column of it); one on a cell filled from merged cells names the range.
+    public void Problem(LedgerColumn? column, string code, string zh, string en, int? cites = null)
+    {
+        if (column is not null && row.MergedFrom(column) is { } range)
+            (zh, en) = ($"{zh}（合并单元格 {range}）", $"{en} (merged cells {range})");
+        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, column?.Header, code, zh, en, cites));
+    }
 
-    private void Missing(LedgerColumn column) =>
-        Problem(column, "required", $"“{column.Header}”不能为空", $"'{column.Header}' must not be empty");
+    /// #19 problem 4: a merged range that cannot be read rejects every row under it, naming the range.
+    public void CheckMerges()
+    {
+        foreach (var (column, range) in row.UnreadableMerges)
+            Problem(column, "merged-cells-unreadable",
+                $"合并单元格 {range} 无法读取（左上角单元格为空，或合并区域内的单元格另有不同内容），该区域的所有行均未导入；请取消合并并在每行填写“{column.Header}”",
+                $"the merged cells {range} cannot be read (the top-left cell is empty, or a cell under the merge holds other text), so no row under them was imported; unmerge them and fill '{column.Header}' on every row");
+    }
+
+    /// The cell's text as typed (trimmed), or null when empty. A formula saved without its computed value is
+    /// reported as such (#19 problem 5), not as an empty cell.
+    public string? Raw(LedgerColumn column)
+    {
+        if (row.IsUnreadableMerge(column)) return null; // reported by CheckMerges
+        if (row[column] is { Length: > 0 } v) return v;
+        if (row.IsUncomputedFormula(column) && _formulasReported.Add(column))
+            Problem(column, "formula-without-value",
+                $"“{column.Header}”是公式但没有计算结果，请在 Excel 中重新计算并保存",
+                $"'{column.Header}' is a formula with no computed value; recalculate and save the file in Excel");
+        return null;
+    }
+
+    /// A number, date or code cell: full-width digits, letters and punctuation (１２, ：, －, ．, the full-width
+    /// space) read as their ASCII forms (Unicode NFKC; #19 problem 5). Text such as names and topics is kept as typed.
+    public string? Code(LedgerColumn column)
+    {
+        if (Raw(column) is not { } text) return null;
+        try
+        {
+            return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
+        }
+        catch (ArgumentException)
+        {
+            return text; // invalid Unicode (a lone surrogate): refused as it is by the parse that follows
+        }
+    }
+
+    /// A required cell left empty; a formula without its value has been reported as such already.
+    public void Missing(LedgerColumn column, string? zh = null, string? en = null)
+    {
+        if (row.IsUncomputedFormula(column) || row.IsUnreadableMerge(column)) return;
+        Problem(column, "required", zh ?? $"“{column.Header}”不能为空", en ?? $"'{column.Header}' must not be empty");
+    }
 
     public T? Id<T>(LedgerColumn column, bool required = true) where T : struct, IStringValue<T>
     {
-        if (Raw(column) is not { } text)
+        if (Code(column) is not { } text)
         {
             if (required) Missing(column);
             return null;
@@ -58,7 +104,7 @@ public sealed class RowReader(LedgerRow row)
 
     public DateOnly? Date(LedgerColumn column, bool required = true)
     {
-        if (Raw(column) is not { } text)
+        if (Code(column) is not { } text)
         {
             if (required) Missing(column);
             return null;
@@ -81,7 +127,7 @@ public sealed class RowReader(LedgerRow row)
 
     public TEnum? Enum<TEnum>(LedgerColumn column, bool required = true, IReadOnlyDictionary<string, TEnum>? aliases = null) where TEnum : struct, System.Enum
     {
-        if (Raw(column) is not { } text)
+        if (Code(column) is not { } text)
         {
             if (required) Missing(column);
             return null;
@@ -95,7 +141,7 @@ public sealed class RowReader(LedgerRow row)
 
     public decimal? Decimal(LedgerColumn column, bool required = true)
     {
-        if (Raw(column) is not { } text)
+        if (Code(column) is not { } text)
         {
             if (required) Missing(column);
             return null;

@@ -9,14 +9,34 @@ public sealed record SheetTable(string? SheetName, IReadOnlyList<SheetRow> Rows)
 
 public sealed record SheetRow(int Number, IReadOnlyList<string> Cells)
 {
+    private static readonly IReadOnlySet<int> NoColumns = new HashSet<int>();
+    private static readonly IReadOnlyDictionary<int, string> NoRanges = new Dictionary<int, string>();
+
     public string this[int column] => column >= 0 && column < Cells.Count ? Cells[column] : "";
+
+    /// Columns holding a formula saved without its computed value (read as empty): Excel computes on saving,
+    /// other writers (openpyxl, scripts) may not.
+    public IReadOnlySet<int> UncomputedFormulas { get; init; } = NoColumns;
+
+    /// Columns whose text comes from a range of merged cells (filled down from its top-left cell), with the
+    /// range as Excel names it (C2:C6).
+    public IReadOnlyDictionary<int, string> MergedFrom { get; init; } = NoRanges;
+
+    /// Columns inside a merged range that cannot be read (its top-left cell empty while another cell of the
+    /// range holds text, or a cell under the merge holding other text), with the range.
+    public IReadOnlyDictionary<int, string> UnreadableMerges { get; init; } = NoRanges;
 
     public bool IsBlank => Cells.All(string.IsNullOrWhiteSpace);
 }
 
 /// A table to write. Cells are string, decimal, int, long, DateOnly, DateTimeOffset, bool or null; numbers
 /// stay numbers in a workbook, dates are written as yyyy-MM-dd text (they read back exactly as written).
-public sealed record OutputSheet(string Name, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<object?>> Rows);
+public sealed record OutputSheet(string Name, IReadOnlyList<string> Headers, IReadOnlyList<IReadOnlyList<object?>> Rows)
+{
+    /// Drop-down lists (a workbook's data validation) by column index, for every row below the header; a
+    /// value not in the list is warned about, not refused. CSV files carry none.
+    public IReadOnlyDictionary<int, IReadOnlyList<string>> Choices { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
+}
 
 public enum SpreadsheetFormat { Xlsx, Csv }
 

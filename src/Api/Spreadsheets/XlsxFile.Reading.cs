@@ -230,12 +230,14 @@ public static partial class XlsxFile
             var rows = new List<SheetRow>();
             var value = new StringBuilder();
             List<string>? cells = null;
+            HashSet<int>? formulas = null;
+            var merges = new List<MergedRange>();
             var rowNumber = 0;
             while (reader.Read())
             {
                 if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "row" && cells is not null)
                 {
-                    Keep(rows, new SheetRow(rowNumber, cells), sheet);
+                    Keep(rows, formulas is null ? new SheetRow(rowNumber, cells) : new SheetRow(rowNumber, cells) { UncomputedFormulas = formulas }, sheet);
                     cells = null;
                 }
                 if (reader.NodeType != XmlNodeType.Element) continue;
@@ -243,7 +245,15 @@ public static partial class XlsxFile
                 {
                     rowNumber = RowNumber(reader.GetAttribute("r"), rowNumber + 1, sheet);
                     cells = [];
+                    formulas = null;
                     if (reader.IsEmptyElement) cells = null;
+                }
+                else if (reader.LocalName == "mergeCell" && MergedRange.Parse(reader.GetAttribute("ref")) is { } merge)
+                {
+                    if (++_cells > limits.MaxCells)
+                        throw Refuse(new Where(sheet, merge.Top, null), $"文件中的单元格与合并区域超过 {N(limits.MaxCells)} 个（Import:MaxCells）",
+                            $"the file holds more than {N(limits.MaxCells)} cells and merged ranges (Import:MaxCells)");
+                    if (merge.Bottom > merge.Top) merges.Add(merge);
                 }
                 else if (reader.LocalName == "c" && cells is not null)
                 {
@@ -253,7 +263,8 @@ public static partial class XlsxFile
                     if (column >= MaxColumns)
                         throw Refuse(where, $"超出最后一列 XFD（{N(MaxColumns)} 列，Excel 的上限）",
                             $"beyond the last column XFD ({N(MaxColumns)} columns, Excel's limit)");
-                    var text = CellText(reader, value, shared, dateStyles, where).Trim();
+                    var text = CellText(reader, value, shared, dateStyles, where, out var uncomputed).Trim();
+                    if (uncomputed) (formulas ??= []).Add(Math.Max(column, cells.Count)); // where the text goes below
                     _cells += Math.Max(column + 1 - cells.Count, 1);
                     _chars += text.Length;
                     if (_cells > limits.MaxCells || _chars > limits.MaxTextChars)
@@ -264,8 +275,48 @@ public static partial class XlsxFile
                     cells.Add(text);
                 }
             }
-            return rows;
+            return merges.Count == 0 ? rows : FillDown(rows, merges, sheet);
         });
+
+        /// #19 problem 4: cells merged down rows (a meeting's 日期/类型/说明 over its attendance rows, as paper
+        /// ledgers are kept) hold their text in the top-left cell only; every row of the range gets it. A range
+        /// whose top-left cell is empty while another of its cells holds text, or a cell under it holding other
+        /// text, cannot be told: each row of it is marked, so the importer rejects the block whole, naming it.
+        private List<SheetRow> FillDown(List<SheetRow> rows, List<MergedRange> merges, string sheet)
+        {
+            var ordered = rows.Select((row, index) => (row.Number, Index: index)).OrderBy(r => r.Number).ToArray();
+            var numbers = ordered.Select(r => r.Number).ToArray();
+            var cells = rows.Select(r => r.Cells.ToList()).ToArray();
+            var filled = new Dictionary<int, string>?[rows.Count];
+            var unreadable = new Dictionary<int, string>?[rows.Count];
+            foreach (var merge in merges.Where(m => m.Left < MaxColumns))
+            {
+                var from = Array.BinarySearch(numbers, merge.Top);
+                if (from < 0) from = ~from;
+                var inRange = new List<int>();
+                for (var i = from; i < numbers.Length && numbers[i] <= merge.Bottom; i++) inRange.Add(ordered[i].Index);
+                if (inRange.Count == 0) continue;
+                var top = rows[inRange[0]].Number == merge.Top ? rows[inRange[0]][merge.Left] : "";
+                var readable = top.Length > 0 && inRange.All(i => rows[i][merge.Left] is var t && (t.Length == 0 || t == top));
+                var holdsText = top.Length > 0 || inRange.Any(i => rows[i][merge.Left].Length > 0);
+                foreach (var i in inRange)
+                {
+                    if (++_cells > limits.MaxCells)
+                        throw Refuse(new Where(sheet, rows[i].Number, null), $"文件中的单元格超过 {N(limits.MaxCells)} 个（Import:MaxCells，含合并单元格填充）",
+                            $"the file holds more than {N(limits.MaxCells)} cells (Import:MaxCells, merged cells filled in)");
+                    if (!readable)
+                    {
+                        if (holdsText) (unreadable[i] ??= [])[merge.Left] = merge.Name;
+                        continue;
+                    }
+                    while (cells[i].Count <= merge.Left) cells[i].Add("");
+                    cells[i][merge.Left] = top;
+                    (filled[i] ??= [])[merge.Left] = merge.Name;
+                }
+            }
+            return [.. rows.Select((row, i) => filled[i] is null && unreadable[i] is null ? row
+                : row with { Cells = cells[i], MergedFrom = filled[i] ?? row.MergedFrom, UnreadableMerges = unreadable[i] ?? row.UnreadableMerges })];
+        }
 
         private void Keep(List<SheetRow> rows, SheetRow row, string sheet)
         {
@@ -289,25 +340,45 @@ public static partial class XlsxFile
 
         /// A cell as text (the reader on its start tag), as Excel shows it: shared and inline strings, booleans,
         /// dates by their cell format as yyyy-MM-dd, numbers as typed (2.5, not 2.4999999999999996).
-        private string CellText(XmlReader reader, StringBuilder value, string[] shared, HashSet<uint> dateStyles, Where where)
+        private string CellText(XmlReader reader, StringBuilder value, string[] shared, HashSet<uint> dateStyles, Where where, out bool uncomputed)
         {
             var type = reader.GetAttribute("t");
             var style = UInt(reader, "s");
             value.Clear();
             var inline = type == "inlineStr" ? new StringBuilder() : null;
+            var formula = false;
+            uncomputed = false;
             if (!reader.IsEmptyElement)
             {
                 var depth = reader.Depth;
-                while (reader.Read() && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+                reader.Read();
+                while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
                 {
-                    if (reader.NodeType != XmlNodeType.Element) continue;
-                    if (reader.LocalName == "v") AppendText(reader, value, where);
-                    else if (reader.LocalName == "is" && inline is not null) ReadRichText(reader, inline, where);
-                    else if (!reader.IsEmptyElement) reader.Skip(); // a formula and the like: the cached value is in v
+                    if (reader.NodeType == XmlNodeType.Element)
+                    {
+                        if (reader.LocalName == "v") AppendText(reader, value, where);
+                        else if (reader.LocalName == "is" && inline is not null) ReadRichText(reader, inline, where);
+                        else
+                        {
+                            // A formula and the like: the cached value is in v. Skip leaves the reader on the
+                            // next sibling (the v that follows an f), which must not be read past.
+                            formula |= reader.LocalName == "f";
+                            reader.Skip();
+                            continue;
+                        }
+                    }
+                    reader.Read();
                 }
             }
             if (inline is not null) return inline.ToString();
             var raw = value.ToString();
+            // #19 problem 5: a formula whose value was never computed is not an empty cell (a string formula may
+            // compute to empty text, t="str").
+            if (formula && raw.Length == 0 && type != "str")
+            {
+                uncomputed = true;
+                return "";
+            }
             switch (type)
             {
                 case "s":
@@ -395,6 +466,26 @@ public static partial class XlsxFile
             if (index > MaxColumns) return MaxColumns;
         }
         return index - 1;
+    }
+
+    /// A range of merged cells (mergeCell ref="C2:C6"): rows 1-based, columns 0-based.
+    private sealed record MergedRange(string Name, int Top, int Left, int Bottom)
+    {
+        public static MergedRange? Parse(string? reference)
+        {
+            if (reference?.Split(':') is not [var from, var to] || Cell(from) is not { } a || Cell(to) is not { } b) return null;
+            return new MergedRange(Shorten(reference)!, Math.Min(a.Row, b.Row), Math.Min(a.Column, b.Column), Math.Max(a.Row, b.Row));
+        }
+
+        private static (int Row, int Column)? Cell(string reference)
+        {
+            var letters = reference.TakeWhile(char.IsAsciiLetter).Count();
+            return letters is > 0 and <= 3
+                && int.TryParse(reference.AsSpan(letters), NumberStyles.None, CultureInfo.InvariantCulture, out var row) && row is >= 1 and <= MaxRowNumber
+                ? (row, ColumnIndex(reference)) : null;
+        }
+
+        private static string? Shorten(string? text) => text is { Length: > 24 } ? text[..24] + "…" : text;
     }
 
     private static bool IsDateCode(string code)

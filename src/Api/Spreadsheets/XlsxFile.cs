@@ -93,7 +93,31 @@ public static partial class XlsxFile
         {
             VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen,
         }) { WorkbookViewId = 0 });
-        return widths.Length == 0 ? new Worksheet(frozen, data) : new Worksheet(frozen, columns, data);
+        var worksheet = widths.Length == 0 ? new Worksheet(frozen, data) : new Worksheet(frozen, columns, data);
+        if (sheet.Choices.Count > 0) worksheet.Append(DropDowns(sheet.Choices));
+        return worksheet;
+    }
+
+    /// #19: the template's drop-down lists (kinds, statuses, levels), from row 2 to the last row.
+    private static DataValidations DropDowns(IReadOnlyDictionary<int, IReadOnlyList<string>> choices)
+    {
+        var validations = new DataValidations();
+        foreach (var (column, values) in choices.OrderBy(c => c.Key))
+        {
+            var letter = ColumnName(column);
+            validations.Append(new DataValidation(new Formula1($"\"{string.Join(",", values)}\""))
+            {
+                Type = DataValidationValues.List,
+                AllowBlank = true,
+                ShowErrorMessage = true,
+                ErrorStyle = DataValidationErrorStyleValues.Warning,
+                ErrorTitle = "不在列表中 / not in the list",
+                Error = "该值不在下拉列表中；英文名称等其他写法也可导入。 / This value is not in the list; other accepted spellings (English names) import too.",
+                SequenceOfReferences = new ListValue<StringValue> { InnerText = $"{letter}2:{letter}{SpreadsheetLimits.MaxRowNumber}" },
+            });
+        }
+        validations.Count = (uint)validations.ChildElements.Count;
+        return validations;
     }
 
     // Chinese characters take about two columns of width.

@@ -11,9 +11,9 @@ public static class HostileWorkbooks
     private const string Relationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
     /// A well-formed workbook of one sheet 台账 whose sheet XML <paramref name="sheetData"/> writes (the rows
-    /// inside sheetData), and optionally a shared-strings part.
+    /// inside sheetData), and optionally a shared-strings part and what follows sheetData (merged cells).
     public static void Write(string path, Action<TextWriter> sheetData, Action<TextWriter>? sharedStrings = null,
-        CompressionLevel level = CompressionLevel.Fastest, string? sheetPrologue = null)
+        CompressionLevel level = CompressionLevel.Fastest, string? sheetPrologue = null, string? afterSheetData = null)
     {
         using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
         Part(zip, "[Content_Types].xml", w => w.Write(
@@ -48,7 +48,9 @@ public static class HostileWorkbooks
             w.Write(sheetPrologue ?? "");
             w.Write($"<worksheet xmlns=\"{Main}\"><sheetData>");
             sheetData(w);
-            w.Write("</sheetData></worksheet>");
+            w.Write("</sheetData>");
+            w.Write(afterSheetData ?? ""); // e.g. <mergeCells>, which follows sheetData
+            w.Write("</worksheet>");
         }, level);
     }
 

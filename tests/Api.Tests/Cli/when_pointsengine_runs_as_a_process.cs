@@ -51,8 +51,8 @@ public sealed class when_pointsengine_runs_as_a_process : IDisposable
         var db = Path.Combine(_dir, "points.db");
         var dryRun = await RunAsync(_dir, "import", roster, "--dry-run", "--store-path", db);
         Assert.True(dryRun.Exit == 1, dryRun.ToString());
-        Assert.Contains("roster.csv 第 3 行 row 3 列 column 姓名", dryRun.Output);
-        Assert.Contains("roster.csv 第 3 行 row 3 列 column 日期", dryRun.Output);
+        Assert.Contains("roster.csv 第 3 行 row 3 列 column 姓名", dryRun.Errors);
+        Assert.Contains("roster.csv 第 3 行 row 3 列 column 日期", dryRun.Errors);
         Assert.False(File.Exists(db));
         Assert.False((dryRun.Output + dryRun.Errors).Contains('\u001b', StringComparison.Ordinal), "ANSI escape in redirected output");
 
