@@ -202,6 +202,10 @@ public sealed class when_a_table_is_downloaded_as_csv(BranchYearFixture fixture)
         Assert.Equal(BranchYear.BranchOne, members.Column("党员编号"));
         Assert.Equal(["74", "70", "64", "70"], members.Column("年度积分"));
         Assert.Equal(["0", "0", "1", "0"], members.Column("无故缺席"));
+        // #21 finding 1: the place beside each reason is the summary's (ties share it, 1-2-2-4) and the reason prints it.
+        Assert.Equal(["1", "2", "4", "2"], members.Column("支部名次"));
+        for (var i = 0; i < members.Rows.Count; i++)
+            Assert.Contains($"rank {members.Cell(i, "支部名次")}/4", members.Cell(i, "说明"), StringComparison.Ordinal);
 
         var lines = await CsvDownload.GetAsync(Api.Admin, "/api/branches/b1/evidence?year=2025&format=csv&table=lines");
         Assert.Equal(5 + 4 + 4 + 4, lines.Rows.Count); // a1: base, two meetings, two quarter bonuses; the others four lines each

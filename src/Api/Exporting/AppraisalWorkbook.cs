@@ -13,7 +13,8 @@ public static class AppraisalWorkbook
 
     public static IReadOnlyList<OutputSheet> Build(BranchEvidence report)
     {
-        var members = report.Members.OrderByDescending(m => m.Total).ThenBy(m => m.Member.Value, StringComparer.Ordinal).ToList();
+        var ranked = report.Ranked();
+        var members = ranked.Select(r => r.Member).ToList();
         var categories = members.SelectMany(m => m.ByCategory).Select(c => (c.Category, c.Name)).Distinct().OrderBy(c => c.Category, StringComparer.Ordinal).ToList();
         var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { SummarySheet };
         var sheetNames = members.ToDictionary(m => m.Member, m => XlsxFile.UniqueName($"{m.Member.Value} {m.Name}", taken));
@@ -24,10 +25,8 @@ public static class AppraisalWorkbook
             "应参会", "出勤", "请假", "迟到", "无故缺席", "扣分", "考核得分", "等次", "先锋岗", "评议依据", "台账工作表",
         ];
         var rows = new List<IReadOnlyList<object?>>();
-        for (var i = 0; i < members.Count; i++)
+        foreach (var (rank, m) in ranked)
         {
-            var m = members[i];
-            var rank = i > 0 && members[i - 1].Total == m.Total ? (int)rows[^1][0]! : i + 1;
             var s = m.Standing;
             rows.Add(
             [

@@ -58,11 +58,8 @@ public static class EvidenceEndpoints
                     return new CsvTable(name, ["党员编号", "姓名", .. LineHeaders])
                         .AddRange(report.Members.SelectMany(m => m.Lines.Select(l => (m, l))), x => [x.m.Member.Value, x.m.Name, .. Line(x.l)]).ToResult();
                 return new CsvTable(name, ["党员编号", "姓名", "身份", "类别", "年度积分", "扣分", "应到", "实到", "请假", "迟到", "无故缺席",
-                        "综合得分", "等级", "先锋示范岗", "说明"])
-                    .AddRange(report.Members, m => [m.Member.Value, m.Name, ChineseNames.Of(m.Standing.Status), ChineseNames.Of(m.Standing.Category),
-                        m.Total, m.Standing.Deductions.Value, m.Standing.MeetingsListed, m.Standing.MeetingsAttended, m.Standing.Excused, m.Standing.Late,
-                        m.Standing.UnexcusedAbsences, m.Appraisal?.FinalScore, m.Appraisal?.GradeName, m.Appraisal?.Vanguard,
-                        m.Appraisal is { } a ? string.Join("；", a.Reasons) : null])
+                        "支部名次", "综合得分", "等级", "先锋示范岗", "说明"])
+                    .AddRange(report.Ranked().OrderBy(x => x.Member.Member.Value, StringComparer.Ordinal), x => MemberRow(x.Rank, x.Member))
                     .ToResult();
             })
             .RequireStaff().ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404)
@@ -70,6 +67,15 @@ public static class EvidenceEndpoints
 
         return group;
     }
+
+    // The summary's place beside the reasons that print it (#21).
+    private static object?[] MemberRow(int rank, MemberEvidence m) =>
+    [
+        m.Member.Value, m.Name, ChineseNames.Of(m.Standing.Status), ChineseNames.Of(m.Standing.Category),
+        m.Total, m.Standing.Deductions.Value, m.Standing.MeetingsListed, m.Standing.MeetingsAttended, m.Standing.Excused, m.Standing.Late,
+        m.Standing.UnexcusedAbsences, rank, m.Appraisal?.FinalScore, m.Appraisal?.GradeName, m.Appraisal?.Vanguard,
+        m.Appraisal is { } a ? string.Join("；", a.Reasons) : null,
+    ];
 
     private static object?[] Line(EvidenceLine l) =>
     [

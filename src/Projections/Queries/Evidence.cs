@@ -60,4 +60,15 @@ public sealed record BranchEvidence(BranchId Branch, string? Name, int Year, str
 {
     /// The branch's public notices of the year with their objections and answers (issue #5).
     public IReadOnlyList<NoticeView> Notices { get; init; } = [];
+
+    /// The summary's order and places (#21): by final score — the total when the rule set has no appraisal
+    /// scheme — ties sharing a place (1-2-2-4), then by member id. With a scheme the place is the appraisal's own
+    /// Rank, the one its vanguard reason prints, so the summary and the reasons cannot disagree.
+    public IReadOnlyList<(int Rank, MemberEvidence Member)> Ranked()
+    {
+        var totals = new CompetitionRank(Members.Select(m => m.Total));
+        return [.. Members
+            .Select(m => (Rank: m.Appraisal?.Rank ?? totals.Of(m.Total), Member: m))
+            .OrderBy(x => x.Rank).ThenBy(x => x.Member.Member.Value, StringComparer.Ordinal)];
+    }
 }

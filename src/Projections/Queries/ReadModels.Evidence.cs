@@ -31,8 +31,18 @@ public sealed partial class ReadModels
                     var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
                     var mine = await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, CategoryNames(book), profile, ct).ConfigureAwait(false);
                     if (set?.Appraisal is not { } scheme) return mine;
-                    var others = members.Where(m => m.Key != member).Select(m => new Standing(m.Key, branch, year, MemberStatus.Full, MemberCategory.Regular,
-                        new Points(Sql.Points(m.Value.YearCents)), new Points(0m), 0, 0, 0, 0, 0, null));
+                    var others = new List<Standing>(members.Count);
+                    if (scheme.Vanguard is { TopPercentOf: VanguardPool.Eligible })
+                    {
+                        // The top N % is taken among the members of eligible grades (#21): their grades need their whole
+                        // standings, so the branch's members are read as the branch report reads them.
+                        members.Remove(member);
+                        var theirs = await EvidenceOfAsync(r, members, year, branchName, scheme, CategoryNames(book), ct).ConfigureAwait(false);
+                        others.AddRange(theirs.Select(e => e.Standing));
+                    }
+                    else
+                        others.AddRange(members.Where(m => m.Key != member).Select(m => new Standing(m.Key, branch, year, MemberStatus.Full, MemberCategory.Regular,
+                            new Points(Sql.Points(m.Value.YearCents)), new Points(0m), 0, 0, 0, 0, 0, null)));
                     return mine with { Appraisal = YearEndAppraisal.AppraiseMember(scheme, [mine.Standing, .. others], member) };
                 }
             }
@@ -47,17 +57,10 @@ public sealed partial class ReadModels
         ReadAsync(async r =>
         {
             var members = await YearEndMembersAsync(r, branch, year, ct).ConfigureAwait(false);
-            var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>(members.Count);
-            foreach (var (member, known) in members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
-                inBranch.Add((member, known.Profile ?? await ProfileAsync(r, member, ct).ConfigureAwait(false)));
-
             var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
-            var names = CategoryNames(book);
             var set = book.InForceOn(YearEnd(year));
             var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
-            var evidence = new List<MemberEvidence>(inBranch.Count);
-            foreach (var (member, profile) in inBranch)
-                evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, names, profile, ct).ConfigureAwait(false));
+            var evidence = await EvidenceOfAsync(r, members, year, branchName, set?.Appraisal, CategoryNames(book), ct).ConfigureAwait(false);
             if (set?.Appraisal is { } scheme)
             {
                 var results = YearEndAppraisal.Appraise(scheme, evidence.Select(e => e.Standing)).ToDictionary(a => a.Member);
@@ -68,6 +71,19 @@ public sealed partial class ReadModels
                 Notices = await NoticesOfYearAsync(r, branch, year, ct).ConfigureAwait(false),
             };
         }, ct);
+
+    /// The evidence of a branch's year-end members, in member id order (profiles read first, then the ledgers).
+    private static async Task<List<MemberEvidence>> EvidenceOfAsync(Reader r, Dictionary<MemberId, YearEndMember> members, int year, string? branchName,
+        AppraisalScheme? scheme, IReadOnlyDictionary<string, string> names, CancellationToken ct)
+    {
+        var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>(members.Count);
+        foreach (var (member, known) in members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
+            inBranch.Add((member, known.Profile ?? await ProfileAsync(r, member, ct).ConfigureAwait(false)));
+        var evidence = new List<MemberEvidence>(inBranch.Count);
+        foreach (var (member, profile) in inBranch)
+            evidence.Add(await MemberEvidenceAsync(r, member, year, branchName, scheme, names, profile, ct).ConfigureAwait(false));
+        return evidence;
+    }
 
     private static async Task<string?> BranchNameAsync(Reader r, BranchId branch, CancellationToken ct) =>
         (await r.QueryAsync("SELECT name FROM {s}branches WHERE branch = @b", x => x.GetString(0), ct, ("@b", branch.Value)).ConfigureAwait(false))

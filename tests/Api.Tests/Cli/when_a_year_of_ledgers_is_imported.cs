@@ -93,6 +93,8 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
                 Assert.Equal(evidence.Total, Number(row["总分"]));
                 Assert.Equal(evidence.Appraisal!.GradeName, row["等次"]);
                 Assert.Equal(evidence.Appraisal.Vanguard ? "是" : "否", row["先锋岗"]);
+                // #21 finding 1: the reason printed 「rank 4/30」 beside a summary place of 2 (a sequential place where ties share one).
+                Assert.Contains($"rank {row["名次"]}/30", row["评议依据"], StringComparison.Ordinal);
 
                 // The member's ledger sheet: every line names its fact, rule and recorder, and closes on the same total.
                 var ledger = Table(sheets.Single(s => s.SheetName == row["台账工作表"]));

@@ -9,7 +9,8 @@ namespace PointsEngine.Domain.Tests.Laws;
 
 /// A member's own evidence appraises only that member (AppraiseMember: the others of the branch weigh in by
 /// their final scores alone), which must be exactly the member's entry of the whole appraisal (Appraise), for
-/// any standings — several branches, ties on points, democratic appraisals, vetoes — and any vanguard rule.
+/// any standings — several branches, ties on points, democratic appraisals, vetoes — and any vanguard rule, its top
+/// N % taken of the whole branch or of its eligible members.
 public sealed class when_one_member_is_appraised_among_others
 {
     private static readonly GradeBand[] Grades =
@@ -27,7 +28,9 @@ public sealed class when_one_member_is_appraised_among_others
             new VanguardRule(TopPercent: 20, MinScore: null, RequireBoth: false, EligibleGrades: ["Excellent"]),
             new VanguardRule(TopPercent: 34, MinScore: 80, RequireBoth: true, EligibleGrades: []),
             new VanguardRule(TopPercent: 10, MinScore: 95, RequireBoth: false, EligibleGrades: ["Excellent", "Qualified"]),
-            new VanguardRule(TopPercent: null, MinScore: 75, RequireBoth: false, EligibleGrades: []))
+            new VanguardRule(TopPercent: null, MinScore: 75, RequireBoth: false, EligibleGrades: []),
+            new VanguardRule(TopPercent: 20, MinScore: null, RequireBoth: false, EligibleGrades: ["Excellent"], TopPercentOf: VanguardPool.Eligible),
+            new VanguardRule(TopPercent: 34, MinScore: 90, RequireBoth: true, EligibleGrades: ["Excellent", "Qualified"], TopPercentOf: VanguardPool.Eligible))
         select new AppraisalScheme(weighted ? 0.8m : 1m, weighted ? 0.2m : 0m, Grades,
             veto ? [new Veto("absence", "无故缺席", new MetricCondition(StandingMetric.UnexcusedAbsences, 1, null), "Excellent")] : [],
             vanguard, []);
@@ -60,8 +63,8 @@ public sealed class when_one_member_is_appraised_among_others
             {
                 var expected = whole.Single(r => r.Member == s.Member);
                 var actual = YearEndAppraisal.AppraiseMember(c.scheme, c.Standings, s.Member);
-                Assert.Equal((expected.Member, expected.Branch, expected.FinalScore, expected.Grade, expected.GradeName, expected.Vanguard),
-                    (actual.Member, actual.Branch, actual.FinalScore, actual.Grade, actual.GradeName, actual.Vanguard));
+                Assert.Equal((expected.Member, expected.Branch, expected.FinalScore, expected.Grade, expected.GradeName, expected.Vanguard, expected.Rank, expected.RankedAmong),
+                    (actual.Member, actual.Branch, actual.FinalScore, actual.Grade, actual.GradeName, actual.Vanguard, actual.Rank, actual.RankedAmong));
                 Assert.Equal(expected.Reasons, actual.Reasons);
             }
         }), PropertyConfig.Cases);

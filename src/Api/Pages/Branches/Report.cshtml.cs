@@ -25,11 +25,7 @@ public sealed class BranchReportModel(ReadModels reads, OrganisationDirectory di
         var now = clock.GetLocalNow();
         GeneratedAt = now.ToString("yyyy-MM-dd HH:mm");
         Report = await reads.BranchEvidenceAsync(id, year is >= 1900 and <= 9999 ? year.Value : now.Year, ct);
-        var ordered = Report.Members.OrderByDescending(m => m.Total).ThenBy(m => m.Member.Value, StringComparer.Ordinal).ToList();
-        var ranked = new List<(int, MemberEvidence)>(ordered.Count);
-        for (var i = 0; i < ordered.Count; i++)
-            ranked.Add((i > 0 && ordered[i - 1].Total == ordered[i].Total ? ranked[i - 1].Item1 : i + 1, ordered[i]));
-        Ranked = ranked;
+        Ranked = Report.Ranked();
         return Page();
     }
 }

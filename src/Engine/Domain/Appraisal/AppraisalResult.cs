@@ -2,7 +2,9 @@ using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Domain.Appraisal;
 
-/// The year-end result of one member, with the reasons a person can check (评议依据).
+/// The year-end result of one member, with the reasons a person can check (评议依据). Rank is the member's place
+/// among the RankedAmong members of their branch by final score, ties sharing a place (1-2-2-4): the place the
+/// summary shows and the reasons print.
 public sealed record AppraisalResult(
     MemberId Member,
     BranchId? Branch,
@@ -10,4 +12,6 @@ public sealed record AppraisalResult(
     string Grade,
     string GradeName,
     bool Vanguard,
-    IReadOnlyList<string> Reasons);
+    IReadOnlyList<string> Reasons,
+    int Rank = 1,
+    int RankedAmong = 1);

@@ -22,8 +22,18 @@ public sealed record GradeBand(string Id, string Name, decimal MinScore, IReadOn
 public sealed record Veto(string Id, string Name, MetricCondition When, string Bars);
 
 /// Vanguard post (先锋示范岗): among members whose grade is one of EligibleGrades, the top TopPercent
-/// of each branch by final score (rounded up, at least one) and/or everyone at or above MinScore.
-public sealed record VanguardRule(decimal? TopPercent, decimal? MinScore, bool RequireBoth, IReadOnlyList<string> EligibleGrades);
+/// by final score (rounded up, at least one; ties at the cut-off all in) and/or everyone at or above MinScore.
+/// TopPercentOf says of whom the top N % is taken: the whole branch (the default, as rule sets before #21 meant)
+/// or only the members whose grade is eligible.
+public sealed record VanguardRule(decimal? TopPercent, decimal? MinScore, bool RequireBoth, IReadOnlyList<string> EligibleGrades,
+    VanguardPool TopPercentOf = VanguardPool.Branch);
+
+/// Of whom a vanguard rule's top N % is taken (the rule set's appraisal.vanguard.topPercentOf).
+public enum VanguardPool
+{
+    Branch,     // "branch": every member of the branch counts and is ranked (the default)
+    Eligible,   // "eligible": only the members whose grade is in EligibleGrades
+}
 
 public enum StandingMetric
 {

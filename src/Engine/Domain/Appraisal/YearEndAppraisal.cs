@@ -9,31 +9,39 @@ public static class YearEndAppraisal
 {
     public static IReadOnlyList<AppraisalResult> Appraise(AppraisalScheme scheme, IEnumerable<Standing> standings)
     {
-        var graded = standings.Select(s => Grade(scheme, s)).ToList();
-        return scheme.Vanguard is { } vanguard ? Designate(vanguard, graded) : [.. graded.Select(g => g.Result)];
+        var graded = standings.Select(s => Grade(scheme, s).Result).ToList();
+        var results = new AppraisalResult[graded.Count];
+        foreach (var branch in Enumerable.Range(0, graded.Count).GroupBy(i => graded[i].Branch))
+        {
+            var field = BranchField.Of(scheme.Vanguard, branch.Select(i => (graded[i].FinalScore, graded[i].Grade)));
+            foreach (var i in branch) results[i] = Placed(scheme, graded[i], field);
+        }
+        return results;
     }
 
     /// The member's result exactly as <see cref="Appraise"/> gives it for them among the same standings, without
-    /// appraising everyone: only the member is graded (with reasons); the others of their branch weigh in only by
-    /// their final scores, which decide the member's place and the vanguard cut-off. A member's own evidence uses it.
+    /// appraising everyone: only the member is graded with reasons; the others of their branch weigh in by their
+    /// final scores, which decide the member's place and the vanguard cut-off, and, when the top N % is taken among
+    /// eligible members only, by their grades. A member's own evidence uses it.
     public static AppraisalResult AppraiseMember(AppraisalScheme scheme, IEnumerable<Standing> standings, MemberId member)
     {
         var all = standings as IReadOnlyCollection<Standing> ?? [.. standings];
         var mine = all.Single(s => s.Member == member);
         var (_, result) = Grade(scheme, mine);
-        if (scheme.Vanguard is not { } rule) return result;
-        // Designate's order: final score descending, then member id by bytes; the place is one more than those ahead.
-        var scores = new List<decimal>(all.Count);
-        var rank = 1;
+        var gradesMatter = scheme.Vanguard is { TopPercentOf: VanguardPool.Eligible };
+        var branch = new List<(decimal Score, string Grade)>(all.Count);
         foreach (var s in all)
         {
             if (s.Branch != mine.Branch) continue;
-            var score = ReferenceEquals(s, mine) ? result.FinalScore : FinalScore(scheme, s);
-            scores.Add(score);
-            if (score > result.FinalScore || (score == result.FinalScore && string.CompareOrdinal(s.Member.Value, member.Value) < 0)) rank++;
+            if (ReferenceEquals(s, mine)) branch.Add((result.FinalScore, result.Grade));
+            else if (gradesMatter)
+            {
+                var other = Grade(scheme, s).Result;
+                branch.Add((other.FinalScore, other.Grade));
+            }
+            else branch.Add((FinalScore(scheme, s), ""));
         }
-        scores.Sort(static (a, b) => b.CompareTo(a));
-        return Designated(rule, result, rank, scores);
+        return Placed(scheme, result, BranchField.Of(scheme.Vanguard, branch));
     }
 
     public static decimal FinalScore(AppraisalScheme scheme, Standing standing) =>
@@ -92,45 +100,81 @@ public static class YearEndAppraisal
         return -1;
     }
 
-    /// Top N % of each branch (rounded up, at least one; ties with the last place are included) and/or
-    /// at least MinScore, among members whose grade is eligible.
-    private static List<AppraisalResult> Designate(VanguardRule rule, List<(Standing Standing, AppraisalResult Result)> graded)
+    /// A branch's final scores ranked (All), and the ranking the vanguard's top N % is taken of (Pool): the same, or
+    /// only the members whose grade is eligible (rule.TopPercentOf).
+    private sealed record BranchField(CompetitionRank All, CompetitionRank Pool)
     {
-        var results = new List<AppraisalResult>(graded.Count);
-        foreach (var branch in graded.GroupBy(g => g.Result.Branch))
+        public static BranchField Of(VanguardRule? rule, IEnumerable<(decimal Score, string Grade)> members)
         {
-            var members = branch.Select(g => g.Result).ToList();
-            var ranked = members
-                .OrderByDescending(r => r.FinalScore)
-                .ThenBy(r => r.Member.Value, StringComparer.Ordinal)
-                .ToList();
-            var rankOf = new Dictionary<MemberId, int>(ranked.Count);
-            for (var i = 0; i < ranked.Count; i++) rankOf.TryAdd(ranked[i].Member, i + 1); // the first place a member id holds
-            var scores = ranked.ConvertAll(r => r.FinalScore);
-            foreach (var r in members) results.Add(Designated(rule, r, rankOf[r.Member], scores));
+            var list = members.ToList();
+            var all = new CompetitionRank(list.Select(m => m.Score));
+            if (rule is not { TopPercentOf: VanguardPool.Eligible } ofEligible) return new BranchField(all, all);
+            return new BranchField(all, new CompetitionRank(list.Where(m => IsEligible(ofEligible, m.Grade)).Select(m => m.Score)));
         }
-        return results;
     }
 
-    /// A graded member's vanguard designation, at <paramref name="rank"/> among their branch's final scores
-    /// (<paramref name="scores"/>, highest first).
-    private static AppraisalResult Designated(VanguardRule rule, AppraisalResult r, int rank, List<decimal> scores)
+    private static bool IsEligible(VanguardRule rule, string grade) => rule.EligibleGrades.Count == 0 || rule.EligibleGrades.Contains(grade);
+
+    /// The member's place in their branch and, under a vanguard rule, the verdict with its reason.
+    private static AppraisalResult Placed(AppraisalScheme scheme, AppraisalResult r, BranchField field)
     {
-        var places = rule.TopPercent is { } pct ? Math.Max(1, (int)Math.Ceiling(scores.Count * pct / 100m)) : 0;
-        var cutoff = places > 0 ? scores[Math.Min(places, scores.Count) - 1] : decimal.MaxValue;
-        var inTop = rule.TopPercent is not null && r.FinalScore >= cutoff;
-        var aboveMin = rule.MinScore is { } min && r.FinalScore >= min;
-        var byScore = rule.TopPercent is null ? aboveMin
-            : rule.MinScore is null ? inTop
-            : rule.RequireBoth ? inTop && aboveMin : inTop || aboveMin;
-        var eligible = rule.EligibleGrades.Count == 0 || rule.EligibleGrades.Contains(r.Grade);
-        var reasons = r.Reasons.ToList();
-        var position = $"支部排名 rank {rank}/{scores.Count}"
-            + (rule.TopPercent is { } p ? $", 前 top {N(p)}% = {places} 名 places" : "")
-            + (rule.MinScore is { } m ? $", 分数线 min score {N(m)}" : "");
-        reasons.Add(byScore && eligible ? $"先锋示范岗 vanguard post: {position}"
-            : !eligible ? $"非先锋示范岗 not vanguard: 等级 grade {r.GradeName} 不在 not in [{string.Join(", ", rule.EligibleGrades)}]"
-            : $"非先锋示范岗 not vanguard: {position}");
-        return r with { Vanguard = byScore && eligible, Reasons = reasons };
+        var placed = r with { Rank = field.All.Of(r.FinalScore), RankedAmong = field.All.Count };
+        if (scheme.Vanguard is not { } rule) return placed;
+        var (vanguard, reason) = Vanguard(rule, placed, field);
+        return placed with { Vanguard = vanguard, Reasons = [.. r.Reasons, reason] };
+    }
+
+    /// The vanguard verdict and its reason, decided together from the same places (#21): the member's place is the
+    /// competition rank the summary shows (ties share a place, 1-2-2-4). Top N % of the pool (the branch, or its
+    /// eligible members: rule.TopPercentOf) is N % of the pool's size rounded up, at least one place; a member is in
+    /// when their place is within it, so everyone tied at the cut-off is in. The reason prints exactly that arithmetic.
+    private static (bool Vanguard, string Reason) Vanguard(VanguardRule rule, AppraisalResult r, BranchField field)
+    {
+        var grades = $"[{string.Join(", ", rule.EligibleGrades)}]";
+        var parts = new List<string> { $"支部{Place(field.All, r.FinalScore)}, 综合得分 final score {N(r.FinalScore)}" };
+        if (!IsEligible(rule, r.Grade))
+        {
+            parts.Add($"等级 grade {r.GradeName} 不在可评等次 not in eligible grades {grades}");
+            return (false, $"非先锋示范岗 not vanguard: {string.Join("; ", parts)}");
+        }
+
+        bool? inTop = null;
+        if (rule.TopPercent is { } pct)
+        {
+            var pool = field.Pool;
+            var place = pool.Of(r.FinalScore);
+            var places = Math.Max(1, (int)Math.Ceiling(pool.Count * pct / 100m));
+            inTop = place <= places;
+            var among = rule.TopPercentOf == VanguardPool.Eligible
+                ? $"可评等次 {grades} 的 {pool.Count} 人中{Place(pool, r.FinalScore)} among eligible grades; "
+                : "";
+            parts.Add(among + $"前 {N(pct)}% 取 {places} 名 top {N(pct)}% of {pool.Count} = {places} places (向上取整 rounded up), "
+                + (inTop.Value ? $"第 {place} 名在其内 rank {place} ≤ {places}" : $"第 {place} 名在其外 rank {place} > {places}")
+                + ", 并列者一并入选 ties at the cut-off are all in");
+        }
+        bool? aboveMin = null;
+        if (rule.MinScore is { } min)
+        {
+            aboveMin = r.FinalScore >= min;
+            parts.Add($"分数线 min score {N(min)}: {N(r.FinalScore)} {(aboveMin.Value ? "≥" : "<")} {N(min)}");
+        }
+        if (inTop is not null && aboveMin is not null)
+            parts.Add(rule.RequireBoth ? "两项均须满足 both required" : "满足其一即可 either suffices");
+
+        var vanguard = (inTop, aboveMin) switch
+        {
+            ({ } top, { } above) => rule.RequireBoth ? top && above : top || above,
+            ({ } top, null) => top,
+            (null, { } above) => above,
+            _ => false,
+        };
+        return (vanguard, $"{(vanguard ? "先锋示范岗 vanguard post" : "非先锋示范岗 not vanguard")}: {string.Join("; ", parts)}");
+    }
+
+    // 「并列第 2 名（共 12 人）tied rank 2/12」 or 「第 1 名（共 12 人）rank 1/12」.
+    private static string Place(CompetitionRank ranking, decimal score)
+    {
+        var (rank, shared) = (ranking.Of(score), ranking.IsShared(score));
+        return $"{(shared ? "并列" : "")}第 {rank} 名（共 {ranking.Count} 人）{(shared ? "tied " : "")}rank {rank}/{ranking.Count}";
     }
 }

@@ -286,7 +286,7 @@ public static class RuleSetDocument
             if (Obj(o, "vanguard", path) is { } v)
             {
                 var vp = $"{path}.vanguard";
-                Known(v, vp, "topPercent", "minScore", "requireBoth", "eligibleGrades");
+                Known(v, vp, "topPercent", "minScore", "requireBoth", "eligibleGrades", "topPercentOf");
                 var top = Num(v, "topPercent", vp);
                 if (top is <= 0 or > 100) Problem($"{vp}.topPercent", "must lie in (0, 100]", "必须大于 0 且不超过 100");
                 var min = Num(v, "minScore", vp);
@@ -295,7 +295,18 @@ public static class RuleSetDocument
                 var eligible = StrList(v, "eligibleGrades", vp);
                 for (var i = 0; i < eligible.Count; i++)
                     if (!gradeIds.Contains(eligible[i])) Problem($"{vp}.eligibleGrades[{i}]", $"'{eligible[i]}' is not a grade id", "不是已定义的等级");
-                vanguard = new VanguardRule(top, min, both, eligible);
+                // Of whom the top N % is taken (#21); absent, the whole branch, as every rule set before the field meant.
+                var of = VanguardPool.Branch;
+                switch (Str(v, "topPercentOf", vp))
+                {
+                    case null or "branch": break;
+                    case "eligible": of = VanguardPool.Eligible; break;
+                    case var other:
+                        Problem($"{vp}.topPercentOf", $"'{other}' must be \"branch\" (the whole branch) or \"eligible\" (members of eligibleGrades)",
+                            $"'{other}' 必须是 \"branch\"（全支部党员）或 \"eligible\"（等级属于 eligibleGrades 的党员）");
+                        break;
+                }
+                vanguard = new VanguardRule(top, min, both, eligible, of);
             }
             return new AppraisalScheme(pointsWeight, appraisalWeight, grades, vetoes, vanguard, exempt);
         }
