@@ -29,7 +29,7 @@ public sealed class when_a_branch_queries_its_half_year_on_postgresql(PostgresFi
         var dashboard = (await BranchYear.Secretary(api).GetJsonAsync("/api/branches/b1/dashboard?year=2025")).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(2, ((JArray)dashboard.Body["meetingAttendance"]!).Count);
 
-        var simulated = (await api.Admin.PostRawAsync("/api/rules/simulate?year=2025", Engine.Rules.RuleSetDocument.DefaultDocument(), null)).ShouldBe(HttpStatusCode.OK);
+        var simulated = (await api.Admin.PostRawAsync("/api/rules/simulate?year=2025", PointsEngine.TestSupport.TypicalRules.Document(), null)).ShouldBe(HttpStatusCode.OK);
         Assert.All((JArray)simulated.Body["members"]!, m => Assert.Equal((decimal)m["current"]!, (decimal)m["simulated"]!));
     }
 }

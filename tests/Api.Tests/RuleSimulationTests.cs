@@ -15,7 +15,7 @@ public sealed class when_a_draft_rule_set_is_simulated(BranchYearFixture fixture
     /// The shipped rule set with a new version and the given edits.
     private static string Draft(string version, Action<JObject> edit)
     {
-        var document = JObject.Parse(RuleSetDocument.DefaultDocument());
+        var document = JObject.Parse(PointsEngine.TestSupport.TypicalRules.Document());
         document["version"] = version;
         edit(document);
         return document.ToString();
@@ -89,7 +89,7 @@ public sealed class when_a_draft_rule_set_is_simulated(BranchYearFixture fixture
     [Fact]
     public async Task a_draft_equal_to_the_published_rules_reproduces_the_read_models_totals()
     {
-        var result = await SimulateAsync(RuleSetDocument.DefaultDocument());
+        var result = await SimulateAsync(PointsEngine.TestSupport.TypicalRules.Document());
 
         var ranking = (await Api.Admin.GetJsonAsync("/api/rankings?scope=organisation&period=2025")).ShouldBe(HttpStatusCode.OK);
         var projected = ((JArray)ranking.Body["rows"]!).ToDictionary(r => (string)r["member"]!, r => (decimal)r["points"]!);
@@ -107,9 +107,9 @@ public sealed class when_a_draft_rule_set_is_simulated(BranchYearFixture fixture
         var invalid = (await Api.Admin.PostRawAsync("/api/rules/simulate?year=2025", Draft("bad", d => d["baseScore"] = "sixty"), null))
             .ShouldBeProblem(HttpStatusCode.BadRequest);
         Assert.Contains(((JObject)invalid.Body["errors"]!).Properties(), p => p.Name.Contains("baseScore", StringComparison.Ordinal));
-        (await Api.Admin.PostRawAsync("/api/rules/simulate?year=next", RuleSetDocument.DefaultDocument(), null))
+        (await Api.Admin.PostRawAsync("/api/rules/simulate?year=next", PointsEngine.TestSupport.TypicalRules.Document(), null))
             .ShouldBeProblem(HttpStatusCode.BadRequest).ErrorsFor("year");
-        (await Api.Admin.PostRawAsync("/api/rules/simulate", RuleSetDocument.DefaultDocument(), null, "text/plain"))
+        (await Api.Admin.PostRawAsync("/api/rules/simulate", PointsEngine.TestSupport.TypicalRules.Document(), null, "text/plain"))
             .ShouldBeProblem(HttpStatusCode.UnsupportedMediaType);
         Assert.Equal(head, await Api.HeadAsync());
     }

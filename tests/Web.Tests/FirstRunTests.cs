@@ -23,7 +23,7 @@ public sealed class first_run_in_the_browser(FirstRunFixture web) : IClassFixtur
         await page.ClickAsync("a[href='/admin']");
         await Expect(page.GetByTestId("rules-in-force")).ToContainTextAsync("未发布");
         await page.ClickAsync("button:has-text('发布通用积分规则')");
-        await Expect(page.GetByTestId("rules-in-force")).ToContainTextAsync("default-2025.1");
+        await Expect(page.GetByTestId("rules-in-force")).ToContainTextAsync("default-2026.1");
 
         await page.FillAsync("#b-id", "bnew");
         await page.FillAsync("#b-name", "新建党支部");

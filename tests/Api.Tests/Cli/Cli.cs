@@ -23,7 +23,7 @@ public static class Cli
     public static async Task PublishDefaultRulesAsync(string dir, params string[] store)
     {
         var file = Path.Combine(dir, "rules.json");
-        await File.WriteAllTextAsync(file, RuleSetDocument.DefaultDocument());
+        await File.WriteAllTextAsync(file, PointsEngine.TestSupport.TypicalRules.Document());
         var run = await RunAsync(["rules", "publish", file, "--operator", "测试管理员", .. store]);
         Assert.True(run.Exit == 0, run.ToString());
     }

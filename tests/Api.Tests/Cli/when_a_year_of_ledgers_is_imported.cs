@@ -179,9 +179,9 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
     {
         var before = await HeadAsync();
         var same = Path.Combine(year.Dir, "same-rules.json");
-        await File.WriteAllTextAsync(same, RuleSetDocument.DefaultDocument());
+        await File.WriteAllTextAsync(same, PointsEngine.TestSupport.TypicalRules.Document());
         var higherBase = Path.Combine(year.Dir, "higher-base.json");
-        await File.WriteAllTextAsync(higherBase, RuleSetDocument.DefaultDocument().Replace("\"baseScore\": 60", "\"baseScore\": 70", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(higherBase, PointsEngine.TestSupport.TypicalRules.Document().Replace("\"baseScore\": 60", "\"baseScore\": 70", StringComparison.Ordinal));
 
         // The published rules themselves change nothing
         var unchanged = await Cli.RunAsync(["rules", "simulate", same, "--year", "2025", .. year.Store]);

@@ -32,7 +32,7 @@ public sealed class when_templates_and_rules_are_used_offline : IDisposable
     public async Task an_invalid_rule_set_is_listed_problem_by_problem_and_a_valid_one_publishes_once()
     {
         var bad = Path.Combine(_dir, "bad.json");
-        await File.WriteAllTextAsync(bad, RuleSetDocument.DefaultDocument().Replace("\"baseScore\": 60", "\"baseScore\": \"sixty\"", StringComparison.Ordinal)
+        await File.WriteAllTextAsync(bad, PointsEngine.TestSupport.TypicalRules.Document().Replace("\"baseScore\": 60", "\"baseScore\": \"sixty\"", StringComparison.Ordinal)
             .Replace("\"effectiveFrom\": \"2025-01-01\"", "\"effectiveFrom\": \"2025-02-30\"", StringComparison.Ordinal));
         var invalid = await Cli.RunAsync("rules", "validate", bad);
         Assert.True(invalid.Exit == 1, invalid.ToString());
@@ -43,7 +43,7 @@ public sealed class when_templates_and_rules_are_used_offline : IDisposable
         Assert.Equal(1, (await Cli.RunAsync(["rules", "publish", bad, .. store])).Exit);
         Assert.False(File.Exists(Path.Combine(_dir, "points.db")));
         var good = Path.Combine(_dir, "rules.json");
-        await File.WriteAllTextAsync(good, RuleSetDocument.DefaultDocument());
+        await File.WriteAllTextAsync(good, PointsEngine.TestSupport.TypicalRules.Document());
         var first = await Cli.RunAsync(["rules", "publish", good, .. store]);
         Assert.True(first.Exit == 0, first.ToString());
         Assert.Contains("published rule set default-2025.1", first.Output);

@@ -355,7 +355,7 @@ public static class HostileGen
 
     private static string EditRules(Action<JObject> edit)
     {
-        var doc = JObject.Parse(RuleSetDocument.DefaultDocument());
+        var doc = JObject.Parse(PointsEngine.TestSupport.TypicalRules.Document());
         doc["version"] = $"hostile-{Guid.NewGuid():N}";
         edit(doc);
         return doc.ToString(Formatting.None);

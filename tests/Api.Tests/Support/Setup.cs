@@ -9,7 +9,7 @@ public static class Setup
     public static readonly DateOnly Enrolled = new(2025, 1, 1);
 
     public static async Task RulesAsync(HttpClient admin) =>
-        (await admin.PostRawAsync("/api/rules", RuleSetDocument.DefaultDocument(), "rules-default")).ShouldBe(HttpStatusCode.Created);
+        (await admin.PostRawAsync("/api/rules", PointsEngine.TestSupport.TypicalRules.Document(), "rules-default")).ShouldBe(HttpStatusCode.Created);
 
     public static async Task BranchAsync(HttpClient admin, string branch, params string[] members)
     {

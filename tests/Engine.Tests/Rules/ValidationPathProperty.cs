@@ -11,7 +11,7 @@ public sealed class when_any_number_in_a_rule_set_is_spoiled
 {
     private static readonly string[] Documents =
     [
-        RuleSetDocument.DefaultDocument(),
+        PointsEngine.TestSupport.TypicalRules.Document(),
         Fixtures.Read("meetings-yearly-caps.json"),
         Fixtures.Read("three-meetings-one-lecture.json"),
         Fixtures.Read("volunteer-two-hours.json"),

@@ -17,8 +17,8 @@ public static class OrganisationYear
         var n = 0;
         FactId Next(string prefix) => new($"{prefix}-{n++:000000}");
 
-        var rules = RuleSetDocument.Default();
-        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, RuleSetDocument.DefaultDocument()));
+        var rules = RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document());
+        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, PointsEngine.TestSupport.TypicalRules.Document()));
 
         var statuses = new[] { AttendanceStatus.Present, AttendanceStatus.Present, AttendanceStatus.Present, AttendanceStatus.Present, AttendanceStatus.Late, AttendanceStatus.Excused, AttendanceStatus.Absent };
         for (var b = 0; b < branches; b++)

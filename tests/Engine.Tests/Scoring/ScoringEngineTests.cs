@@ -135,7 +135,7 @@ public sealed class the_scoring_engine : IAsyncLifetime
         foreach (var m in facts.OfType<MemberEnrolled>()) before[m.Member] = await engine.ReadMemberAsync(m.Member);
 
         // From July, an unexcused absence costs 5 instead of 3.
-        var document = JObject.Parse(RuleSetDocument.DefaultDocument());
+        var document = JObject.Parse(PointsEngine.TestSupport.TypicalRules.Document());
         document["version"] = "2025.2";
         document["effectiveFrom"] = "2025-07-01";
         ((JArray)document["rules"]!).Single(r => (string?)r["id"] == "absent")["points"] = -5;

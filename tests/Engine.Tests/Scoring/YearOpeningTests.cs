@@ -25,7 +25,7 @@ public sealed class a_year_of_the_organisation : IAsyncLifetime
         // Given two members and a rule set with a base score; only m1 has a fact in 2025
         await using var engine = new ScoringEngine(_sqlite.Store, new SqliteCheckpointStore(_sqlite.Store), DomainSerializer.Create(), RuleSetDocument.Parse);
         var rules = new RuleSetPublished(new FactId("rules-1"), new DateOnly(2024, 12, 1), new RuleSetVersion("default-2025.1"),
-            new DateOnly(2025, 1, 1), RuleSetDocument.DefaultDocument());
+            new DateOnly(2025, 1, 1), PointsEngine.TestSupport.TypicalRules.Document());
         await engine.RecordAsync(rules, "admin");
         foreach (var (id, member) in new[] { ("e1", "m1"), ("e2", "m2") })
             await engine.RecordAsync(new MemberEnrolled(new FactId(id), new DateOnly(2024, 3, 1), new MemberId(member), member,

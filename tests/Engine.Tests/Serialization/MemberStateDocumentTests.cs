@@ -16,7 +16,7 @@ public sealed class when_a_member_state_is_snapshotted
 
     private static MemberState Busy()
     {
-        var book = RuleBook.Of(RuleSetDocument.Default());
+        var book = RuleBook.Of(RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document()));
         var state = MemberScoring.Initial(M);
         MemberCommand[] commands =
         [
@@ -62,7 +62,7 @@ public sealed class when_a_member_state_is_snapshotted
     [Fact]
     public void a_document_written_by_an_earlier_version_reads_back_as_the_same_state()
     {
-        var book = RuleBook.Of(RuleSetDocument.Default());
+        var book = RuleBook.Of(RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document()));
         var state = MemberScoring.Initial(M);
         MemberCommand[] commands =
         [

@@ -27,11 +27,11 @@ public static class TwoBranchYear
 
     public static IReadOnlyList<IFact> Facts()
     {
-        var rules = RuleSetDocument.Default();
+        var rules = RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document());
         var enrolled = new DateOnly(2024, 12, 1);
         return
         [
-            new RuleSetPublished(F("rules-2025"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, RuleSetDocument.DefaultDocument()),
+            new RuleSetPublished(F("rules-2025"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, PointsEngine.TestSupport.TypicalRules.Document()),
             new NetworkZoneRegistered(F("zone-1"), enrolled, Zone, "城东网络区"),
             new BranchRegistered(F("branch-1"), enrolled, B1, "第一党支部", Zone),
             new BranchRegistered(F("branch-2"), enrolled, B2, "第二党支部", Zone),

@@ -22,7 +22,7 @@ public abstract class when_a_rule_set_is_published_after_a_query
         var before = await scenario.ReadModels.EvidenceAsync(M1, 2025);
         Assert.Contains(before!.ByCategory, c => c.Category == "attendance" && c.Name == "组织生活 / organisation life");
 
-        var renamed = RuleSetDocument.DefaultDocument()
+        var renamed = PointsEngine.TestSupport.TypicalRules.Document()
             .Replace("\"default-2025.1\"", "\"default-2025.2\"", StringComparison.Ordinal)
             .Replace("组织生活 / organisation life", "组织生活（新） / organisation life (new)", StringComparison.Ordinal);
         var set = RuleSetDocument.Parse(renamed);

@@ -20,7 +20,7 @@ public abstract class when_the_vanguard_top_percent_is_of_eligible_members
     {
         await using var scenario = await Scenario.StartAsync(Backend);
         await scenario.RecordAsync(Facts());
-        var document = RuleSetDocument.DefaultDocument()
+        var document = PointsEngine.TestSupport.TypicalRules.Document()
             .Replace("\"default-2025.1\"", "\"default-2025.2\"", StringComparison.Ordinal)
             .Replace("\"eligibleGrades\": [\"Excellent\"] }", "\"eligibleGrades\": [\"Excellent\"], \"topPercentOf\": \"eligible\" }", StringComparison.Ordinal);
         var set = RuleSetDocument.Parse(document);

@@ -206,7 +206,7 @@ public abstract class ProjectionLaws
             Assert.Equal(state.LedgerIn(2025).Values.Where(l => l.OccurredOn <= new DateOnly(2025, 6, 30)).Sum(l => l.Granted.Value), mid!.Total);
         }
 
-        var scheme = RuleSetDocument.Default().Appraisal;
+        var scheme = RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document()).Appraisal;
         foreach (var b in year.Branches)
         {
             var report = await models.BranchEvidenceAsync(b, 2025);

@@ -24,8 +24,8 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
         DateOnly Day() => new DateOnly(2025, 1, 1).AddDays(random.Next(365));
         T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
-        var rules = RuleSetDocument.Default();
-        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, RuleSetDocument.DefaultDocument()));
+        var rules = RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document());
+        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, PointsEngine.TestSupport.TypicalRules.Document()));
         facts.Add(new NetworkZoneRegistered(Next("zone"), new DateOnly(2024, 12, 1), Zone, "网络区"));
 
         var branches = Enumerable.Range(1, random.Next(1, 4)).Select(b => new BranchId($"b{b}")).ToList();

@@ -60,7 +60,7 @@ public sealed class when_two_servers_share_one_postgresql(PostgresFixture postgr
 
             using (var client = a.Client(admin))
             {
-                (await client.PostAsync("/api/rules", RuleSetDocument.DefaultDocument(), "rules")).ShouldBe201();
+                (await client.PostAsync("/api/rules", PointsEngine.TestSupport.TypicalRules.Document(), "rules")).ShouldBe201();
                 (await client.PostAsync("/api/branches", Workload.Json(new { branch = "b1", name = "一支部", occurredOn = "2025-01-01" }), "b1")).ShouldBe201();
                 foreach (var m in Members)
                     (await client.PostAsync("/api/members", Workload.Json(new { member = m, name = m, branch = "b1", occurredOn = "2025-01-01" }), m)).ShouldBe201();

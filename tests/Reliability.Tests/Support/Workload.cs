@@ -111,7 +111,7 @@ public static class Workload
 
     public static async Task SetUpAsync(HttpClient admin)
     {
-        await Expect201(admin.PostAsync("/api/rules", RuleSetDocument.DefaultDocument(), "setup-rules"));
+        await Expect201(admin.PostAsync("/api/rules", PointsEngine.TestSupport.TypicalRules.Document(), "setup-rules"));
         foreach (var (branch, members) in new[] { ("b1", BranchOne), ("b2", BranchTwo) })
         {
             await Expect201(admin.PostAsync("/api/branches", Json(new { branch, name = $"{branch} 党支部", occurredOn = "2025-01-01" }), $"setup-{branch}"));

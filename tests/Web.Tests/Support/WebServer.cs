@@ -78,7 +78,7 @@ public sealed class WebServer : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/rules?wait=true")
         {
-            Content = new StringContent(RuleSetDocument.DefaultDocument(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(PointsEngine.TestSupport.TypicalRules.Document(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Idempotency-Key", "rules-default");
         using var response = await Admin.SendAsync(request);
