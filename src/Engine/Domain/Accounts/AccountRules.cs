@@ -71,9 +71,8 @@ public static class AccountRules
 
     public static AccountDecision Withdraw(AccountState state, string by, DateTimeOffset now)
     {
-        if (state.OpenInvitation(now) is not { } open)
-            return AccountDecision.No(new Refusal(RefusalKind.Conflict, "no-open-invitation",
-                $"{state.Name} 没有未使用的邀请链接。", $"{state.Name} has no open invitation link."));
+        // Nothing open (already withdrawn, used, or expired): nothing to do, as a repeated request expects.
+        if (state.OpenInvitation(now) is not { } open) return AccountDecision.Of();
         return AccountDecision.Of(new InvitationWithdrawn(state.Account, open.Stamp, by, now));
     }
 
