@@ -114,7 +114,7 @@ public sealed partial class behind_a_tls_proxy(ITestOutputHelper output)
         var antiforgery = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.NotEmpty(antiforgery);
 
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin?handler=token")
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
