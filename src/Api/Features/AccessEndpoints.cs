@@ -34,11 +34,7 @@ public static class AccessEndpoints
         group.MapPost("/tokens", Results<Created<IssuedToken>, ProblemHttpResult> (IssueTokenRequest body, OrganisationDirectory directory, TokenService tokens) =>
             {
                 var e = new FieldErrors();
-                if (!Roles.TryParse(body.Role, out var role))
-                    e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
-                var branches = new List<BranchId>();
-                for (var i = 0; i < (body.Branches?.Count ?? 0); i++)
-                    if (e.Id<BranchId>(body.Branches![i], $"branches[{i}]") is { } b) branches.Add(b);
+                var (role, branches) = RoleAndBranches(e, body.Role, body.Branches);
                 var member = e.Id<MemberId>(body.Member, "member", required: false);
                 var subject = e.Text(body.Subject ?? member?.Value, "subject", max: 128);
                 var name = e.Text(body.Name ?? subject, "name", max: 100);
@@ -52,9 +48,7 @@ public static class AccessEndpoints
                 if (e.Any) return e.ToProblem().ToResult();
 
                 var org = directory.Current;
-                foreach (var (b, i) in branches.Select((b, i) => (b, i)))
-                    if (!org.Branches.ContainsKey(b))
-                        return ApiProblem.Field(404, $"branches[{i}]", "unknown-branch", $"支部 {b} 不存在。", $"Branch {b} is not registered.").ToResult();
+                if (UnknownBranch(branches, org) is { } unknown) return unknown.ToResult();
                 if (member is { } m && !org.Members.ContainsKey(m))
                     return ApiProblem.Field(404, "member", "unknown-member", $"党员 {m} 不存在。", $"Member {m} is not enrolled.").ToResult();
 
@@ -75,17 +69,11 @@ public static class AccessEndpoints
                 string account, SetRoleRequest body, AccountBook book, OrganisationDirectory directory, Caller caller, TimeProvider clock, CancellationToken ct) =>
             {
                 var e = new FieldErrors();
-                if (!Roles.TryParse(body.Role, out var role))
-                    e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
-                var branches = new List<BranchId>();
-                for (var i = 0; i < (body.Branches?.Count ?? 0); i++)
-                    if (e.Id<BranchId>(body.Branches![i], $"branches[{i}]") is { } b) branches.Add(b);
+                var (role, branches) = RoleAndBranches(e, body.Role, body.Branches);
                 if (role == Role.Secretary && branches.Count == 0)
                     e.Add("branches", "required", "支部书记须列出其负责的支部。", "A secretary keeps at least one branch.");
                 if (e.Any) return e.ToProblem().ToResult();
-                foreach (var (b, i) in branches.Select((b, i) => (b, i)))
-                    if (!directory.Current.Branches.ContainsKey(b))
-                        return ApiProblem.Field(404, $"branches[{i}]", "unknown-branch", $"支部 {b} 不存在。", $"Branch {b} is not registered.").ToResult();
+                if (UnknownBranch(branches, directory.Current) is { } unknown) return unknown.ToResult();
                 await book.CatchUpAsync(ct);
                 if (book.Find(account) is null)
                     return ApiProblem.Field(404, "account", "unknown-account", $"没有账号 {account}。", $"There is no account {account}.").ToResult();
@@ -99,4 +87,20 @@ public static class AccessEndpoints
 
         return group;
     }
+
+    /// A role by its wire name and the branches it keeps, as a token request and a role change both give them.
+    private static (Role Role, List<BranchId> Branches) RoleAndBranches(FieldErrors e, string? roleName, List<string?>? branchIds)
+    {
+        if (!Roles.TryParse(roleName, out var role))
+            e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
+        var branches = new List<BranchId>();
+        for (var i = 0; i < (branchIds?.Count ?? 0); i++)
+            if (e.Id<BranchId>(branchIds![i], $"branches[{i}]") is { } b) branches.Add(b);
+        return (role, branches);
+    }
+
+    private static ApiProblem? UnknownBranch(List<BranchId> branches, OrganisationSnapshot org) =>
+        branches.Select((b, i) => (b, i)).Where(x => !org.Branches.ContainsKey(x.b))
+            .Select(x => ApiProblem.Field(404, $"branches[{x.i}]", "unknown-branch", $"支部 {x.b} 不存在。", $"Branch {x.b} is not registered."))
+            .FirstOrDefault();
 }

@@ -69,20 +69,12 @@ public sealed class PageTokenHandler(
     /// An account session's cookie: SameSite=Lax, so opening the site from a link in a WeChat message
     /// finds the person still signed in (writes still need the SameSite=Strict antiforgery cookie);
     /// without "remember this phone" a browser-session cookie.
-    public static CookieOptions SessionCookie(HttpRequest request, DateTimeOffset? expires) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Lax,
-        Secure = request.IsHttps,
-        Path = "/",
-        Expires = expires,
-        IsEssential = true,
-    };
+    public static CookieOptions SessionCookie(HttpRequest request, DateTimeOffset? expires) => CookieFor(request, expires, SameSiteMode.Lax);
 
-    public static CookieOptions CookieFor(HttpRequest request, DateTimeOffset? expires) => new()
+    public static CookieOptions CookieFor(HttpRequest request, DateTimeOffset? expires, SameSiteMode sameSite = SameSiteMode.Strict) => new()
     {
         HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
+        SameSite = sameSite,
         Secure = request.IsHttps,
         Path = "/",
         Expires = expires,
