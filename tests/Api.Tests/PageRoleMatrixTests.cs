@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Domain.Accounts;
 using PointsEngine.Api.Hosting;
+using PointsEngine.Api.Web;
 using PointsEngine.Api.Tests.Support;
 
 namespace PointsEngine.Api.Tests;
@@ -63,8 +66,17 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("GET", "/signin", Everyone, Get("/signin")),
         new("GET", "/denied", Everyone, Get("/denied"), Ok: "403"), // the page that says "no", with its status
         new("GET", "/signout", Everyone, Get("/signout"), Ok: "/"),
-        new("POST", "/signin", Everyone, Post("/signin", c => new() { ["token"] = c.AppraiserToken, ["returnUrl"] = "/" }), Ok: "/"),
-        new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
+        new("POST", "/signin?handler=Token", Everyone, Post("/signin?handler=Token", c => new() { ["token"] = c.AppraiserToken, ["returnUrl"] = "/" }), Ok: "/"),
+        // #18: a wrong password is the one refusal (401) for anyone, signed in or not.
+        new("POST", "/signin", Everyone, Post("/signin", c => new() { ["login"] = c.Fresh("nobody"), ["password"] = "not-the-password", ["returnUrl"] = "/" }), Ok: "401"),
+        // #18: the one-time link; an unknown one says so (404), and choosing a password through it is refused (410).
+        new("GET", "/i/{code}", Everyone, Get("/i/no-such-link-code"), Ok: "404"),
+        new("POST", "/i/{code}", Everyone, Post("/i/no-such-link-code", _ => new() { ["password"] = "a-long-password", ["confirm"] = "a-long-password" }), Ok: "410"),
+        new("GET", "/account", SignedIn, Get("/account")),
+        new("GET", "/branches/{branch}/accounts", Recorders, Get("/branches/b1/accounts")),
+        new("POST", "/branches/{branch}/accounts?handler=Invite", Recorders, Post("/branches/b1/accounts?handler=Invite", c => new() { ["formKey"] = c.Key(), ["member"] = "m-04" })),
+        new("POST", "/branches/{branch}/accounts?handler=Withdraw", Recorders, Post("/branches/b1/accounts?handler=Withdraw", _ => new() { ["member"] = "m-04" })),
+        new("POST", "/branches/{branch}/accounts?handler=Disable", Recorders, Post("/branches/b1/accounts?handler=Disable", _ => new() { ["member"] = "m-04" })),
         new("GET", "/me", Members, Get("/me"), Refused: c => c == Caller.Anonymous ? "/signin" : "/"),
         new("GET", "/members/{member?}", MemberNow, Get($"/members/m-01?year={ThisYear}")),
         new("GET", "/members/{member?}", MemberIn2024, Get("/members/m-01?year=2024")),
@@ -107,6 +119,9 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         {
             ["formKey"] = c.Key(), ["member"] = "m-01", ["hours"] = "2", ["activity"] = c.Fresh("社区服务"), ["occurredOn"] = "2024-03-01",
         }), Refused: c => c == Caller.SecretaryOfFormerBranch ? "403" : null),
+        // Last: they end the caller's session.
+        new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
+        new("POST", "/account?handler=Everywhere", SignedIn, Post("/account?handler=Everywhere", _ => []), Ok: "/signin"),
     ];
 
     private sealed class Context(HttpClient admin, string appraiserToken)
@@ -131,7 +146,7 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         await Setup.RulesAsync(_api.Admin);
         foreach (var branch in new[] { "b0", "b1", "b2" })
             (await _api.Admin.PostJsonAsync("/api/branches", new { branch, name = $"{branch} 党支部", occurredOn = "2024-01-01" })).ShouldBe(HttpStatusCode.Created);
-        foreach (var (member, branch) in new[] { ("m-01", "b0"), ("m-02", "b1"), ("m-03", "b1"), ("n-01", "b2") })
+        foreach (var (member, branch) in new[] { ("m-01", "b0"), ("m-02", "b1"), ("m-03", "b1"), ("n-01", "b2"), ("m-04", "b1") })
             (await _api.Admin.PostJsonAsync("/api/members", new { member, name = $"党员 {member}", branch, occurredOn = "2024-01-01" })).ShouldBe(HttpStatusCode.Created);
         (await _api.Admin.PostJsonAsync("/api/members/m-01/transfers", new { toBranch = "b1", occurredOn = "2024-05-15" })).ShouldBe(HttpStatusCode.Created);
         (await _api.Admin.PostJsonAsync("/api/members/m-03/departures", new { reason = "转出党组织", occurredOn = "2024-05-15" })).ShouldBe(HttpStatusCode.Created);
@@ -179,10 +194,62 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
     public async Task every_page_allows_exactly_its_callers_and_every_post_needs_the_callers_own_antiforgery_token()
     {
         var tokens = Tokens();
+        await MatrixAsync(c => Task.FromResult(tokens[c] is { } t ? $"{PageTokenHandler.CookieName}={t}" : null), c => c, tokens[Caller.Appraiser]!);
+    }
+
+    /// #18: the same matrix with every caller signed in by an account session (login name and password), a
+    /// fresh one for each request (the last rows end it). Roles come from the accounts and the organisation on
+    /// each request: m-03, who left in 2024, holds an account but is signed in nowhere (treated as anonymous).
+    [Fact]
+    public async Task the_matrix_holds_the_same_for_account_sessions()
+    {
+        var sessions = await AccountSessionsAsync();
+        await MatrixAsync(sessions, c => c == Caller.FormerMember ? Caller.Anonymous : c, Tokens()[Caller.Appraiser]!);
+    }
+
+    private async Task<Func<Caller, Task<string?>>> AccountSessionsAsync()
+    {
+        var invitations = _api.Services.GetRequiredService<AccountInvitations>();
+        var book = _api.Services.GetRequiredService<AccountBook>();
+        var credentials = _api.Services.GetRequiredService<Credentials>();
+        var accounts = new Dictionary<Caller, Invitee>
+        {
+            [Caller.Admin] = new("person-admin", "admin-login", "管理员", null, Roles.Admin, []),
+            [Caller.Appraiser] = new("person-appraiser", "appraiser-login", "考核人", null, Roles.Appraiser, []),
+            [Caller.SecretaryOfBranch] = new("person-sec-b1", "13800000001", "书记一", null, Roles.Secretary, [new("b1")]),
+            [Caller.SecretaryOfOtherBranch] = new("person-sec-b2", "13800000002", "书记二", null, Roles.Secretary, [new("b2")]),
+            [Caller.SecretaryOfFormerBranch] = new("person-sec-b0", "13800000000", "书记零", null, Roles.Secretary, [new("b0")]),
+            [Caller.Member] = new("m-01", "13900000001", "党员 m-01", new("m-01"), Roles.Member, []),
+            [Caller.OtherMember] = new("m-02", "m-02", "党员 m-02", new("m-02"), Roles.Member, []),
+            [Caller.FormerMember] = new("m-03", "m-03", "党员 m-03", new("m-03"), Roles.Member, []),
+        };
+        var links = await invitations.InviteAsync([.. accounts.Values], "matrix", TimeSpan.FromDays(1), "test", CancellationToken.None);
+        foreach (var link in links)
+        {
+            Assert.Null(link.Refusal);
+            var stamp = credentials.Add("matrix-password-1");
+            var (_, refused) = await book.DecideAsync(link.Invitee.Account, s => AccountRules.Redeem(s!, AccountBook.Stamp(link.Code!), stamp,
+                new SessionStarted(s!.Account, AccountBook.Stamp(AccountBook.NewSecret()), "test", false, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)), DateTimeOffset.UtcNow), "test");
+            Assert.Null(refused);
+        }
+        var sessions = _api.Services.GetRequiredService<AccountSessions>();
+        return async caller =>
+        {
+            if (!accounts.TryGetValue(caller, out var who)) return null;
+            var cookie = AccountBook.NewSecret();
+            var session = sessions.NewSession(who.Account, cookie, "matrix", false);
+            var (_, refused) = await book.DecideAsync(who.Account, s => AccountRules.SignIn(s!, session), who.Account);
+            Assert.Null(refused);
+            return $"{AccountSessions.CookieName}={cookie}";
+        };
+    }
+
+    private async Task MatrixAsync(Func<Caller, Task<string?>> cookieOf, Func<Caller, Caller> seenAs, string appraiserToken)
+    {
         using var client = _api.PageClient();
         var forms = new Dictionary<Caller, Antiforgery>();
-        foreach (var caller in Everyone) forms[caller] = await AntiforgeryAsync(client, tokens[caller]);
-        var context = new Context(_api.Admin, tokens[Caller.Appraiser]!);
+        foreach (var caller in Everyone) forms[caller] = await AntiforgeryAsync(client, await cookieOf(caller));
+        var context = new Context(_api.Admin, appraiserToken);
         var wrong = new List<string>();
         var counts = new Dictionary<string, int>();
         void Count(string kind) => counts[kind] = counts.GetValueOrDefault(kind) + 1;
@@ -191,12 +258,12 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         {
             foreach (var caller in Everyone)
             {
-                var expected = row.Expected(caller);
+                var expected = row.Expected(seenAs(caller));
                 var request = await row.Make(context);
                 if (row.Method == "GET")
                 {
                     Count("GET");
-                    var got = await SendAsync(client, request, tokens[caller], null);
+                    var got = await SendAsync(client, request, await cookieOf(caller), null);
                     if (got.Outcome != expected) wrong.Add($"GET {request.Path} as {caller}: expected {expected}, got {got.Outcome}");
                     continue;
                 }
@@ -207,7 +274,7 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
                 var other = forms[caller == Caller.Admin ? Caller.SecretaryOfBranch : Caller.Admin];
                 var own = forms[caller];
                 // Refused before the antiforgery check (not signed in, or not the page's role) or by it (400).
-                var refusedAs = row.Allowed.Contains(caller) ? ["400"] : expected == "/signin" ? ["/signin"] : expected == "/denied" ? new[] { "/denied", "400" } : ["400"];
+                var refusedAs = row.Allowed.Contains(seenAs(caller)) ? ["400"] : expected == "/signin" ? ["/signin"] : expected == "/denied" ? new[] { "/denied", "400" } : ["400"];
                 foreach (var (variant, antiforgery) in new (string, Antiforgery?)[]
                 {
                     ("no antiforgery token", null),
@@ -216,17 +283,19 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
                 })
                 {
                     Count("POST refused");
+                    var cookie = await cookieOf(caller);
                     var head = await _api.HeadAsync();
-                    var got = await SendAsync(client, request with { Form = WithoutAntiforgery(request.Form!) }, tokens[caller], antiforgery);
+                    var got = await SendAsync(client, request with { Form = WithoutAntiforgery(request.Form!) }, cookie, antiforgery);
                     if (!refusedAs.Contains(got.Outcome)) wrong.Add($"POST {request.Path} as {caller} with {variant}: expected {string.Join(" or ", refusedAs)}, got {got.Outcome}");
                     if (await _api.HeadAsync() != head) wrong.Add($"POST {request.Path} as {caller} with {variant}: refused, yet the log moved");
                 }
 
                 Count("POST");
+                var mine = await cookieOf(caller);
                 var before = await _api.HeadAsync();
-                var answer = await SendAsync(client, request, tokens[caller], own);
+                var answer = await SendAsync(client, request, mine, own);
                 if (answer.Outcome != expected) wrong.Add($"POST {request.Path} as {caller}: expected {expected}, got {answer.Outcome} {Excerpt(answer.Body)}");
-                if (!row.Allowed.Contains(caller) && await _api.HeadAsync() != before) wrong.Add($"POST {request.Path} as {caller}: refused, yet the log moved");
+                if (!row.Allowed.Contains(seenAs(caller)) && await _api.HeadAsync() != before) wrong.Add($"POST {request.Path} as {caller}: refused, yet the log moved");
             }
         }
 
@@ -244,8 +313,8 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         foreach (var (year, page, status) in new[] { (ThisYear, "/denied", HttpStatusCode.Forbidden), (2024, "200", HttpStatusCode.OK) })
         {
             Assert.Equal(status, (await api.GetJsonAsync($"/api/members/m-01/standing?year={year}")).Status);
-            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01?year={year}"), token, null)).Outcome);
-            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01/report?year={year}"), token, null)).Outcome);
+            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01?year={year}"), $"pe_token={token}", null)).Outcome);
+            Assert.Equal(page, (await SendAsync(client, new Request($"/members/m-01/report?year={year}"), $"pe_token={token}", null)).Outcome);
         }
     }
 
@@ -257,25 +326,25 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
     [GeneratedRegex("name=\"__af\" type=\"hidden\" value=\"([^\"]+)\"|type=\"hidden\" name=\"__af\" value=\"([^\"]+)\"|name=\"__af\"[^>]*value=\"([^\"]+)\"")]
     private static partial Regex FormTokenPattern();
 
-    private static async Task<Antiforgery> AntiforgeryAsync(HttpClient client, string? token)
+    private static async Task<Antiforgery> AntiforgeryAsync(HttpClient client, string? cookie)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/signin");
-        if (token is not null) request.Headers.Add("Cookie", $"pe_token={token}");
+        if (cookie is not null) request.Headers.Add("Cookie", cookie);
         using var response = await client.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         var match = FormTokenPattern().Match(html);
         Assert.True(match.Success, $"no antiforgery field on /signin: {Excerpt(html)}");
-        var cookie = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("pe_af=", StringComparison.Ordinal));
-        return new Antiforgery(cookie, WebUtility.HtmlDecode(match.Groups.Values.Skip(1).First(g => g.Success).Value));
+        var af = response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]).Single(c => c.StartsWith("pe_af=", StringComparison.Ordinal));
+        return new Antiforgery(af, WebUtility.HtmlDecode(match.Groups.Values.Skip(1).First(g => g.Success).Value));
     }
 
     private static Dictionary<string, string> WithoutAntiforgery(IReadOnlyDictionary<string, string> form) => form.Where(kv => kv.Key != "__af").ToDictionary();
 
-    private static async Task<Sent> SendAsync(HttpClient client, Request request, string? token, Antiforgery? antiforgery)
+    private static async Task<Sent> SendAsync(HttpClient client, Request request, string? cookie, Antiforgery? antiforgery)
     {
         using var message = new HttpRequestMessage(request.Form is null ? HttpMethod.Get : HttpMethod.Post, request.Path);
         var cookies = new List<string>();
-        if (token is not null) cookies.Add($"pe_token={token}");
+        if (cookie is not null) cookies.Add(cookie);
         if (antiforgery is not null) cookies.Add(antiforgery.Cookie);
         if (cookies.Count > 0) message.Headers.Add("Cookie", string.Join("; ", cookies));
         if (request.Form is { } form)

@@ -52,6 +52,8 @@ public sealed class the_role_matrix : IAsyncLifetime
     [
         new("POST", "/api/access/tokens", AdminOnly, c => Task.FromResult(new Request("/api/access/tokens", new { role = "appraiser", subject = c.Fresh("appraiser") }))),
         new("GET", "/api/access/me", Readers, _ => Task.FromResult(new Request("/api/access/me"))),
+        // #18: what an account may do (m-01's account, invited in the set-up; it is a member already, so nothing is written).
+        new("PUT", "/api/accounts/{account}/role", AdminOnly, _ => Task.FromResult(new Request("/api/accounts/m-01/role", new { role = "member" }))),
         new("POST", "/api/network-zones", AdminOnly, c => Task.FromResult(new Request("/api/network-zones", new { zone = c.Fresh("zone"), name = "网络区", occurredOn = On }))),
         new("POST", "/api/branches", AdminOnly, c => Task.FromResult(new Request("/api/branches", new { branch = c.Fresh("branch"), name = "新支部", occurredOn = On }))),
         new("POST", "/api/party-groups", Recorders, c => Task.FromResult(new Request("/api/party-groups", new { group = c.Fresh("group"), branch = "b1", name = "第一党小组", occurredOn = On }))),
@@ -188,6 +190,7 @@ public sealed class the_role_matrix : IAsyncLifetime
         await Setup.RulesAsync(_api.Admin);
         await Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Setup.BranchAsync(_api.Admin, "b2", "n-01");
+        await Setup.AccountAsync(_api, "m-01");
         // The read rows ask about m-01 and b1: let the read models show the set-up first.
         var head = await _api.HeadAsync();
         await _api.Services.GetRequiredService<ProjectionHost>().Runner.WaitForAsync(head).WaitAsync(TimeSpan.FromMinutes(2));
@@ -241,7 +244,7 @@ public sealed class the_role_matrix : IAsyncLifetime
                 var head = await _api.HeadAsync();
                 var answer = await SendAsync(clients[caller], row.Method, request);
 
-                var expected = row.Allowed.Contains(caller) ? (row.Method == "GET" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
+                var expected = row.Allowed.Contains(caller) ? (row.Method is "GET" or "PUT" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
                     : Refused401.Contains(caller) ? 401 : 403;
                 if ((int)answer.Status != expected)
                 {
@@ -283,6 +286,7 @@ public sealed class the_role_matrix : IAsyncLifetime
 
     private static Task<Answer> SendAsync(HttpClient client, string method, Request request) =>
         method == "GET" ? client.GetJsonAsync(request.Path)
+        : method == "PUT" ? client.PutJsonAsync(request.Path, request.Body!)
         : request.RawJson is { } raw ? client.PostRawAsync(request.Path, raw, Guid.NewGuid().ToString("N"))
         : client.PostJsonAsync(request.Path, request.Body!);
 }

@@ -169,6 +169,27 @@ public sealed class the_init_admin_command : IDisposable
         (await admin.GetJsonAsync("/api/access/me")).ShouldBe(HttpStatusCode.OK);
     }
 
+    /// #18: the first admin signs in in the browser through the one-time link init-admin prints; no token is copied.
+    [Fact]
+    public async Task it_prints_a_one_time_link_that_signs_the_admin_in_on_the_pages()
+    {
+        var database = Path.Combine(_dir, "points.db");
+        var messages = new StringWriter();
+        Assert.Equal(0, InitAdminCommand.Run(["--name", "张三", "--Store:Path", database, "--url", "https://points.example.org"], new StringWriter(), messages));
+        var link = System.Text.RegularExpressions.Regex.Match(messages.ToString(), @"https://points\.example\.org/i/([A-Za-z0-9_-]{22})");
+        Assert.True(link.Success, messages.ToString());
+
+        await using var api = ApiHost.InDirectory(_dir, testKey: false);
+        var browser = new PageVisitor(api.PageClient());
+        var code = link.Groups[1].Value;
+        await browser.GetAsync($"/i/{code}");
+        var set = await browser.PostAsync($"/i/{code}", new() { ["password"] = "管理员的新密码123", ["confirm"] = "管理员的新密码123" }, $"/i/{code}");
+        Assert.Equal("/", set.Outcome);
+        var home = await browser.GetAsync("/admin");
+        Assert.Equal("200", home.Outcome);
+        Assert.Contains("张三（管理员", home.Html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void without_a_name_it_prints_its_usage_and_fails()
     {

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Domain.Values;
 using PointsEngine.Web.Tests.Support;
 using Xunit.Abstractions;
 
@@ -23,6 +26,23 @@ public sealed partial class behind_a_tls_proxy(ITestOutputHelper output)
         Assert.Contains("secure", cookies["pe_token"], StringComparison.OrdinalIgnoreCase);
         Assert.Contains("secure", cookies["pe_af"], StringComparison.OrdinalIgnoreCase);
         Assert.Contains("httponly", cookies["pe_token"], StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// #18: a person's session cookie (set when they choose a password through their link) behind the proxy:
+    /// Secure, HttpOnly, SameSite=Lax.
+    [Fact]
+    public async Task an_account_session_forwarded_as_https_gets_a_secure_httponly_lax_cookie()
+    {
+        await using var server = new WebServer();
+        await server.BranchAsync("bp", "代理党支部", 1);
+        var code = (await server.Services.GetRequiredService<AccountInvitations>().InviteAsync(
+            [new Invitee("bp-m01", "bp-m01", "赵明1", MemberId.Parse("bp-m01"), Roles.Member, [])], "proxy", TimeSpan.FromDays(1), "test", CancellationToken.None)).Single().Code!;
+        var cookies = await SignInAsync(server, forwardedHttps: true,
+            ($"/i/{code}", new Dictionary<string, string> { ["password"] = "代理后面的那个密码", ["confirm"] = "代理后面的那个密码" }), AccountSessions.CookieName);
+        var session = cookies[AccountSessions.CookieName];
+        Assert.Contains("secure", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", session, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -91,7 +111,8 @@ public sealed partial class behind_a_tls_proxy(ITestOutputHelper output)
 
     /// GET /signin and POST the form with an admin token, as a browser behind the proxy would; the
     /// cookies the server set, by name, as their Set-Cookie header.
-    private static async Task<Dictionary<string, string>> SignInAsync(WebServer server, bool forwardedHttps)
+    private static async Task<Dictionary<string, string>> SignInAsync(WebServer server, bool forwardedHttps,
+        (string Path, Dictionary<string, string> Fields)? with = null, string cookie = "pe_token")
     {
         using var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = new Uri(server.BaseUrl) };
         var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -114,19 +135,15 @@ public sealed partial class behind_a_tls_proxy(ITestOutputHelper output)
         var antiforgery = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.NotEmpty(antiforgery);
 
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/signin")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["token"] = server.Token(Role.Admin, "admin-proxy"), ["returnUrl"] = "/", ["__af"] = WebUtility.HtmlDecode(antiforgery),
-            }),
-        };
+        var fields = with?.Fields ?? new Dictionary<string, string> { ["token"] = server.Token(Role.Admin, "admin-proxy"), ["returnUrl"] = "/" };
+        fields["__af"] = WebUtility.HtmlDecode(antiforgery);
+        using var post = new HttpRequestMessage(HttpMethod.Post, with?.Path ?? "/signin?handler=token") { Content = new FormUrlEncodedContent(fields) };
         post.Headers.Add("Cookie", string.Join("; ", cookies.Values.Select(c => c[..c.IndexOf(';')])));
         Forward(post);
         using var signedIn = await client.SendAsync(post);
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, $"sign-in answered {(int)signedIn.StatusCode}");
         Keep(signedIn);
-        Assert.True(cookies.ContainsKey("pe_token"), "no pe_token cookie was set");
+        Assert.True(cookies.ContainsKey(cookie), $"no {cookie} cookie was set");
         return cookies;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PointsEngine.Api.Access.Accounts;
 
 namespace PointsEngine.Api.Access;
 
@@ -26,6 +27,12 @@ public static class AccessRegistration
         services.Configure<AccessSettings>(configuration.GetSection(AccessSettings.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TokenService>();
+        // Accounts, invitations and sessions of the people who sign in on the pages (#18).
+        services.AddSingleton<AccountBook>();
+        services.AddSingleton<Credentials>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<AccountSessions>();
+        services.AddSingleton<AccountInvitations>();
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

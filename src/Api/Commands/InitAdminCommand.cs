@@ -1,11 +1,15 @@
 using System.CommandLine;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Api.Hosting;
+using PointsEngine.Api.Web;
 
 namespace PointsEngine.Api.Commands;
 
 /// `pointsengine init-admin --name 张三 [--subject zhangsan] [--days 365] [--store-path … | --Store:Path …]`: the
 /// first-run command. It creates the signing key if none is configured (a 0600 file beside the SQLite
-/// database, which `serve` then uses) and prints a token for an administrator. Whoever can read the key
+/// database, which `serve` then uses), invites the administrator's account (#18: a one-time link to choose a
+/// password, printed on stderr; `--url` is the address people open) and prints a token for scripts on stdout. Whoever can read the key
 /// file can already mint tokens, so running it again (a lost token) grants nothing new.
 public static class InitAdminCommand
 {
@@ -28,6 +32,11 @@ public static class InitAdminCommand
         {
             if (r.GetValueOrDefault<int>() is < 1 or > 3650) r.AddError("--days 须在 1–3650 之间 / --days must lie in 1–3650");
         });
+        var url = new Option<string>("--url")
+        {
+            Description = "服务地址，用于打印一次性登录链接 / the server's address, for the one-time link",
+            DefaultValueFactory = _ => "http://127.0.0.1:5080",
+        };
         var store = new StoreOptions();
         var command = new Command(Name,
             "创建签名密钥（如无）并打印首个管理员令牌；配置项 --Store:Path 等与 serve 相同 / create the signing key if none and print the first admin's token; " +
@@ -39,18 +48,20 @@ public static class InitAdminCommand
         command.Add(subject);
         command.Add(days);
         command.Add(store.Path);
-        command.SetRun(console, (parse, _) =>
+        command.Add(url);
+        command.SetRun(console, async (parse, ct) =>
         {
             var who = parse.GetValue(name);
             if (string.IsNullOrWhiteSpace(who))
             {
                 console.Error.WriteLine("用法 / usage: pointsengine init-admin --name 张三 [--subject zhangsan] [--days 1-3650] [--store-path data/points.db]");
-                return Task.FromResult(ExitCodes.Usage);
+                return ExitCodes.Usage;
             }
             List<string> args = [.. StoreOptions.ConfigurationTokens(parse)];
             if (parse.GetValue(store.Path) is { } path) args.AddRange(["--Store:Path", path]);
             // The same configuration sources as `serve`, so both find the same database directory and signing key.
-            var key = SigningKey.LoadOrCreate(StoreOptions.Configuration(args));
+            var configuration = StoreOptions.Configuration(args);
+            var key = SigningKey.LoadOrCreate(configuration);
             var tokens = new TokenService(key, TimeProvider.System);
             var (token, grant) = tokens.IssueNew((parse.GetValue(subject) ?? who).Trim(), who.Trim(), Role.Admin, [], null,
                 TimeSpan.FromDays(parse.GetValue(days)));
@@ -59,9 +70,27 @@ public static class InitAdminCommand
                 ? $"已创建签名密钥 / created the signing key: {key.Source} (0600)"
                 : $"使用已有签名密钥 / using the signing key from: {key.Source}");
             console.Error.WriteLine($"管理员 / admin: {grant.Name} ({grant.Subject}), 有效期至 / expires {grant.ExpiresAt:yyyy-MM-dd}");
-            console.Error.WriteLine("令牌如下，请妥善保管 / the token follows; keep it secret:");
+
+            // The admin's account: a link to choose a password in the browser, so no token is copied by hand.
+            await using (var session = await CliSession.OpenAsync(configuration.GetSection(StoreSettings.Section).Get<StoreSettings>() ?? new StoreSettings(), create: true, ct))
+            {
+                var book = new AccountBook(session.Store, session.Serializer, TimeProvider.System);
+                var days = configuration.GetSection(AccessSettings.Section).Get<AccessSettings>()?.InvitationDays ?? 7;
+                var invitee = new Invitee($"person-{grant.Subject}", grant.Subject, grant.Name, null, Roles.Admin, []);
+                var link = (await new AccountInvitations(book, key, TimeProvider.System)
+                    .InviteAsync([invitee], FormWrite.NewKey(), TimeSpan.FromDays(days), "init-admin", ct)).Single();
+                if (link.Code is null)
+                {
+                    console.Error.WriteLine($"{link.Refusal!.Chinese} / {link.Refusal.English}");
+                    return ExitCodes.Usage;
+                }
+                console.Error.WriteLine($"一次性登录链接（{link.ExpiresAt:yyyy-MM-dd} 前有效；在浏览器打开，设置密码后即以管理员登录；登录名 {invitee.LoginName}）/");
+                console.Error.WriteLine($"one-time link (until {link.ExpiresAt:yyyy-MM-dd}; open it, choose a password, and you are the admin; login name {invitee.LoginName}):");
+                console.Error.WriteLine(link.Url(parse.GetValue(url)!));
+            }
+            console.Error.WriteLine("脚本用的令牌如下，请妥善保管 / the token for scripts follows; keep it secret:");
             console.Out.WriteLine(token);
-            return Task.FromResult(ExitCodes.Ok);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Domain.Accounts;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Registry;
 using PointsEngine.Domain.Values;
@@ -19,6 +21,10 @@ public static class AccessEndpoints
 
     public sealed record IssuedToken(string Token, string Subject, string Name, string Role, IReadOnlyList<string> Branches, string? Member, DateTimeOffset ExpiresAt);
 
+    public sealed record SetRoleRequest(string? Role, List<string?>? Branches);
+
+    public sealed record AccountRole(string Account, string Role, IReadOnlyList<string> Branches);
+
     public sealed record Me(string Subject, string Name, string Role, IReadOnlyList<string> Branches, string? Member);
 
     public static RouteGroupBuilder MapAccess(this IEndpointRouteBuilder app)
@@ -28,11 +34,7 @@ public static class AccessEndpoints
         group.MapPost("/tokens", Results<Created<IssuedToken>, ProblemHttpResult> (IssueTokenRequest body, OrganisationDirectory directory, TokenService tokens) =>
             {
                 var e = new FieldErrors();
-                if (!Roles.TryParse(body.Role, out var role))
-                    e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
-                var branches = new List<BranchId>();
-                for (var i = 0; i < (body.Branches?.Count ?? 0); i++)
-                    if (e.Id<BranchId>(body.Branches![i], $"branches[{i}]") is { } b) branches.Add(b);
+                var (role, branches) = RoleAndBranches(e, body.Role, body.Branches);
                 var member = e.Id<MemberId>(body.Member, "member", required: false);
                 var subject = e.Text(body.Subject ?? member?.Value, "subject", max: 128);
                 var name = e.Text(body.Name ?? subject, "name", max: 100);
@@ -46,9 +48,7 @@ public static class AccessEndpoints
                 if (e.Any) return e.ToProblem().ToResult();
 
                 var org = directory.Current;
-                foreach (var (b, i) in branches.Select((b, i) => (b, i)))
-                    if (!org.Branches.ContainsKey(b))
-                        return ApiProblem.Field(404, $"branches[{i}]", "unknown-branch", $"支部 {b} 不存在。", $"Branch {b} is not registered.").ToResult();
+                if (UnknownBranch(branches, org) is { } unknown) return unknown.ToResult();
                 if (member is { } m && !org.Members.ContainsKey(m))
                     return ApiProblem.Field(404, "member", "unknown-member", $"党员 {m} 不存在。", $"Member {m} is not enrolled.").ToResult();
 
@@ -63,6 +63,44 @@ public static class AccessEndpoints
                 [.. caller.Branches.Select(b => b.Value).Order(StringComparer.Ordinal)], caller.Member?.Value)))
             .RequireAuthorization(AccessPolicies.Reader).ProducesProblem(401).WithSummary("Who the token says the caller is 当前身份");
 
+        // #18: what an account may do is the organisation's decision, read on every request: a member made
+        // secretary has the secretary's pages on their next click, with no new token or sign-in.
+        app.MapPut("/api/accounts/{account}/role", async Task<Results<Ok<AccountRole>, ProblemHttpResult>> (
+                string account, SetRoleRequest body, AccountBook book, OrganisationDirectory directory, Caller caller, TimeProvider clock, CancellationToken ct) =>
+            {
+                var e = new FieldErrors();
+                var (role, branches) = RoleAndBranches(e, body.Role, body.Branches);
+                if (role == Role.Secretary && branches.Count == 0)
+                    e.Add("branches", "required", "支部书记须列出其负责的支部。", "A secretary keeps at least one branch.");
+                if (e.Any) return e.ToProblem().ToResult();
+                if (UnknownBranch(branches, directory.Current) is { } unknown) return unknown.ToResult();
+                await book.CatchUpAsync(ct);
+                if (book.Find(account) is null)
+                    return ApiProblem.Field(404, "account", "unknown-account", $"没有账号 {account}。", $"There is no account {account}.").ToResult();
+                var (state, _) = await book.DecideAsync(account, s => AccountRules.SetRole(s!, Roles.NameOf(role), role == Role.Secretary ? branches : [],
+                    caller.Subject, clock.GetUtcNow()), caller.Subject, ct);
+                return TypedResults.Ok(new AccountRole(account, state!.Role, [.. state.Branches.Select(b => b.Value)]));
+            })
+            .WithTags("Access 访问控制")
+            .RequireAuthorization(AccessPolicies.Admin)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).WithSummary("Set what an account may do 设置账号角色");
+
         return group;
     }
+
+    /// A role by its wire name and the branches it keeps, as a token request and a role change both give them.
+    private static (Role Role, List<BranchId> Branches) RoleAndBranches(FieldErrors e, string? roleName, List<string?>? branchIds)
+    {
+        if (!Roles.TryParse(roleName, out var role))
+            e.Add("role", "unknown-value", "role 须为 admin、secretary、appraiser 或 member。", "role must be admin, secretary, appraiser or member.");
+        var branches = new List<BranchId>();
+        for (var i = 0; i < (branchIds?.Count ?? 0); i++)
+            if (e.Id<BranchId>(branchIds![i], $"branches[{i}]") is { } b) branches.Add(b);
+        return (role, branches);
+    }
+
+    private static ApiProblem? UnknownBranch(List<BranchId> branches, OrganisationSnapshot org) =>
+        branches.Select((b, i) => (b, i)).Where(x => !org.Branches.ContainsKey(x.b))
+            .Select(x => ApiProblem.Field(404, $"branches[{x.i}]", "unknown-branch", $"支部 {x.b} 不存在。", $"Branch {x.b} is not registered."))
+            .FirstOrDefault();
 }

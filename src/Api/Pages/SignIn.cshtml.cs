@@ -1,17 +1,20 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
 using PointsEngine.Api.Web;
 
 namespace PointsEngine.Api.Pages;
 
-/// Sign in by pasting a bearer token: checked exactly as the API checks it, then kept in the page cookie.
-public sealed class SignInModel(TokenService tokens) : PageModel
+/// Sign in with login name and password (#18), or by pasting a bearer token (admins, scripts): the token is
+/// checked exactly as the API checks it, then kept in the page cookie.
+public sealed class SignInModel(TokenService tokens, AccountSessions sessions) : PageModel
 {
     public sealed record Reason(string Code, string Zh, string En);
 
     public Reason? Message { get; private set; }
     public string ReturnUrl { get; private set; } = "/";
+    public string? Login { get; private set; }
 
     public void OnGet(string? returnUrl, string? reason)
     {
@@ -19,7 +22,34 @@ public sealed class SignInModel(TokenService tokens) : PageModel
         if (reason is not null) Message = Explain(reason);
     }
 
-    public IActionResult OnPost(string? token, string? returnUrl)
+    public async Task<IActionResult> OnPostAsync(string? login, string? password, bool remember, string? returnUrl)
+    {
+        ReturnUrl = Local(returnUrl);
+        Login = login?.Trim();
+        var (started, refused, lockedUntil) = await sessions.SignInAsync(login, password, remember, Request.Headers.UserAgent.ToString(), HttpContext.RequestAborted);
+        if (started is null)
+        {
+            // One answer whatever went wrong (unknown name, wrong password, no password yet, disabled): no enumeration.
+            Message = lockedUntil is { } until
+                ? Locked(until - DateTimeOffset.UtcNow)
+                : new Reason(refused!.Code, refused.Chinese, refused.English);
+            Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Page();
+        }
+        Response.Cookies.Delete(PageTokenHandler.CookieName, PageTokenHandler.CookieFor(Request, null));
+        Response.Cookies.Append(AccountSessions.CookieName, started.Cookie,
+            PageTokenHandler.SessionCookie(Request, remember ? DateTimeOffset.UtcNow + AccountSessions.RememberedIdle : null));
+        return LocalRedirect(ReturnUrl);
+    }
+
+    private static Reason Locked(TimeSpan wait)
+    {
+        var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+        return new Reason("sign-in-locked", $"登录名或密码不正确，且错误次数过多：请 {minutes} 分钟后再试。忘记密码请找支部书记发新链接。",
+            $"The login name or password is not correct, and there were too many attempts: try again in {minutes} minute(s).");
+    }
+
+    public IActionResult OnPostToken(string? token, string? returnUrl)
     {
         ReturnUrl = Local(returnUrl);
         var text = token?.Trim() ?? "";
@@ -48,6 +78,7 @@ public sealed class SignInModel(TokenService tokens) : PageModel
         "invalid-signature" => new(code, "访问令牌无效：签名不符（可能抄错、被改动，或由其他服务器签发）。", "The access token is not valid: its signature does not match (mistyped, altered, or issued by another server)."),
         "malformed-token" => new(code, "访问令牌格式不对，请完整复制管理员给你的令牌（三段，用“.”分隔）。", "The access token is malformed; copy the whole token (three parts separated by dots)."),
         "signed-out" => new(code, "已退出登录。", "You are signed out."),
-        _ => new("missing-token", "请先登录：粘贴访问令牌。", "Please sign in: paste your access token."),
+        "session-ended" => new(code, "你的登录已失效（已在别处退出、密码已重设或账号已停用），请重新登录。", "Your session has ended (signed out elsewhere, password reset, or account disabled); please sign in again."),
+        _ => new("missing-token", "请先登录。", "Please sign in."),
     };
 }

@@ -20,6 +20,7 @@ public static class WebRegistration
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.AllowAnonymousToPage("/SignOut");
+            o.Conventions.AllowAnonymousToPage("/Accounts/Invitation");
             o.Conventions.AddPageRoute("/Members/Standing", "me");
         });
         // Chinese text as text, not as &#x…; entities (still encoded where HTML needs it).

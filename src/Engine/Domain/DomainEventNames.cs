@@ -1,3 +1,4 @@
+using PointsEngine.Domain.Accounts;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
@@ -52,6 +53,15 @@ public static class DomainEventNames
         (typeof(AdjustmentRecorded), "V1.AdjustmentRecorded"),
         (typeof(RevocationRecorded), "V1.RevocationRecorded"),
         (typeof(MemberYearOpened), "V1.MemberYearOpened"),
+        // Accounts (#18): who signs in; secrets only as digests
+        (typeof(AccountInvited), "V1.AccountInvited"),
+        (typeof(InvitationWithdrawn), "V1.InvitationWithdrawn"),
+        (typeof(AccountActivated), "V1.AccountActivated"),
+        (typeof(PasswordChanged), "V1.PasswordChanged"),
+        (typeof(AccountRoleSet), "V1.AccountRoleSet"),
+        (typeof(AccountDisabled), "V1.AccountDisabled"),
+        (typeof(SessionStarted), "V1.SessionStarted"),
+        (typeof(SessionEnded), "V1.SessionEnded"),
         // Member stream: decisions
         (typeof(PointsAwarded), "V1.PointsAwarded"),
         (typeof(PointsReverted), "V1.PointsReverted"),

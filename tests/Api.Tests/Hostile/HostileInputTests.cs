@@ -62,6 +62,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
         await Support.Setup.RulesAsync(_api.Admin);
         await Support.Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Support.Setup.BranchAsync(_api.Admin, "b2", "n-01");
+        await Support.Setup.AccountAsync(_api, "m-01");
         (await _api.Admin.PostJsonAsync("/api/branches/b1/notices?wait=true", new { period = ClosedPeriod, objectionsCloseOn = _clock.Today.ToString("yyyy-MM-dd") }))
             .ShouldBe(HttpStatusCode.Created);
         _clock.Advance(TimeSpan.FromDays(2));
@@ -121,6 +122,15 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary without branches")),
                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary").SetField("branches", new JArray("b404"), "unknown branch")),
                 .. Envelope(keyed: false), // issuing a token writes nothing to the log: no Idempotency-Key
+            ]),
+            // #18: an account's role; a PUT of the whole answer, so no Idempotency-Key.
+            new("PUT /api/accounts/{account}/role", [Sender.Admin], () => Start("PUT /api/accounts/{account}/role", new { role = "member" }, ("account", "m-01")),
+            [
+                BadEnum("role"), BadRoute("account", "ghost-1", "m-02"),
+                Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary without branches")),
+                Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary").SetField("branches", new JArray("b404"), "unknown branch")),
+                Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary").SetField("branches", new JArray("has space"), "bad branch id")),
+                .. Envelope(keyed: false),
             ]),
             new("POST /api/network-zones", [Sender.Admin], () => Start("POST /api/network-zones", new { zone = $"z-{Guid.NewGuid():N}", name = "网络区", occurredOn = On }),
                 [BadId("zone"), RequiredText("name", 100), BadDate(), .. Envelope()]),

@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PointsEngine.Api.Access;
+using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Rules;
 
 namespace PointsEngine.Api.Tests.Support;
@@ -19,6 +23,12 @@ public static class Setup
             (await admin.PostJsonAsync("/api/members", new { member, name = $"党员 {member}", branch, occurredOn = Enrolled }, $"enrol-{member}"))
                 .ShouldBe(HttpStatusCode.Created);
     }
+
+    /// An account for the member (invited, no password yet), as the branch's accounts page makes it (#18).
+    public static async Task AccountAsync(ApiHost api, string member) =>
+        Assert.Null((await api.Services.GetRequiredService<AccountInvitations>().InviteAsync(
+            [new Invitee(member, member, $"党员 {member}", MemberId.Parse(member), Roles.Member, [])], $"setup-{member}", TimeSpan.FromDays(7), "setup",
+            CancellationToken.None)).Single().Refusal);
 
     public static string[] Members(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}-{i:00}")];
 }

@@ -1,5 +1,6 @@
 using Newtonsoft.Json;
 using PointsEngine.Domain;
+using PointsEngine.Domain.Accounts;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
@@ -16,6 +17,7 @@ public sealed class when_domain_events_are_stored_and_read_back
     private static readonly BranchId B = new("b-01");
     private static readonly DateOnly D = new(2025, 3, 18);
     private static FactId F(string id) => new(id);
+    private static readonly DateTimeOffset T = new(2025, 3, 18, 9, 30, 0, TimeSpan.Zero);
 
     public static readonly IReadOnlyDictionary<Type, object> Samples = new object[]
     {
@@ -59,6 +61,14 @@ public sealed class when_domain_events_are_stored_and_read_back
         new AdjustmentRecorded(F("a1"), D, M, new Points(3), "抗洪抢险", "党委"),
         new RevocationRecorded(F("r1"), D, M, F("mt1"), "登记错误"),
         new MemberYearOpened(M, 2025),
+        new AccountInvited("acc-1", new string('c', 64), "13800000000", "张三", M, "secretary", [B], T.AddDays(7), "admin", T),
+        new InvitationWithdrawn("acc-1", new string('c', 64), "admin", T),
+        new AccountActivated("acc-1", new string('c', 64), new string('p', 64), T),
+        new PasswordChanged("acc-1", new string('d', 64), new string('q', 64), T),
+        new AccountRoleSet("acc-1", "member", [], "admin", T),
+        new AccountDisabled("acc-1", "admin", "离开组织", T),
+        new SessionStarted("acc-1", new string('s', 64), "iPhone Safari", true, T, T.AddDays(30)),
+        new SessionEnded("acc-1", new string('s', 64), "signed-out", T),
         new PointsAwarded(M, "mt1/attend", F("mt1"), new RuleId("attend"), new RuleSetVersion("2025.1"), "attendance", D,
             new Points(5), new Points(2.5m), "上限已满 cap reached", "fact mt1 recorded"),
         new PointsAwarded(M, "base/2025", null, new RuleId("base"), new RuleSetVersion("2025.1"), "base", new DateOnly(2025, 1, 1),

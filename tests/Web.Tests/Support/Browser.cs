@@ -34,12 +34,12 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// A fresh browser profile (no cookies), desktop-sized unless a phone is asked for.
-    public async Task<IPage> PageAsync(bool phone = false)
+    public async Task<IPage> PageAsync(bool phone = false, int width = 360, int height = 740)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseUrl,
-            ViewportSize = phone ? new ViewportSize { Width = 360, Height = 740 } : new ViewportSize { Width = 1100, Height = 900 },
+            ViewportSize = phone ? new ViewportSize { Width = width, Height = height } : new ViewportSize { Width = 1100, Height = 900 },
             IsMobile = phone,
             HasTouch = phone,
             DeviceScaleFactor = phone ? 2 : 1,
@@ -54,8 +54,9 @@ public class BrowserFixture : IAsyncLifetime
     public async Task SignInAsync(IPage page, string token)
     {
         await page.GotoAsync("/signin");
+        await page.ClickAsync("#token-signin summary");
         await page.FillAsync("#token", token);
-        await page.ClickAsync("button[type=submit] >> text=登录");
+        await page.ClickAsync("#token-signin button[type=submit]");
         // Signed in = the page names who is signed in. Waiting for that element, not for a load event of the
         // redirect (which once never came in CI though the network was idle), bounds only a hang.
         await Microsoft.Playwright.Assertions.Expect(page.GetByTestId("who")).ToBeVisibleAsync();
