@@ -22,7 +22,20 @@ public sealed class RowReader(LedgerRow row)
     {
         if (column is not null && row.MergedFrom(column) is { } range)
             (zh, en) = ($"{zh}（合并单元格 {range}）", $"{en} (merged cells {range})");
-        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, column?.Header, code, zh, en, cites));
+        var at = column?.Header;
+        if (row.Grid is { } grid)
+        {
+            // A grid names the cell (D7) and the member and meeting; a cited row is a cell of the same meeting's column.
+            at = column is null ? grid.Mark : $"{column.Header} {grid.CellOf(column)}";
+            if (cites is { } n)
+            {
+                zh = zh.Replace($"第 {n} 行", $"单元格 {grid.Column}{n} ", StringComparison.Ordinal);
+                en = System.Text.RegularExpressions.Regex.Replace(en, $@"\brow {n}\b", $"cell {grid.Column}{n}", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+                cites = null;
+            }
+            (zh, en) = ($"{zh}（{grid.Zh}）", $"{en} ({grid.En})");
+        }
+        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, at, code, zh, en, cites));
     }
 
     /// #19 problem 4: a merged range that cannot be read rejects every row under it, naming the range.
