@@ -55,7 +55,7 @@ public static class GridLayout
         var at = text.IndexOfAny(KindSeparators);
         if (at <= 0) return null;
         var (kind, topic) = (text[..at].Trim(), text[(at + 1)..].Trim(KindSeparators).Trim());
-        return topic.Length > 0 && ChineseNames.TryParse<MeetingKind>(Normalised(kind), out _) ? (kind, topic) : null;
+        return topic.Length > 0 && ChineseNames.TryParse<MeetingKind>(RowReader.Normalised(kind), out _) ? (kind, topic) : null;
     }
 
     /// The grid's rows as row-layout rows, or null when the sheet is not a grid. At most limits.MaxRows marked cells
@@ -160,23 +160,11 @@ public static class GridLayout
     /// An unlabelled header cell by what it holds: a date, a meeting kind, a mode, or else the topic.
     private static LedgerColumn Classify(string text)
     {
-        var code = Normalised(text);
+        var code = RowReader.Normalised(text);
         if (RowReader.ParseDate(code) is not null) return C.Date;
         if (ChineseNames.TryParse<MeetingKind>(code, out _)) return C.Type;
         if (ChineseNames.TryParse<MeetingMode>(code, out _)) return C.Mode;
         return C.Text;
-    }
-
-    private static string Normalised(string text)
-    {
-        try
-        {
-            return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
-        }
-        catch (ArgumentException)
-        {
-            return text;
-        }
     }
 
     /// One marked cell as a row of the row layout, with every cell's origin kept (merges, formulas, references).
@@ -208,7 +196,7 @@ public static class GridLayout
             else refs[col] = HeaderFields.Contains(col) ? firstHeader : letter + number;
         }
         var (attendance, id, name, date, kind, text) = (Index(C.Attendance), Index(C.MemberId), Index(C.Name), Index(C.Date), Index(C.Type), Index(C.Text));
-        var mark = Normalised(cells[attendance]);
+        var mark = RowReader.Normalised(cells[attendance]);
         if (!ChineseNames.TryParse<AttendanceStatus>(mark, out _) && Marks.TryGetValue(mark, out var status)) cells[attendance] = ChineseNames.Of(status);
 
         var who = cells[id].Length > 0 ? $"{cells[name]}（{cells[id]}）" : cells[name];

@@ -64,14 +64,19 @@ public sealed class RowReader(LedgerRow row)
     /// space) read as their ASCII forms (Unicode NFKC; #19 problem 5). Text such as names and topics is kept as typed.
     public string? Code(LedgerColumn column)
     {
-        if (Raw(column) is not { } text) return null;
+        return Raw(column) is { } text ? Normalised(text) : null;
+    }
+
+    /// Text NFKC-normalised and trimmed; invalid Unicode (a lone surrogate) as it is, for the parse that follows to refuse.
+    public static string Normalised(string text)
+    {
         try
         {
             return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
         }
         catch (ArgumentException)
         {
-            return text; // invalid Unicode (a lone surrogate): refused as it is by the parse that follows
+            return text;
         }
     }
 
