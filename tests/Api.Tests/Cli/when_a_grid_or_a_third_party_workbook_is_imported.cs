@@ -1,7 +1,10 @@
+using FsCheck;
+using FsCheck.Fluent;
 using PointsEngine.Api.Importing;
 using PointsEngine.Api.Spreadsheets;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
+using PointsEngine.TestSupport;
 
 namespace PointsEngine.Api.Tests.Cli;
 
@@ -227,6 +230,50 @@ public sealed class when_a_grid_or_a_third_party_workbook_is_imported : IDisposa
 
         Assert.Equal(6, within!.Value.Rows.Count);
         Assert.Contains("the grid holds more than 5 attendance cells (Import:MaxRows)", beyond.Message + beyond.ToString());
+    }
+
+    [Fact]
+    public void law_a_grid_reads_as_the_rows_it_stands_for_one_per_marked_cell_in_reading_order()
+    {
+        // Reference model: for each member row, for each meeting column left to right, a non-empty mark is the row
+        // (日期, 党员编号, 姓名, "", "", 类型, the mark's status name, "", 说明) — labelled or unlabelled headers alike.
+        string[] marks = ["", "", "出席", "√", "✓", "到", "请假", "假", "病假", "事假", "○", "缺席", "×", "✗", "缺", "迟到", "迟", "出差"];
+        string[] kinds = ["党员大会", "支委会", "党课", "主题党日", "组织生活会"];
+        var grids = from members in Gen.Choose(1, 8)
+                    from meetings in Gen.Choose(1, 5)
+                    from labelled in Gen.Elements(true, false)
+                    from cells in Gen.ArrayOf(Gen.Elements(marks), members * meetings)
+                    from kindOf in Gen.ArrayOf(Gen.Elements(kinds), meetings)
+                    select (members, meetings, labelled, cells, kindOf);
+        var property = Prop.ForAll(grids.ToArbitrary(), g =>
+        {
+            string Date(int j) => $"2025-0{j + 1}-1{j}";
+            var header = new List<SheetRow>
+            {
+                new(1, ["", g.labelled ? "日期" : "", .. Enumerable.Range(0, g.meetings).Select(Date)]),
+                new(2, ["", g.labelled ? "类型" : "", .. g.kindOf]),
+                new(3, ["", g.labelled ? "说明" : "", .. Enumerable.Range(0, g.meetings).Select(j => $"议题{j}")]),
+                new(4, ["党员编号", "姓名"]),
+            };
+            var data = Enumerable.Range(0, g.members).Select(i => new SheetRow(5 + i,
+                [$"m{i + 1:000}", $"党员{i + 1:000}", .. Enumerable.Range(0, g.meetings).Select(j => g.cells[i * g.meetings + j])])).ToList();
+            var read = GridLayout.Read("g.xlsx", new SheetTable("出勤", [.. header, .. data]), new SpreadsheetLimits());
+
+            var expected = new List<string>();
+            for (var i = 0; i < g.members; i++)
+                for (var j = 0; j < g.meetings; j++)
+                    if (g.cells[i * g.meetings + j] is { Length: > 0 } mark)
+                    {
+                        var status = ChineseNames.TryParse<AttendanceStatus>(mark, out var named) ? ChineseNames.Of(named)
+                            : GridLayout.Marks.TryGetValue(mark, out var marked) ? ChineseNames.Of(marked) : mark;
+                        expected.Add(string.Join("|", Date(j), $"m{i + 1:000}", $"党员{i + 1:000}", "", "", g.kindOf[j], status, "", $"议题{j}") + $"@{5 + i}");
+                    }
+            Assert.NotNull(read);
+            Assert.Empty(read.Value.Problems);
+            Assert.Equal(expected, read.Value.Rows.Select(r => string.Join("|", r.Row.Cells) + $"@{r.Number}"));
+            return true;
+        });
+        PropertyRuns.Check(property, 100);
     }
 
     public void Dispose()
