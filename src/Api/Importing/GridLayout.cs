@@ -13,7 +13,7 @@ public sealed record GridCells(IReadOnlyDictionary<LedgerColumn, string> Cells, 
 
 /// The attendance grid secretaries keep: a sheet of members × meetings, one column per meeting with its date, kind and
 /// topic (and mode) in header rows above (or below) the member header row (党员编号, 姓名, 支部, 党小组), and a mark per
-/// member in each meeting's column. It is detected by its shape (a 姓名 header without 日期 and 类型 in that row, and a
+/// member in each meeting's column. It is detected by its shape (a 姓名 header without 日期 (登记日期) and 类型 in that row, and a
 /// date over a column) and read as the row layout's rows — one row per marked cell — so it gives exactly the facts,
 /// the checks and the "whole meeting or nothing" of the row layout. docs/IMPORT.md "Grid layout".
 public static class GridLayout
@@ -63,7 +63,7 @@ public static class GridLayout
     public static (LedgerSource Source, IReadOnlyList<LedgerRow> Rows, IReadOnlyList<ImportProblem> Problems)? Read(string file, SheetTable table, SpreadsheetLimits limits)
     {
         var top = table.Rows.Take(10).ToList();
-        var m = top.FindIndex(r => r.Cells.Any(C.Name.Matches) && !r.Cells.Any(t => C.Type.Matches(t) || C.Date.Matches(t)));
+        var m = top.FindIndex(r => r.Cells.Any(C.Name.Matches) && !r.Cells.Any(t => C.Type.Matches(t) || C.Date.Matches(t) || RosterColumns.Date.Matches(t)));
         if (m < 0 || top.Take(m).Any(r => r.Cells.Any(C.Type.Matches) && r.Cells.Any(C.Date.Matches))) return null;
         var memberRow = top[m];
         var members = new Dictionary<LedgerColumn, int>();
