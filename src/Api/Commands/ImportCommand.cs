@@ -71,12 +71,13 @@ public static class ImportCommand
         {
             foreach (var table in Spreadsheet.Read(file, limits))
             {
-                var (source, problems) = LedgerLayout.Recognise(file, table);
+                var (source, rows, problems) = LedgerLayout.Read(file, table, limits);
                 sheetProblems.AddRange(problems);
                 if (source is null) continue;
-                var rows = table.Rows.Where(r => r.Number > source.Header.Number).Select(r => new LedgerRow(source, r)).ToList();
                 sheets.Add((source, rows));
-                console.Out.WriteLine($"{source.Where}: {(source.Kind == LedgerKind.Roster ? "党员名册 roster" : "积分台账 facts")}, {rows.Count} 行 rows");
+                console.Out.WriteLine(source.IsGrid
+                    ? $"{source.Where}: 积分台账（网格）facts (grid), {rows.Count} 个出勤单元格 attendance cells"
+                    : $"{source.Where}: {(source.Kind == LedgerKind.Roster ? "党员名册 roster" : "积分台账 facts")}, {rows.Count} 行 rows");
             }
         }
 

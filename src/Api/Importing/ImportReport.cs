@@ -53,7 +53,8 @@ public static class ImportReport
             headers.Add(ReasonHeader);
         }
         var list = rows.ToList();
-        var here = list.Select((r, i) => (r.Row.Number, Here: i + 2)).ToDictionary(r => r.Number, r => r.Here);
+        // (A grid gives several rows of one input row; their reasons name cells, not rows, and cite none.)
+        var here = list.Select((r, i) => (r.Row.Number, Here: i + 2)).DistinctBy(r => r.Number).ToDictionary(r => r.Number, r => r.Here);
         var output = new List<IReadOnlyList<object?>>();
         foreach (var (row, problems) in list)
         {

@@ -75,12 +75,18 @@ public static class FactColumns
 public sealed record LedgerSource(string File, string? Sheet, LedgerKind Kind, SheetRow Header, IReadOnlyDictionary<LedgerColumn, int> Columns)
 {
     public string Where => Sheet is null ? System.IO.Path.GetFileName(File) : $"{System.IO.Path.GetFileName(File)}[{Sheet}]";
+
+    /// A members × meetings grid (GridLayout), read as rows of <see cref="GridLayout.Columns"/>.
+    public bool IsGrid { get; init; }
 }
 
 /// One data row of an import file.
 public sealed record LedgerRow(LedgerSource Source, SheetRow Row)
 {
     public int Number => Row.Number;
+
+    /// For a row read from a grid's cell: the cells its values came from and the member and meeting it is about.
+    public GridCells? Grid { get; init; }
 
     public string this[LedgerColumn column] => Source.Columns.TryGetValue(column, out var i) ? Row[i] : "";
 
@@ -105,6 +111,14 @@ public static class LedgerLayout
 
     /// Sheets a workbook may carry for people (the template's instructions).
     public static readonly IReadOnlyList<string> InstructionSheets = ["填写说明", "说明", "README"];
+
+    /// A sheet's layout and rows: a members × meetings grid (GridLayout) or the one-row-per-fact layout.
+    public static (LedgerSource? Source, IReadOnlyList<LedgerRow> Rows, IReadOnlyList<ImportProblem> Problems) Read(string file, SheetTable table, SpreadsheetLimits limits)
+    {
+        if (GridLayout.Read(file, table, limits) is { } grid) return grid;
+        var (source, problems) = Recognise(file, table);
+        return (source, source is null ? [] : [.. table.Rows.Where(r => r.Number > source.Header.Number).Select(r => new LedgerRow(source, r))], problems);
+    }
 
     public static IReadOnlyList<LedgerColumn> ColumnsOf(LedgerKind kind) => kind == LedgerKind.Roster ? RosterColumns.All : FactColumns.All;
 

@@ -22,7 +22,20 @@ public sealed class RowReader(LedgerRow row)
     {
         if (column is not null && row.MergedFrom(column) is { } range)
             (zh, en) = ($"{zh}（合并单元格 {range}）", $"{en} (merged cells {range})");
-        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, column?.Header, code, zh, en, cites));
+        var at = column?.Header;
+        if (row.Grid is { } grid)
+        {
+            // A grid names the cell (D7) and the member and meeting; a cited row is a cell of the same meeting's column.
+            at = column is null ? grid.Mark : $"{column.Header} {grid.CellOf(column)}";
+            if (cites is { } n)
+            {
+                zh = zh.Replace($"第 {n} 行", $"单元格 {grid.Column}{n} ", StringComparison.Ordinal);
+                en = System.Text.RegularExpressions.Regex.Replace(en, $@"\brow {n}\b", $"cell {grid.Column}{n}", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+                cites = null;
+            }
+            (zh, en) = ($"{zh}（{grid.Zh}）", $"{en} ({grid.En})");
+        }
+        Problems.Add(new ImportProblem(row.Source.File, row.Source.Sheet, row.Number, at, code, zh, en, cites));
     }
 
     /// #19 problem 4: a merged range that cannot be read rejects every row under it, naming the range.
@@ -51,14 +64,19 @@ public sealed class RowReader(LedgerRow row)
     /// space) read as their ASCII forms (Unicode NFKC; #19 problem 5). Text such as names and topics is kept as typed.
     public string? Code(LedgerColumn column)
     {
-        if (Raw(column) is not { } text) return null;
+        return Raw(column) is { } text ? Normalised(text) : null;
+    }
+
+    /// Text NFKC-normalised and trimmed; invalid Unicode (a lone surrogate) as it is, for the parse that follows to refuse.
+    public static string Normalised(string text)
+    {
         try
         {
             return text.Normalize(System.Text.NormalizationForm.FormKC).Trim();
         }
         catch (ArgumentException)
         {
-            return text; // invalid Unicode (a lone surrogate): refused as it is by the parse that follows
+            return text;
         }
     }
 
