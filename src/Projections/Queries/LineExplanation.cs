@@ -36,16 +36,28 @@ public static partial class LineExplanations
     public const string RuleEngine = "系统按规则计算";
     public const string Noted = "noted";
 
-    /// The explanation of each line, in the lines' order: a line's cap note is told with what filled the cap,
-    /// i.e. the lines before it in the same year.
+    /// The explanation of each line, in the lines' order. A line's cap note is told with what filled the cap when the
+    /// line was decided: each other award's latest change decided by then and dated on or before the line.
     public static IReadOnlyList<LineExplanation> Explain(IReadOnlyList<EvidenceLine> lines, ExplanationContext context)
     {
         var result = new LineExplanation[lines.Count];
-        var granted = new Dictionary<string, (EvidenceLine Line, decimal Granted)>(StringComparer.Ordinal);
         for (var i = 0; i < lines.Count; i++)
         {
-            result[i] = Explain(lines[i], granted.Values, context);
-            if (lines[i].Change != Noted) granted[lines[i].AwardId] = (lines[i], lines[i].Granted);
+            var line = lines[i];
+            IEnumerable<(EvidenceLine Line, decimal Granted)> before = [];
+            if (line.CapNote is not null)
+            {
+                var latest = new Dictionary<string, EvidenceLine>(StringComparer.Ordinal);
+                for (var j = 0; j < lines.Count; j++)
+                {
+                    var other = lines[j];
+                    if (other.Change == Noted || other.AwardId == line.AwardId || other.OccurredOn > line.OccurredOn) continue;
+                    if (other.DecidedAt > line.DecidedAt || (other.DecidedAt == line.DecidedAt && j > i)) continue;
+                    if (!latest.TryGetValue(other.AwardId, out var seen) || seen.DecidedAt <= other.DecidedAt) latest[other.AwardId] = other;
+                }
+                before = latest.Values.Select(l => (l, l.Granted));
+            }
+            result[i] = Explain(line, before, context);
         }
         return result;
     }

@@ -34,12 +34,12 @@ public class BrowserFixture : IAsyncLifetime
     }
 
     /// A fresh browser profile (no cookies), desktop-sized unless a phone is asked for.
-    public async Task<IPage> PageAsync(bool phone = false)
+    public async Task<IPage> PageAsync(bool phone = false, int phoneWidth = 360)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Server.BaseUrl,
-            ViewportSize = phone ? new ViewportSize { Width = 360, Height = 740 } : new ViewportSize { Width = 1100, Height = 900 },
+            ViewportSize = phone ? new ViewportSize { Width = phoneWidth, Height = 740 } : new ViewportSize { Width = 1100, Height = 900 },
             IsMobile = phone,
             HasTouch = phone,
             DeviceScaleFactor = phone ? 2 : 1,

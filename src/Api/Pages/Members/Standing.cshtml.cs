@@ -42,11 +42,10 @@ public sealed class StandingModel(ReadModels reads, OrganisationDirectory direct
         Standing = await reads.StandingAsync(id, Year, ct: ct);
         // Opened without a year, the page shows the latest of the last three years that has data (#21: in January the
         // data is last year's), among those the caller may read.
-        for (var earlier = Year - 1; year is null && Standing is null && earlier >= today.Year - 2; earlier--)
+        for (var earlier = Year - 1; year is null && !HasLines(Standing) && earlier >= today.Year - 2; earlier--)
         {
             if (ReadAccess.Member(me, id, earlier, org) is not null) continue;
-            if (await reads.StandingAsync(id, earlier, ct: ct) is not { } found) continue;
-            (Year, Standing) = (earlier, found);
+            if (await reads.StandingAsync(id, earlier, ct: ct) is { } found && HasLines(found)) (Year, Standing) = (earlier, found);
         }
         Years = [.. Enumerable.Range(today.Year - 2, 3).Append(Year).Distinct().Order()];
         ChartUntil = Year == today.Year ? today : new DateOnly(Year, 12, 31);
@@ -54,4 +53,6 @@ public sealed class StandingModel(ReadModels reads, OrganisationDirectory direct
         if (Standing is not null) Lines = (await reads.EvidenceAsync(id, Year, ct))?.Lines ?? [];
         return Page();
     }
+
+    private static bool HasLines(MemberStanding? standing) => standing is { Series.Count: > 0 };
 }
