@@ -140,13 +140,13 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
                     await Expect(row).ToContainTextAsync(fact.FactId.Value);
                     recorded++;
                 }
-                else await Expect(row.GetByTestId("recorder")).ToContainTextAsync("rule engine"); // base score, bonuses
+                else await Expect(row.GetByTestId("recorder")).ToContainTextAsync("系统按规则计算"); // base score, bonuses
             }
             if (member.Appraisal is { } a) await Expect(section.GetByTestId("grade")).ToHaveTextAsync(a.GradeName);
         }
         Assert.True(recorded >= 6, $"only {recorded} lines traced to recorded facts"); // 4 attendances, the hours, the adjustment
         // The revoked adjustment shows its revocation, with who revoked it and why.
-        await Expect(page.Locator("section[data-member='brp-m02']")).ToContainTextAsync("登记错误（secretary-brp）");
+        await Expect(page.Locator("section[data-member='brp-m02']")).ToContainTextAsync("撤销：登记错误（secretary-brp，");
 
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         Assert.False(await page.Locator("header.top").IsVisibleAsync()); // the print layout drops the navigation

@@ -22,7 +22,7 @@ public static class AppraisalWorkbook
         List<string> headers =
         [
             "名次", "党员编号", "姓名", "身份", "类别", "总分", .. categories.Select(c => c.Name),
-            "应参会", "出勤", "请假", "迟到", "无故缺席", "扣分", "考核得分", "等次", "先锋岗", "评议依据", "台账工作表",
+            "应参会", "出勤", "请假", "迟到", "无故缺席", "考核得分", "等次", "先锋岗", "评议依据", "台账工作表",
         ];
         var rows = new List<IReadOnlyList<object?>>();
         foreach (var (rank, m) in ranked)
@@ -32,9 +32,9 @@ public static class AppraisalWorkbook
             [
                 rank, m.Member.Value, m.Name, ChineseNames.Of(s.Status), ChineseNames.Of(s.Category), m.Total,
                 .. categories.Select(c => (object?)(m.ByCategory.FirstOrDefault(x => x.Category == c.Category)?.Points ?? 0m)),
-                s.MeetingsListed, s.MeetingsAttended, s.Excused, s.Late, s.UnexcusedAbsences, s.Deductions.Value,
+                s.MeetingsListed, s.MeetingsAttended, s.Excused, s.Late, s.UnexcusedAbsences,
                 m.Appraisal?.FinalScore, m.Appraisal?.GradeName, m.Appraisal is { Vanguard: true } ? "是" : "否",
-                m.Appraisal is null ? "未配置考核方案 / no appraisal scheme in the rule set" : string.Join("；", m.Appraisal.Reasons),
+                m.Appraisal is null ? "未配置考核方案 / no appraisal scheme in the rule set" : m.Appraisal.ReasonText,
                 sheetNames[m.Member],
             ]);
         }

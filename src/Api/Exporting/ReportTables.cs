@@ -1,4 +1,5 @@
 using PointsEngine.Api.Spreadsheets;
+using PointsEngine.Api.Web;
 using PointsEngine.Domain.Values;
 using PointsEngine.Projections.Queries;
 
@@ -26,29 +27,19 @@ public static class ReportTables
         ])]);
     }
 
+    /// A member's lines as a reader reads them (#21): each line's one explanation, the change and the points, the recorder
+    /// by name; the ids only in the last column, 追溯.
     public static readonly IReadOnlyList<string> EvidenceHeaders =
-    [
-        "日期", "变动", "类别", "规则", "规则版本", "原规则版本", "规则分", "实得分", "原得分", "封顶说明", "原因",
-        "事实编号", "事实类型", "事实日期", "摘要", "标题", "记录人", "记录时间", "评定人", "撤销",
-    ];
+        ["日期", "变动", "类别", "规则", "事项", "说明", "积分变动", "实得分", "记录人", "追溯"];
 
-    public static IReadOnlyList<object?> EvidenceCells(EvidenceLine l) =>
-    [
-        l.OccurredOn, Change(l.Change), l.CategoryName, l.Rule.Value, l.Version.Value, l.PreviousVersion?.Value, l.Requested, l.Granted,
-        l.PreviousGranted, l.CapNote, l.Cause, l.Fact?.FactId.Value, l.Fact?.Kind, l.Fact?.OccurredOn, l.Fact?.Summary, l.Fact?.Title,
-        l.Fact?.RecordedBy, l.Fact?.RecordedAt, l.Fact?.AssessedBy,
-        l.Fact is { Revocations.Count: > 0 } f ? string.Join("；", f.Revocations.Select(r => $"{r.OccurredOn:yyyy-MM-dd} {r.Reason}（{r.RecordedBy}，{r.Revocation}）")) : null,
-    ];
+    public static IReadOnlyList<object?> EvidenceCells(EvidenceLine l)
+    {
+        var x = l.Explained;
+        return [l.OccurredOn, Ledger.ChangeName(l.Change), l.CategoryName, x.Rule, x.Happened, string.Join("；", x.Details), Ledger.Delta(l), l.Granted,
+            x.Recorder, x.Trace];
+    }
 
     /// Every member's lines in one table (export evidence).
     public static OutputSheet Evidence(string name, IEnumerable<MemberEvidence> members) => new(name, ["党员编号", "姓名", "支部", .. EvidenceHeaders],
         [.. members.SelectMany(m => m.Lines.Select(l => (IReadOnlyList<object?>)[m.Member.Value, m.Name, m.Branch?.Value, .. EvidenceCells(l)]))]);
-
-    public static string Change(string change) => change switch
-    {
-        "awarded" => "计分 awarded",
-        "corrected" => "更正 corrected",
-        "reverted" => "撤销 reverted",
-        _ => change,
-    };
 }

@@ -14,7 +14,7 @@ public static class EvidenceEndpoints
 {
     private static readonly string[] LineHeaders =
         ["日期", "变动", "类别", "规则", "规则版本", "原规则版本", "申报分值", "核定分值", "原核定分值", "封顶说明", "原因", "决定时间(UTC)",
-         "事实编号", "事实类型", "事实摘要", "登记人", "登记时间(UTC)", "评定人", "撤销"];
+         "事实编号", "事实类型", "事实摘要", "登记人", "登记时间(UTC)", "评定人", "撤销", "事项", "说明", "记录人"];
 
     public static RouteGroupBuilder MapEvidence(this IEndpointRouteBuilder app)
     {
@@ -74,7 +74,7 @@ public static class EvidenceEndpoints
         m.Member.Value, m.Name, ChineseNames.Of(m.Standing.Status), ChineseNames.Of(m.Standing.Category),
         m.Total, m.Standing.Deductions.Value, m.Standing.MeetingsListed, m.Standing.MeetingsAttended, m.Standing.Excused, m.Standing.Late,
         m.Standing.UnexcusedAbsences, rank, m.Appraisal?.FinalScore, m.Appraisal?.GradeName, m.Appraisal?.Vanguard,
-        m.Appraisal is { } a ? string.Join("；", a.Reasons) : null,
+        m.Appraisal?.ReasonText,
     ];
 
     private static object?[] Line(EvidenceLine l) =>
@@ -82,6 +82,7 @@ public static class EvidenceEndpoints
         l.OccurredOn, Change(l.Change), l.CategoryName, l.Rule.Value, l.Version.Value, l.PreviousVersion?.Value, l.Requested, l.Granted, l.PreviousGranted,
         l.CapNote, l.Cause, l.DecidedAt, l.Fact?.FactId.Value, l.Fact?.Kind, l.Fact?.Summary, l.Fact?.RecordedBy, l.Fact?.RecordedAt, l.Fact?.AssessedBy,
         l.Fact is { Revocations.Count: > 0 } f ? string.Join("；", f.Revocations.Select(r => $"{r.OccurredOn:yyyy-MM-dd} {r.RecordedBy} 撤销：{r.Reason}")) : null,
+        l.Explained.Rule, l.Explained.Text, l.Explained.Recorder,
     ];
 
     private static string Change(string change) => change switch

@@ -38,7 +38,7 @@ public static class PointsChart
             var x = X(new DateOnly(year, m, 1));
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(x)}\" y1=\"{F(Top)}\" x2=\"{F(x)}\" y2=\"{F(Top + plotH)}\" class=\"grid\"/>");
             var mid = X(new DateOnly(year, m, 15));
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(mid)}\" y=\"{F(Height - 10)}\" class=\"month\" text-anchor=\"middle\">{m}月</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(mid)}\" y=\"{F(Height - 10)}\" class=\"month{(m % 2 == 0 ? " even" : "")}\" text-anchor=\"middle\">{m}月</text>");
         }
         // Value axis: the extremes and zero.
         foreach (var v in new[] { min, 0m, max }.Distinct())

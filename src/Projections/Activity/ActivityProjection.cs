@@ -96,7 +96,7 @@ public sealed partial class ActivityProjection : IProjection
         GoldenIdeaSubmitted g => new($"提交金点子：{g.Title}", g.Member, g.Branch, Title: g.Title),
         GoldenIdeaAwarded g => new($"金点子获「{ChineseNames.Of(g.Level)}」", g.Member, Subject: g.Idea, AssessedBy: g.Panel),
         GoldenIdeaImplemented g => new("金点子已实施", g.Member, Subject: g.Idea),
-        VolunteerServiceLogged v => new($"志愿服务 {v.Hours.ToString(CultureInfo.InvariantCulture)} 小时：{v.Activity}", v.Member,
+        VolunteerServiceLogged v => new($"志愿服务 {v.Hours.ToString("0.##", CultureInfo.InvariantCulture)} 小时：{v.Activity}", v.Member,
             AssessedBy: v.Verifier, Hours: v.Hours),
         ManualAdjustment a => new($"{(a.Points.IsNegative ? "扣分" : "加分")} {a.Points}：{a.Reason}", a.Member, AssessedBy: a.Approver),
         FactRevoked r => new($"撤销 {r.Target}：{r.Reason}", Subject: r.Target),

@@ -21,7 +21,8 @@ public sealed record MemberEvidence(
     public IReadOnlyList<WorkflowStep> Workflow { get; init; } = [];
 }
 
-/// One change to one award line. Change is awarded, corrected or reverted; Granted is the line's points
+/// One change to one award line. Change is awarded, corrected or reverted (or noted: a meeting on the member's
+/// list that earned and cost nothing, such as a leave, shown so that the member sees why); Granted is the line's points
 /// after the change (0 once reverted) and PreviousGranted what it was before.
 public sealed record EvidenceLine(
     DateOnly OccurredOn,
@@ -38,7 +39,14 @@ public sealed record EvidenceLine(
     string? CapNote,
     string Cause,
     DateTimeOffset DecidedAt,
-    EvidenceFact? Fact);
+    EvidenceFact? Fact)
+{
+    /// Why the line has its points, in words (#21): set by the read model for every line it returns.
+    public LineExplanation? Explanation { get; init; }
+
+    /// The explanation, or — for a line built outside the read model — one told without rule or recorder names.
+    public LineExplanation Explained => Explanation ?? LineExplanations.Explain([this], ExplanationContext.None)[0];
+}
 
 /// The fact behind a line: what happened, when, who recorded it and who assessed it, and any revocation.
 public sealed record EvidenceFact(
@@ -50,7 +58,14 @@ public sealed record EvidenceFact(
     string RecordedBy,
     DateTimeOffset RecordedAt,
     string? AssessedBy,
-    IReadOnlyList<RevocationNote> Revocations);
+    IReadOnlyList<RevocationNote> Revocations)
+{
+    /// The member's attendance, when the fact is a meeting on their list.
+    public AttendanceStatus? Attendance { get; init; }
+
+    /// The hours logged, for volunteer service.
+    public decimal? Hours { get; init; }
+}
 
 public sealed record RevocationNote(FactId Revocation, DateOnly OccurredOn, string Reason, string RecordedBy);
 

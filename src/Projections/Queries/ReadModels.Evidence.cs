@@ -29,7 +29,7 @@ public sealed partial class ReadModels
                 if (members.ContainsKey(member))
                 {
                     var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
-                    var mine = await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, CategoryNames(book), profile, ct).ConfigureAwait(false);
+                    var mine = await MemberEvidenceAsync(r, member, year, branchName, set?.Appraisal, Explaining(book), profile, ct).ConfigureAwait(false);
                     if (set?.Appraisal is not { } scheme) return mine;
                     var others = new List<Standing>(members.Count);
                     if (scheme.Vanguard is { TopPercentOf: VanguardPool.Eligible })
@@ -37,7 +37,7 @@ public sealed partial class ReadModels
                         // The top N % is taken among the members of eligible grades (#21): their grades need their whole
                         // standings, so the branch's members are read as the branch report reads them.
                         members.Remove(member);
-                        var theirs = await EvidenceOfAsync(r, members, year, branchName, scheme, CategoryNames(book), ct).ConfigureAwait(false);
+                        var theirs = await EvidenceOfAsync(r, members, year, branchName, scheme, Explaining(book), ct).ConfigureAwait(false);
                         others.AddRange(theirs.Select(e => e.Standing));
                     }
                     else
@@ -48,7 +48,7 @@ public sealed partial class ReadModels
             }
             if (!await KnownAsync(r, member, ct).ConfigureAwait(false)) return null;
             var alone = set?.Appraisal;
-            var evidence = await MemberEvidenceAsync(r, member, year, null, alone, CategoryNames(book), profile, ct).ConfigureAwait(false);
+            var evidence = await MemberEvidenceAsync(r, member, year, null, alone, Explaining(book), profile, ct).ConfigureAwait(false);
             return evidence with { Appraisal = alone is null ? null : YearEndAppraisal.Appraise(alone, [evidence.Standing]).Single() };
         }, ct);
 
@@ -60,7 +60,7 @@ public sealed partial class ReadModels
             var book = await RuleBookAsync(r, ct).ConfigureAwait(false);
             var set = book.InForceOn(YearEnd(year));
             var branchName = await BranchNameAsync(r, branch, ct).ConfigureAwait(false);
-            var evidence = await EvidenceOfAsync(r, members, year, branchName, set?.Appraisal, CategoryNames(book), ct).ConfigureAwait(false);
+            var evidence = await EvidenceOfAsync(r, members, year, branchName, set?.Appraisal, Explaining(book), ct).ConfigureAwait(false);
             if (set?.Appraisal is { } scheme)
             {
                 var results = YearEndAppraisal.Appraise(scheme, evidence.Select(e => e.Standing)).ToDictionary(a => a.Member);
@@ -74,7 +74,7 @@ public sealed partial class ReadModels
 
     /// The evidence of a branch's year-end members, in member id order (profiles read first, then the ledgers).
     private static async Task<List<MemberEvidence>> EvidenceOfAsync(Reader r, Dictionary<MemberId, YearEndMember> members, int year, string? branchName,
-        AppraisalScheme? scheme, IReadOnlyDictionary<string, string> names, CancellationToken ct)
+        AppraisalScheme? scheme, ExplanationContext names, CancellationToken ct)
     {
         var inBranch = new List<(MemberId Member, MemberProfileAsOf Profile)>(members.Count);
         foreach (var (member, known) in members.OrderBy(m => m.Key.Value, StringComparer.Ordinal))
@@ -129,14 +129,17 @@ public sealed partial class ReadModels
     }
 
     private static async Task<MemberEvidence> MemberEvidenceAsync(Reader r, MemberId member, int year, string? branchName, AppraisalScheme? scheme,
-        IReadOnlyDictionary<string, string> names, MemberProfileAsOf profile, CancellationToken ct)
+        ExplanationContext explaining, MemberProfileAsOf profile, CancellationToken ct)
     {
+        var names = explaining.CategoryNames;
         var lines = await r.QueryAsync("""
             SELECT h.occurred_on, h.change, h.award_id, h.category, h.rule, h.version, h.old_version, h.requested, h.granted, h.old_granted,
-                   h.cap_note, h.cause, h.recorded_at, f.fact_id, f.kind, f.occurred_on, f.summary, s.title, f.recorded_by, f.recorded_at, f.assessed_by
+                   h.cap_note, h.cause, h.recorded_at, f.fact_id, f.kind, f.occurred_on, f.summary, s.title, f.recorded_by, f.recorded_at, f.assessed_by,
+                   f.hours, mf.attendance
             FROM {s}award_history h
             LEFT JOIN {a}facts f ON f.fact_id = h.fact_id
             LEFT JOIN {a}facts s ON s.fact_id = f.subject
+            LEFT JOIN {s}member_facts mf ON mf.member = h.member AND mf.fact_id = h.fact_id
             WHERE h.member = @m AND h.year = @y
             ORDER BY h.occurred_on, h.position
             """, x => new EvidenceLine(
@@ -145,7 +148,11 @@ public sealed partial class ReadModels
                 Sql.Points(Sql.Long(x, 7)), Sql.Points(Sql.Long(x, 8)), x.IsDBNull(9) ? null : Sql.Points(Sql.Long(x, 9)),
                 Sql.Text(x, 10), x.GetString(11), Timestamps.FromUnixMicroseconds(Sql.Long(x, 12)),
                 x.IsDBNull(13) ? null : new EvidenceFact(new FactId(x.GetString(13)), x.GetString(14), Sql.Date(x, 15), x.GetString(16), Sql.Text(x, 17),
-                    x.GetString(18), Timestamps.FromUnixMicroseconds(Sql.Long(x, 19)), Sql.Text(x, 20), [])),
+                    x.GetString(18), Timestamps.FromUnixMicroseconds(Sql.Long(x, 19)), Sql.Text(x, 20), [])
+                {
+                    Hours = x.IsDBNull(21) ? null : Sql.Points(Sql.Long(x, 21)),
+                    Attendance = Sql.Text(x, 22) is { } status ? Enum.Parse<AttendanceStatus>(status) : null,
+                }),
             ct, ("@m", member.Value), ("@y", year)).ConfigureAwait(false);
 
         var revocations = (await r.QueryAsync("""
@@ -157,6 +164,8 @@ public sealed partial class ReadModels
         lines = [.. lines.Select(l => l.Fact is { } f && revocations.Contains(f.FactId.Value)
             ? l with { Fact = f with { Revocations = [.. revocations[f.FactId.Value].OrderBy(n => n.OccurredOn)] } }
             : l)];
+        lines = await WithUnscoredMeetingsAsync(r, member, year, lines, explaining, ct).ConfigureAwait(false);
+        lines = await ExplainedAsync(r, lines, explaining, ct).ConfigureAwait(false);
 
         var current = await r.QueryAsync("SELECT category, granted FROM {s}award_lines WHERE member = @m AND year = @y",
             x => (Category: x.GetString(0), Cents: Sql.Long(x, 1)), ct, ("@m", member.Value), ("@y", year)).ConfigureAwait(false);
@@ -179,6 +188,51 @@ public sealed partial class ReadModels
     }
 
     private static DateOnly YearEnd(int year) => new(year, 12, 31);
+
+    private static ExplanationContext Explaining(RuleBook book) => new(book, CategoryNames(book), new Dictionary<string, string>());
+
+    /// The meetings on the member's list that gave no line (a leave, an exempt absence, a kind no rule scores), as
+    /// lines of 0 (#21): a member sees why a meeting earned nothing. Dated and ordered with the scored lines.
+    private static async Task<List<EvidenceLine>> WithUnscoredMeetingsAsync(Reader r, MemberId member, int year, List<EvidenceLine> lines,
+        ExplanationContext explaining, CancellationToken ct)
+    {
+        var scored = lines.Where(l => l.Fact is not null).Select(l => l.Fact!.FactId.Value).ToHashSet(StringComparer.Ordinal);
+        var meetings = await r.QueryAsync("""
+            SELECT mf.fact_id, mf.attendance, mf.occurred_on, f.kind, f.summary, f.recorded_by, f.recorded_at
+            FROM {s}member_facts mf JOIN {a}facts f ON f.fact_id = mf.fact_id
+            WHERE mf.member = @m AND mf.kind = 'Attendance' AND mf.occurred_on >= @from AND mf.occurred_on <= @to
+              AND NOT EXISTS (SELECT 1 FROM {s}member_revocations v WHERE v.member = mf.member AND v.target = mf.fact_id)
+            """, x => new EvidenceFact(new FactId(x.GetString(0)), x.GetString(3), Sql.Date(x, 2), x.GetString(4), null, x.GetString(5),
+                Timestamps.FromUnixMicroseconds(Sql.Long(x, 6)), null, []) { Attendance = Enum.Parse<AttendanceStatus>(x.GetString(1)) },
+            ct, ("@m", member.Value), ("@from", Sql.Date(new DateOnly(year, 1, 1))), ("@to", Sql.Date(YearEnd(year)))).ConfigureAwait(false);
+        var unscored = meetings.Where(f => !scored.Contains(f.FactId.Value)).ToList();
+        if (unscored.Count == 0) return lines;
+        var category = explaining.CategoryNames.ContainsKey(AttendanceCategory) ? AttendanceCategory : "";
+        foreach (var f in unscored)
+        {
+            if (explaining.Rules.InForceOn(f.OccurredOn) is not { } set) continue;
+            var line = new EvidenceLine(f.OccurredOn, LineExplanations.Noted, $"{f.FactId}/{AttendanceCategory}", category,
+                explaining.CategoryNames.GetValueOrDefault(category, category), new RuleId(AttendanceCategory), set.Version, null, 0m, 0m, null, null,
+                $"fact {f.FactId} recorded", f.RecordedAt, f);
+            var at = lines.FindLastIndex(l => l.OccurredOn <= f.OccurredOn) + 1;
+            lines.Insert(at, line);
+        }
+        return lines;
+    }
+
+    private const string AttendanceCategory = "attendance";
+
+    /// Every line with its explanation, the recorders named by the member of that id where there is one.
+    private static async Task<List<EvidenceLine>> ExplainedAsync(Reader r, List<EvidenceLine> lines, ExplanationContext explaining, CancellationToken ct)
+    {
+        var recorders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var who in lines.Where(l => l.Fact is not null)
+                     .SelectMany(l => l.Fact!.Revocations.Select(v => v.RecordedBy).Append(l.Fact!.RecordedBy)).Distinct(StringComparer.Ordinal))
+            if ((await r.QueryAsync("SELECT name FROM {s}members WHERE member = @m", x => x.GetString(0), ct, ("@m", who)).ConfigureAwait(false))
+                .FirstOrDefault() is { } name) recorders[who] = name;
+        var explained = LineExplanations.Explain(lines, explaining with { RecorderNames = recorders });
+        return [.. lines.Select((l, i) => l with { Explanation = explained[i] })];
+    }
 
     /// A member's profile with the changes revoked for them: what Standing.Of judges a member by (the branch
     /// whose report holds them, the status and category they are graded with, each absence's category).

@@ -96,18 +96,22 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
                 // #21 finding 1: the reason printed 「rank 4/30」 beside a summary place of 2 (a sequential place where ties share one).
                 Assert.Contains($"rank {row["名次"]}/30", row["评议依据"], StringComparison.Ordinal);
 
-                // The member's ledger sheet: every line names its fact, rule and recorder, and closes on the same total.
+                // The member's ledger sheet: every line reads as its one explanation (#21), the ids only in 追溯.
                 var ledger = Table(sheets.Single(s => s.SheetName == row["台账工作表"]));
                 var lines = ledger.Where(l => l["日期"] != "").ToList();
                 Assert.Equal(evidence.Lines.Count, lines.Count);
+                Assert.Equal(evidence.Lines.Select(l => (l.Explained.Rule, l.Explained.Recorder)), lines.Select(l => (l["规则"], l["记录人"])));
                 Assert.All(lines, l =>
                 {
-                    Assert.NotEqual("", l["规则"]);
-                    Assert.NotEqual("", l["规则版本"]);
-                    Assert.NotEqual("", l["原因"]);
+                    Assert.NotEqual("", l["说明"]);
+                    // #21: member sheets showed internal labels (V1.MeetingHeld, imp-… ids, 「requested 5, granted 0」).
+                    foreach (var label in new[] { "V1.", "imp-", "requested", "granted" })
+                    {
+                        Assert.DoesNotContain(label, l["规则"] + l["事项"] + l["说明"] + l["记录人"], StringComparison.Ordinal);
+                    }
                     // A line is either a fact's (imported, with its recorder), the base score or a period bonus the rules grant.
-                    if (l["事实编号"] == "") Assert.Contains(l["规则"], new[] { "base", "full-attendance" });
-                    else Assert.Equal(("imp-", "李书记"), (l["事实编号"][..4], l["记录人"]));
+                    if (l["追溯"].StartsWith("事实 imp-", StringComparison.Ordinal)) Assert.StartsWith("李书记", l["记录人"], StringComparison.Ordinal);
+                    else Assert.Equal("系统按规则计算", l["记录人"]);
                 });
                 Assert.Equal(evidence.Total, Number(ledger.Single(l => l["变动"] == AppraisalWorkbook.TotalLabel)["实得分"]));
                 checkedMembers++;
@@ -156,7 +160,7 @@ public sealed class when_a_year_of_ledgers_is_imported(ImportYearFixture year, I
         var report = await models.BranchEvidenceAsync(new BranchId("b05"), Year);
         var lines = Table(Spreadsheet.Read(evidenceFile).Single());
         Assert.Equal(report.Members.Sum(m => m.Lines.Count), lines.Count);
-        Assert.Equal(report.Members.SelectMany(m => m.Lines).Select(l => l.Fact?.FactId.Value ?? ""), lines.Select(l => l["事实编号"]));
+        Assert.Equal(report.Members.SelectMany(m => m.Lines).Select(l => l.Explained.Trace), lines.Select(l => l["追溯"]));
     }
 
     [Fact]

@@ -48,8 +48,9 @@ public sealed partial class when_exported_text_looks_like_a_formula : IDisposabl
         foreach (var (source, rows) in new[] { ("cli evidence", evidence), ("api evidence", [apiEvidence.Headers, .. apiEvidence.Rows]) })
         {
             var cells = rows.SelectMany(r => r).ToList();
-            Assert.Contains($"加分 3：{Reason}", cells);
-            Assert.Contains($"党课（现场）：{Topic}", cells);
+            // The CLI's lines read as their explanation (#21): the summary inside 事项, after the date.
+            Assert.Contains(cells, c => c.EndsWith($"加分 3：{Reason}", StringComparison.Ordinal));
+            Assert.Contains(cells, c => c.Contains($"党课（现场）：{Topic}", StringComparison.Ordinal));
             Assert.Contains("-2", cells); // the 扣分: a negative number stays a number
         }
         Assert.Contains("'" + Topic, apiAttendance.Column("主题"));

@@ -36,14 +36,23 @@ public sealed class StandingModel(ReadModels reads, OrganisationDirectory direct
         Year = year is >= 1900 and <= 9999 ? year.Value : today.Year;
         if (ReadAccess.Member(me, id, Year, org) is { } refused) return this.Refuse(refused);
 
-        Years = [.. Enumerable.Range(today.Year - 2, 3).Append(Year).Distinct().Order()];
         Member = id.Value;
         IsOwn = me.Member == id;
         // The whole year, as the ledger below lists it (a quarter's bonus is dated at the quarter's end).
         Standing = await reads.StandingAsync(id, Year, ct: ct);
+        // Opened without a year, the page shows the latest of the last three years that has data (#21: in January the
+        // data is last year's), among those the caller may read.
+        for (var earlier = Year - 1; year is null && !HasLines(Standing) && earlier >= today.Year - 2; earlier--)
+        {
+            if (ReadAccess.Member(me, id, earlier, org) is not null) continue;
+            if (await reads.StandingAsync(id, earlier, ct: ct) is { } found && HasLines(found)) (Year, Standing) = (earlier, found);
+        }
+        Years = [.. Enumerable.Range(today.Year - 2, 3).Append(Year).Distinct().Order()];
         ChartUntil = Year == today.Year ? today : new DateOnly(Year, 12, 31);
         if (Standing?.Branch is { } b) BranchName = org.Branches.TryGetValue(b, out var entry) ? entry.Name : b.Value;
         if (Standing is not null) Lines = (await reads.EvidenceAsync(id, Year, ct))?.Lines ?? [];
         return Page();
     }
+
+    private static bool HasLines(MemberStanding? standing) => standing is { Series.Count: > 0 };
 }

@@ -14,4 +14,8 @@ public sealed record AppraisalResult(
     bool Vanguard,
     IReadOnlyList<string> Reasons,
     int Rank = 1,
-    int RankedAmong = 1);
+    int RankedAmong = 1)
+{
+    /// The reasons as one text, as the summary of the web report, the workbook and the CSV print them (#21).
+    public string ReasonText => string.Join("；", Reasons);
+}
