@@ -84,8 +84,9 @@ public sealed class when_a_secretary_corrects_a_recorded_meeting : IAsyncLifetim
         Assert.Equal(d1, await PointsAsync("d-01"));
         // Default rules: present +5 and the quarter's full attendance +2 become absent −3.
         Assert.Equal(d5 - 10m, await PointsAsync("d-05"));
-        // Correcting the replaced version again is refused; the correction goes to the current one.
-        var stale = await _secretary.PostJsonAsync($"/api/facts/{target}/amendments", body, "fix-2");
+        // Another correction of the replaced version is refused: it goes to the current one.
+        var other = new { reason = "又错了", changes = new { Topic = "另一主题" } };
+        var stale = await _secretary.PostJsonAsync($"/api/facts/{target}/amendments", other, "fix-2");
         stale.ShouldBeProblem(HttpStatusCode.Conflict, "already-revoked");
     }
 

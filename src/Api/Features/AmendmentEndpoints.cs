@@ -48,13 +48,13 @@ public static class AmendmentEndpoints
         return group;
     }
 
-    /// The correction's draft, or 409 when the target was revoked or corrected already. A correction already
-    /// recorded goes on to the writer, which answers a retry with its first result.
+    /// The correction's draft, or 409 when the target was revoked or corrected already (otherwise than by this
+    /// very correction, which goes on to the writer: a retry is answered with its first result).
     internal static async Task<Draft> AmendAsync(IFactLookup lookup, ReadModels reads, Domain.Facts.IFact target, Domain.Facts.IFact replacement,
         string reason, DateOnly on, CancellationToken ct)
     {
-        if (await lookup.FindInStreamAsync(replacement.FactId, FactStreams.For(replacement), ct) is null
-            && await reads.RevokedAsync(target.FactId, ct))
+        var recorded = await lookup.FindInStreamAsync(replacement.FactId, FactStreams.For(replacement), ct);
+        if (recorded is null ? await reads.RevokedAsync(target.FactId, ct) : !Amendments.SameContent(recorded.Fact, replacement))
             return Amendments.AlreadyRevoked(target.FactId, "target");
         return Amendments.Of(target, replacement, reason, on);
     }

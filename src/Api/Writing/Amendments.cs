@@ -122,6 +122,10 @@ public static class Amendments
         return changes.Count == 0 ? "no change" : string.Join("; ", changes);
     }
 
+    /// Whether two facts say the same (compared as JSON, as the writer tells a retry from another request).
+    public static bool SameContent(IFact a, IFact b) => a.GetType() == b.GetType()
+        && JsonConvert.SerializeObject(a, Store.EventSerializer.Settings) == JsonConvert.SerializeObject(b, Store.EventSerializer.Settings);
+
     /// A JSON object read as the store reads events: dates and numbers kept as written.
     public static JObject Json(string text)
     {
