@@ -19,14 +19,14 @@ public sealed class when_a_secretary_corrects_a_recorded_meeting : IAsyncLifetim
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
-    private object Meeting(bool? another = null, params (string Member, string Status)[] overrides) => new
+    private object Meeting(bool? another = null, params (string Member, string Status)[] overrides)
     {
-        occurredOn = "2026-03-14",
-        kind = "党员大会",
-        topic = "一季度党员大会",
-        another,
-        attendance = _members.Select(m => new { member = m, status = overrides.FirstOrDefault(o => o.Member == m).Status ?? "出席" }),
-    };
+        var attendance = _members.Select(m => new { member = m, status = overrides.FirstOrDefault(o => o.Member == m).Status ?? "出席" });
+        const string on = "2026-03-14", kind = "党员大会", topic = "一季度党员大会";
+        return another is null
+            ? new { occurredOn = on, kind, topic, attendance }
+            : new { occurredOn = on, kind, topic, attendance, another };
+    }
 
     private async Task<decimal> PointsAsync(string member) => (await _api.MemberAsync(member)).TotalIn(2026).Value;
 
