@@ -5,7 +5,6 @@ using PointsEngine.Api.Problems;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Scoring;
-using PointsEngine.Projections.Queries;
 using PointsEngine.Store;
 
 namespace PointsEngine.Api.Features;
@@ -24,7 +23,7 @@ public static class AmendmentEndpoints
     {
         var group = app.MapGroup("/api/facts/{target}/amendments").WithTags("Revocations 撤销");
 
-        group.MapPost("", (string target, AmendFactRequest body, IFactLookup lookup, ReadModels reads, EventSerializer serializer, TimeProvider clock,
+        group.MapPost("", (string target, AmendFactRequest body, IFactLookup lookup, EventSerializer serializer, TimeProvider clock,
                 [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
             writer.RecordAsync(write, async (_, _, token) =>
             {
@@ -41,7 +40,7 @@ public static class AmendmentEndpoints
                 if (Amendments.NotAmendable(found.Fact, "target") is { } refused) return refused;
                 var replacement = Amendments.Patch(found.Fact, changes!, serializer.SerializerSettings, e);
                 if (replacement is null) return e.ToProblem();
-                return await AmendAsync(lookup, reads, found.Fact, replacement, reason!, on!.Value, token);
+                return await AmendAsync(lookup, write.Http.RequestServices, found.Fact, replacement, reason!, on!.Value, token);
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Correct a recorded fact 更正记录");
 
@@ -50,11 +49,12 @@ public static class AmendmentEndpoints
 
     /// The correction's draft, or 409 when the target was revoked or corrected already (otherwise than by this
     /// very correction, which goes on to the writer: a retry is answered with its first result).
-    internal static async Task<Draft> AmendAsync(IFactLookup lookup, ReadModels reads, Domain.Facts.IFact target, Domain.Facts.IFact replacement,
+    internal static async Task<Draft> AmendAsync(IFactLookup lookup, IServiceProvider services, Domain.Facts.IFact target, Domain.Facts.IFact replacement,
         string reason, DateOnly on, CancellationToken ct)
     {
         var recorded = await lookup.FindInStreamAsync(replacement.FactId, FactStreams.For(replacement), ct);
-        if (recorded is null ? await reads.RevokedAsync(target.FactId, ct) : !Amendments.SameContent(recorded.Fact, replacement))
+        if (recorded is null ? await MeetingEndpoints.ReadModelsOrNull<bool>(services, async reads => await reads.RevokedAsync(target.FactId, ct)) == true
+                : !Amendments.SameContent(recorded.Fact, replacement))
             return Amendments.AlreadyRevoked(target.FactId, "target");
         return Amendments.Of(target, replacement, reason, on);
     }

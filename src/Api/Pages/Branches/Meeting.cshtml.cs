@@ -95,7 +95,7 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
         Outcome = Form.Amends is { Length: > 0 } amends
             ? await AmendAsync(amends, request, ct)
             : await writer.RecordAsync(HttpContext, Form.FormKey, (id, _, token) =>
-                new ValueTask<Draft>(MeetingEndpoints.BuildNewAsync(id, Branch, request, reads, found => onRecord = found, token)), ct);
+                new ValueTask<Draft>(MeetingEndpoints.BuildNewAsync(id, Branch, request, HttpContext.RequestServices, found => onRecord = found, token)), ct);
         if (onRecord is { } existing)
         {
             // #19 problem 1: the meeting is on record; what was entered becomes its correction, under a fresh form key.
@@ -128,7 +128,7 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
             var reason = e.Text(Form.Reason, "reason");
             var built = MeetingEndpoints.Build(Amendments.NextVersion(target.FactId), Branch, request);
             if (built.Fact is null || e.Any) return built.Problem is { } p && !e.Any ? p : e.ToProblem();
-            return await AmendmentEndpoints.AmendAsync(lookup, reads, target, built.Fact, reason!, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), token);
+            return await AmendmentEndpoints.AmendAsync(lookup, HttpContext.RequestServices, target, built.Fact, reason!, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), token);
         }, ct);
     }
 
