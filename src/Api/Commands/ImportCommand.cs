@@ -32,6 +32,10 @@ public static class ImportCommand
             Description = "被拒绝行的输出目录（默认与输入文件相同目录，文件名加 .rejects） / directory for the rejected rows (default: beside each input, named *.rejects.xlsx/.csv)",
             HelpName = "dir",
         };
+        var amend = new Option<bool>("--amend")
+        {
+            Description = "同一条记录已登记但内容不同时，作为更正导入（原记录撤销、本行登记，一次完成）；不加时只列出将更正什么 / a row recorded before with other content is imported as its correction (the recorded one revoked, the row recorded, at once); without it such rows are only listed",
+        };
         var noScoring = new Option<bool>("--no-scoring")
         {
             Description = "只写入不计分：另一个进程（serve）正在为同一数据库计分时使用 / record only: use when another process (serve) scores this store",
@@ -40,7 +44,7 @@ public static class ImportCommand
         var command = new Command(Name,
             "导入党员名册与积分台账（.xlsx/.csv），幂等：重复导入不会重复记录 / import a roster and ledgers of facts (.xlsx/.csv), idempotently")
         {
-            files, dryRun, recorder, rejects, noScoring,
+            files, dryRun, recorder, rejects, noScoring, amend,
         };
         store.AddTo(command);
         command.Add(ImportTemplateCommand.Create(console));
@@ -50,13 +54,13 @@ public static class ImportCommand
             var who = parse.GetValue(recorder)!;
             if (string.IsNullOrWhiteSpace(who)) throw new UsageException("--operator 不能为空。", "--operator must not be empty.");
             return await RunAsync(console, settings, [.. parse.GetValue(files)!], parse.GetValue(dryRun), who.Trim(),
-                parse.GetValue(rejects), !parse.GetValue(noScoring), ct).ConfigureAwait(false);
+                parse.GetValue(rejects), !parse.GetValue(noScoring), parse.GetValue(amend), ct).ConfigureAwait(false);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(CliConsole console, Hosting.StoreSettings settings, IReadOnlyList<string> files, bool dryRun,
-        string recordedBy, string? rejectsDirectory, bool score, CancellationToken ct)
+        string recordedBy, string? rejectsDirectory, bool score, bool amend, CancellationToken ct)
     {
         foreach (var file in files)
         {
@@ -96,11 +100,14 @@ public static class ImportCommand
                 var snapshot = session is null ? OrganisationSnapshot.Empty : await session.Directory.CatchUpAsync(ct).ConfigureAwait(false);
                 var serializer = session?.Serializer ?? Engine.Scoring.DomainSerializer.Create();
                 var checking = board.Start("检查 checking", total);
-                var planner = new ImportPlanner(snapshot, new RecordedFacts(session?.Store, serializer), serializer, recordedBy, today);
+                var planner = new ImportPlanner(snapshot, new RecordedFacts(session?.Store, serializer), serializer, recordedBy, today) { Amend = amend };
                 var plan = await planner.PlanAsync(sheets, () => checking.Increment(), ct).ConfigureAwait(false);
                 plan.SheetProblems.AddRange(sheetProblems);
                 checking.Complete();
 
+                // #19: what is (or, without --amend, would be) corrected, one line each.
+                foreach (var line in plan.Amendments)
+                    console.Out.WriteLine(dryRun && line.StartsWith("amends ", StringComparison.Ordinal) ? "would amend " + line["amends ".Length..] : line);
                 if (dryRun || session is null)
                 {
                     Report(console, plan, rejectsFiles: null);

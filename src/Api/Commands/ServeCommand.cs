@@ -91,6 +91,7 @@ public static class ServeCommand
         app.MapVolunteerService();
         app.MapAdjustments();
         app.MapRevocations();
+        app.MapAmendments();
         app.MapCalendar();
         app.MapRules();
         app.MapRuleSimulation();

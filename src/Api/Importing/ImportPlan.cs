@@ -1,5 +1,7 @@
+using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Values;
+using PointsEngine.Engine.Scoring;
 using PointsEngine.Store;
 
 namespace PointsEngine.Api.Importing;
@@ -23,6 +25,9 @@ public sealed class ImportPlan(StreamRevision? organisationRevision)
     public int Rows { get; set; }
     public int AlreadyRecorded { get; set; }
 
+    /// The corrections this import makes or (without --amend) offers, each as "f-… : what changes" (#19).
+    public List<string> Amendments { get; } = [];
+
     public int NewRows => Organisation.Sum(u => u.Rows.Count) + Facts.Sum(u => u.Rows.Count);
     public int NewFacts => Organisation.Sum(u => u.Facts.Count) + Facts.Sum(u => u.Facts.Count);
 
@@ -44,9 +49,23 @@ public sealed class RecordedFacts(IEventStore? store, EventSerializer serializer
 {
     private readonly Dictionary<StreamName, Dictionary<FactId, IFact>> _streams = [];
 
-    public async Task<IFact?> FindAsync(StreamName stream, FactId id, CancellationToken ct)
+    public async Task<IFact?> FindAsync(StreamName stream, FactId id, CancellationToken ct) =>
+        (await ReadAsync(stream, ct).ConfigureAwait(false)).GetValueOrDefault(id);
+
+    /// The current version of a natural key's fact (#19: a correction is recorded as the next version,
+    /// Amendments.NextVersion), and whether it was revoked; null when none was recorded.
+    public async Task<(IFact Fact, bool Revoked)?> CurrentAsync(StreamName stream, FactId id, CancellationToken ct)
     {
-        if (store is null) return null;
+        var facts = await ReadAsync(stream, ct).ConfigureAwait(false);
+        if (!facts.TryGetValue(id, out var current)) return null;
+        while (facts.TryGetValue(Amendments.NextVersion(current.FactId), out var next)) current = next;
+        bool RevokedIn(Dictionary<FactId, IFact> f) => f.Values.Any(x => x is FactRevoked r && r.Target == current.FactId);
+        return (current, RevokedIn(facts) || RevokedIn(await ReadAsync(FactStreams.Revocations, ct).ConfigureAwait(false)));
+    }
+
+    private async Task<Dictionary<FactId, IFact>> ReadAsync(StreamName stream, CancellationToken ct)
+    {
+        if (store is null) return [];
         if (!_streams.TryGetValue(stream, out var facts))
         {
             facts = [];
@@ -54,6 +73,6 @@ public sealed class RecordedFacts(IEventStore? store, EventSerializer serializer
                 if (serializer.Deserialize(e) is IFact fact) facts[fact.FactId] = fact;
             _streams[stream] = facts;
         }
-        return facts.GetValueOrDefault(id);
+        return facts;
     }
 }

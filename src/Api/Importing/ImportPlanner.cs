@@ -19,6 +19,11 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
     private OrganisationSnapshot _org = snapshot;
     private readonly Dictionary<FactId, LedgerRow> _seen = [];
     private long _virtualRevision = 1L << 40;
+    private readonly List<string> _amendments = [];
+
+    /// `import --amend`: a row whose natural key was recorded with other content is recorded as its
+    /// correction (the recorded version revoked, the row's recorded, in one append) instead of refused (#19).
+    public bool Amend { get; init; }
 
     public async Task<ImportPlan> PlanAsync(IReadOnlyList<(LedgerSource Source, IReadOnlyList<LedgerRow> Rows)> sheets, Action progress, CancellationToken ct)
     {
@@ -41,6 +46,7 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
                 progress();
             }
         await PlanMeetingsAsync(lines, plan, ct).ConfigureAwait(false);
+        plan.Amendments.AddRange(_amendments);
         return plan;
     }
 
@@ -89,7 +95,11 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
     }
 
     /// Facts (of one stream) a row stands for: the ones not recorded yet, or null with the row rejected
-    /// when one under the same key was recorded differently or another row of this import has the same key.
+    /// when another row of this import has the same key. Under a key recorded before (#19, problem 3), the
+    /// current version counts: the same content is already recorded; a revoked one is recorded again (as the
+    /// next version); other content is a correction — recorded with --amend (revocation and the row's fact in
+    /// one append), else offered and the row refused, naming what would change. A meeting's rows add to or
+    /// change the attendance on record; members the file does not list stay.
     private async Task<List<IFact>?> NewFactsAsync(RowReader r, IReadOnlyList<IFact> facts, bool reviewerDefaulted, CancellationToken ct)
     {
         var fresh = new List<IFact>();
@@ -101,25 +111,49 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
                     cites: earlier.Source == r.Row.Source ? earlier.Number : null);
                 return null;
             }
-            if (await recorded.FindAsync(FactStreams.For(fact), fact.FactId, ct).ConfigureAwait(false) is { } existing)
+            if (await recorded.CurrentAsync(FactStreams.For(fact), fact.FactId, ct).ConfigureAwait(false) is not { } found)
             {
-                if (!Same(existing, fact, reviewerDefaulted))
+                fresh.Add(fact);
+                continue;
+            }
+            var (current, revoked) = found;
+            var row = current is MeetingHeld held && fact is MeetingHeld listed ? WithAttendanceOf(held, listed) : fact;
+            var next = Amendments.WithId(row, Amendments.NextVersion(current.FactId), serializer.SerializerSettings);
+            if (revoked) fresh.Add(next);
+            else if (!Same(current, Amendments.WithId(row, current.FactId, serializer.SerializerSettings), reviewerDefaulted))
+            {
+                var change = $"{current.FactId} : {Amendments.Describe(current, next, serializer.SerializerSettings)}";
+                if (!Amend)
                 {
+                    _amendments.Add($"would amend {change}");
                     r.Problem(null, "recorded-differently",
-                        $"同一条记录（{fact.FactId}）已导入但内容不同；已登记的事实不能修改，如需更正请先撤销原记录",
-                        $"this record ({fact.FactId}) was imported before with different content; recorded facts are never edited: revoke it first to correct it");
+                        $"同一条记录已登记但内容不同（将更正 {change}）；确认更正请加 --amend 重新导入（原记录撤销、本行登记，一次完成）",
+                        $"this record was recorded with other content (would amend {change}); import again with --amend to record the correction (the recorded one revoked, this row recorded, at once)");
                     return null;
                 }
+                _amendments.Add($"amends {change}");
+                fresh.Add(Amendments.Revocation(current, next, $"导入更正 import correction: {r.Row.Source.Where} 第 {r.Row.Number} 行（{operatorName}）", today));
+                fresh.Add(next);
             }
-            else fresh.Add(fact);
         }
         foreach (var fact in facts) _seen[fact.FactId] = r.Row;
         return fresh;
     }
 
+    /// The meeting on record with the attendance the rows give: their members' statuses, the rest as recorded.
+    private static MeetingHeld WithAttendanceOf(MeetingHeld recorded, MeetingHeld rows)
+    {
+        var given = rows.Attendance.GroupBy(a => a.Member).ToDictionary(g => g.Key, g => g.First());
+        return rows with
+        {
+            Attendance = [.. recorded.Attendance.Select(a => given.GetValueOrDefault(a.Member) ?? a),
+                .. rows.Attendance.Where(a => !recorded.Attendance.Any(x => x.Member == a.Member))],
+        };
+    }
+
     private static void Add(ImportPlan plan, List<WriteUnit> units, IReadOnlyList<LedgerRow> rows, IReadOnlyList<IFact> fresh)
     {
         if (fresh.Count == 0) plan.AlreadyRecorded += rows.Count;
-        else units.Add(new WriteUnit(rows, FactStreams.For(fresh[0]), fresh));
+        else units.Add(new WriteUnit(rows, FactStreams.For(fresh.Last(f => f is not FactRevoked)), fresh));
     }
 }

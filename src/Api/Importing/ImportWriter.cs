@@ -1,4 +1,5 @@
 using PointsEngine.Api.Commands;
+using PointsEngine.Domain.Facts;
 using PointsEngine.Engine.Scoring;
 using PointsEngine.Store;
 
@@ -51,7 +52,15 @@ public static class ImportWriter
         var byDate = plan.Facts.OrderBy(u => u.Facts.Min(f => f.OccurredOn)).ToList();
         await Parallel.ForEachAsync(byDate, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (unit, token) =>
         {
-            var result = await recorder.RecordAsync(unit.Facts, recordedBy, token).ConfigureAwait(false);
+            AppendResult result;
+            if (unit.Facts.Any(f => f is FactRevoked))
+            {
+                // A correction (#19): the revocation and the corrected fact in one append to the corrected fact's stream.
+                foreach (var fact in unit.Facts) await recorder.OpenYearOfAsync(fact, token).ConfigureAwait(false);
+                result = await session.Store.AppendToStreamAsync(unit.Stream, ExpectedRevision.Any,
+                    [.. unit.Facts.Select(f => recorder.EventDataOf(f, recordedBy))], token).ConfigureAwait(false);
+            }
+            else result = await recorder.RecordAsync(unit.Facts, recordedBy, token).ConfigureAwait(false);
             Saw(result);
             if (result.AlreadyCommitted) Interlocked.Add(ref raced, unit.Rows.Count); // another import of the same file got there first
             else

@@ -55,6 +55,10 @@ public sealed class Draft
         return new Draft(fact, null) { Expected = expected, Companions = companions };
     }
 
+    /// A correction (#19, Amendments): <paramref name="revocation"/> of the fact <paramref name="replacement"/>
+    /// corrects, appended before it to the replacement's stream in the same atomic append.
+    public static Draft Amending(IFact replacement, FactRevoked revocation) => new(replacement, null) { Companions = [revocation] };
+
     public Draft PreparedBy(Func<CancellationToken, Task> prepare, Func<CancellationToken, Task> discard) => new(Fact, Problem)
     {
         Expected = Expected, Companions = Companions, Prepare = prepare, Discard = discard,

@@ -141,9 +141,50 @@ public sealed class when_a_ledger_has_mistakes : IDisposable
         var run = await Cli.RunAsync(["import", changed, .. Store]);
 
         Assert.Equal(1, run.Exit);
-        Assert.Contains("revoke it first", run.Errors);
+        Assert.Contains("import again with --amend", run.Errors);
         Assert.Equal(2, (await File.ReadAllLinesAsync(Path.Combine(_dir, "changed.rejects.csv"))).Length - 1);
         Assert.Equal(head, await HeadAsync());
+    }
+
+    [Fact]
+    public async Task problem_3_the_fixed_row_of_a_meeting_is_added_by_amendment_and_importing_again_records_nothing()
+    {
+        // #19 problem 3: the fixed row of a meeting recorded without it was refused ("revoke it first"), and
+        // after a revocation the corrected original was refused the same way.
+        var facts = await SetUpAsync();
+        await Cli.RunAsync(["import", facts, .. Store]);
+        var rows = FactRows();
+        var fixedRow = Path.Combine(_dir, "fixed.csv");
+        // The 五月党课 (rows 12–13) lacked a member whose row had a bad meeting kind; here is that row, fixed.
+        string[] late = [.. rows[11]];
+        late[1] = _members[3].Id;
+        late[2] = _members[3].Name;
+        late[6] = "出席";
+        LedgerFiles.WriteCsv(fixedRow, LedgerFiles.FactHeaders, [late]);
+
+        var offered = await Cli.RunAsync(["import", fixedRow, "--dry-run", .. Store]);
+        var amended = await Cli.RunAsync(["import", fixedRow, "--amend", .. Store]);
+        var head = await HeadAsync();
+        var again = await Cli.RunAsync(["import", fixedRow, "--amend", .. Store]);
+        var original = Path.Combine(_dir, "may.csv");
+        LedgerFiles.WriteCsv(original, LedgerFiles.FactHeaders, [rows[10], rows[11]]);
+        var originalAgain = await Cli.RunAsync(["import", original, .. Store]);
+
+        Assert.Contains($"would amend imp-", offered.Output);
+        Assert.Contains($"member {_members[3].Id} added as 出席", offered.Output);
+        Assert.True(amended.Exit == 0, amended.ToString());
+        Assert.Contains("imported: 1 new (2 facts)", amended.Output);
+        Assert.True(again.Exit == 0, again.ToString());
+        Assert.Contains("imported: 0 new (0 facts), 1 already recorded", again.Output);
+        Assert.True(originalAgain.Exit == 0, originalAgain.ToString());
+        Assert.Contains("imported: 0 new (0 facts), 2 already recorded", originalAgain.Output);
+        Assert.Equal(head, await HeadAsync());
+        var recorded = await RecordedFactsAsync();
+        var lessons = recorded.OfType<MeetingHeld>().Where(m => m.Topic == "五月党课").ToList();
+        Assert.Equal(2, lessons.Count);
+        Assert.Equal(lessons[0].FactId.Value + "~2", lessons[1].FactId.Value);
+        Assert.Equal(3, lessons[1].Attendance.Count);
+        Assert.Single(recorded.OfType<FactRevoked>(), r => r.Target == lessons[0].FactId);
     }
 
     private async Task<LogPosition> HeadAsync()
