@@ -139,6 +139,7 @@ public sealed class when_a_branch_publishes_its_ranking : IAsyncLifetime
         var bytes = await pdf.Content.ReadAsByteArrayAsync();
         var shots = Path.Combine(Path.GetTempPath(), "pe-web-screenshots", "print");
         Directory.CreateDirectory(shots);
+        await File.WriteAllTextAsync(Path.Combine(shots, "公示-b1-2025-06.html"), html);
         await File.WriteAllBytesAsync(Path.Combine(shots, "公示-b1-2025-06.pdf"), bytes);
         using var document = UglyToad.PdfPig.PdfDocument.Open(bytes);
         var text = Cli.when_a_year_of_ledgers_is_imported.Squeeze(string.Concat(document.GetPages().Select(p => p.Text)));

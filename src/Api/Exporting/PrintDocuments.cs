@@ -14,6 +14,7 @@ public static class PrintDocuments
     private const string Style = """
         @page { size: A4 landscape; margin: 10mm 10mm 12mm; }
         @page ledger { size: A4 portrait; margin: 10mm 10mm 12mm; }
+        @page notice { size: A4 portrait; margin: 15mm; }
         * { box-sizing: border-box; }
         .fit { width: var(--page-width); }
         body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei", sans-serif;
@@ -38,6 +39,7 @@ public static class PrintDocuments
         section.member td, section.member th { padding: 0 1mm; }
         tr.subtotal td { font-weight: bold; background: #f6f6f6; }
         ul.reasons { margin: 1mm 0 0; padding-left: 5mm; font-size: 7.5pt; }
+        .notice { page: notice; }
         .notice p { font-size: 11pt; line-height: 1.6; }
         @media screen and (max-width: 600px) {
             body { padding: 8px; font-size: 14px; }
@@ -89,7 +91,7 @@ public static class PrintDocuments
         {
             html.Append("<section class=\"member\"><div class=\"fit\" style=\"--page-width:190mm\" data-width=\"190\" data-height=\"262\" data-pages=\"1\">");
             html.Append("<h2>").Append(E(m.Title)).Append("</h2><p>").Append(E(m.Subtitle)).Append("</p>");
-            html.Append("<table><colgroup><col style=\"width:6.5em\"><col><col style=\"width:3em\"><col style=\"width:3.5em\"><col style=\"width:13em\"></colgroup><thead><tr>");
+            html.Append("<table><colgroup><col style=\"width:6.5em\"><col><col style=\"width:3em\"><col style=\"width:3.5em\"><col style=\"width:15em\"></colgroup><thead><tr>");
             foreach (var h in AppraisalDocument.LedgerHeaders) html.Append("<th>").Append(E(h)).Append("</th>");
             html.Append("</tr></thead><tbody>");
             foreach (var g in m.Groups)
