@@ -108,6 +108,51 @@ public sealed class when_a_branch_publishes_its_ranking : IAsyncLifetime
     }
 
     [Fact]
+    public async Task issue21_the_notice_prints_as_a_page_and_a_pdf_with_its_period_and_objection_deadline()
+    {
+        var closes = Day(5);
+        (await Secretary().PostJsonAsync("/api/branches/b1/notices?wait=true", new { period = "2025-06", objectionsCloseOn = closes }))
+            .ShouldBe(HttpStatusCode.Created);
+        using var pages = _api.PageClient();
+        async Task<HttpResponseMessage> GetAsync(string path, string token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("Cookie", $"pe_token={token}");
+            return await pages.SendAsync(request);
+        }
+        var memberToken = _api.Token(Role.Member, "m-02", member: "m-02");
+
+        // The page to post: title, period, the ranking by name, the deadline and how to object.
+        var page = await GetAsync("/branches/b1/notices/2025-06/print", memberToken);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("2025-06 党员积分公示", html);
+        Assert.Contains("2025-06-01 至 2025-06-30", html);
+        Assert.Contains($"<strong>{closes}</strong>", html);
+        Assert.Contains("提出异议", html);
+        Assert.Contains("<td>党员 m-01</td>", html); // the member's name (Setup names them after their ids)
+
+        // The same as a PDF (A4), its text extracted.
+        var pdf = await GetAsync("/branches/b1/notices/2025-06/print?format=pdf", memberToken);
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType!.MediaType);
+        var bytes = await pdf.Content.ReadAsByteArrayAsync();
+        var shots = Path.Combine(Path.GetTempPath(), "pe-web-screenshots", "print");
+        Directory.CreateDirectory(shots);
+        await File.WriteAllTextAsync(Path.Combine(shots, "公示-b1-2025-06.html"), html);
+        await File.WriteAllBytesAsync(Path.Combine(shots, "公示-b1-2025-06.pdf"), bytes);
+        using var document = UglyToad.PdfPig.PdfDocument.Open(bytes);
+        var text = Cli.when_a_year_of_ledgers_is_imported.Squeeze(string.Concat(document.GetPages().Select(p => p.Text)));
+        Assert.Contains("2025-06-01至2025-06-30", text);
+        Assert.Contains(closes, text);
+        Assert.Contains("异议", text);
+
+        // Another branch's member may not print it; a period never published is not found.
+        Assert.Equal(HttpStatusCode.Redirect, (await GetAsync("/branches/b1/notices/2025-06/print", _api.Token(Role.Member, "n-01", member: "n-01"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/branches/b1/notices/2025-05/print", memberToken)).StatusCode);
+    }
+
+    [Fact]
     public async Task only_the_branch_secretary_publishes_and_a_period_must_be_a_month_quarter_or_year()
     {
         (await Secretary().PostJsonAsync("/api/branches/b1/notices", new { period = "2025-13" })).ShouldBeProblem(HttpStatusCode.BadRequest).ErrorsFor("period");

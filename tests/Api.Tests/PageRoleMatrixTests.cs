@@ -87,6 +87,12 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         // m-01 left b0 in 2024: b0's notices are no longer theirs.
         new("GET", "/branches/{branch}/ranking", [Caller.Admin, Caller.Appraiser, Caller.SecretaryOfFormerBranch], Get("/branches/b0/ranking")),
         new("GET", "/branches/{branch}/report", BranchStaff, Get($"/branches/b1/report?year={ThisYear}")),
+        // #21: the committee's documents as downloads, for whoever may read the report.
+        new("GET", "/branches/{branch}/report?handler=Xlsx", BranchStaff, Get($"/branches/b1/report?handler=xlsx&year={ThisYear}")),
+        new("GET", "/branches/{branch}/report?handler=Pdf", BranchStaff, Get($"/branches/b1/report?handler=pdf&year={ThisYear}")),
+        // #21: the printable 公示, for whoever may read the notice (none is published here: those allowed learn it is not found).
+        new("GET", "/branches/{branch}/notices/{period}/print", [.. BranchStaff, Caller.Member, Caller.OtherMember, Caller.FormerMember],
+            Get("/branches/b1/notices/2025/print"), Ok: "404"),
         new("GET", "/branches/{branch}/meetings/new", Recorders, Get("/branches/b1/meetings/new")),
         new("GET", "/branches/{branch}/assessments", Recorders, Get("/branches/b1/assessments")),
         new("GET", "/branches/{branch}/volunteer-service/new", Recorders, Get("/branches/b1/volunteer-service/new")),

@@ -1,62 +1,62 @@
 using PointsEngine.Api.Spreadsheets;
-using PointsEngine.Domain.Values;
 using PointsEngine.Projections.Queries;
 
 namespace PointsEngine.Api.Exporting;
 
-/// 年终考核工作簿: a summary sheet (ranking, grades, vanguard posts, the reasons) and one ledger sheet per
-/// member (台账) whose every line names its fact, rule and recorder, closed by the totals the summary shows.
+/// 年终考核工作簿 laid out to be printed and signed (#21): the summary (汇总: title, one row per member, counts by grade,
+/// the signature block; A4 landscape, one page wide, header row repeated) and one sheet per member (the ledger in plain
+/// words with subtotals by category; A4 portrait). Internal ids — member, fact and award ids, rules and versions — are
+/// only in the hidden 追溯 sheet for auditors.
 public static class AppraisalWorkbook
 {
     public const string SummarySheet = "汇总";
-    public const string TotalLabel = "合计 total";
+    public const string TraceSheet = "追溯";
+    public const string TotalLabel = "合计";
 
-    public static IReadOnlyList<OutputSheet> Build(BranchEvidence report)
+    public static IReadOnlyList<OutputSheet> Build(BranchEvidence report, DateOnly printedOn)
     {
-        var ranked = report.Ranked();
-        var members = ranked.Select(r => r.Member).ToList();
-        var categories = members.SelectMany(m => m.ByCategory).Select(c => (c.Category, c.Name)).Distinct().OrderBy(c => c.Category, StringComparer.Ordinal).ToList();
-        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { SummarySheet };
-        var sheetNames = members.ToDictionary(m => m.Member, m => XlsxFile.UniqueName($"{m.Member.Value} {m.Name}", taken));
-
-        List<string> headers =
-        [
-            "名次", "党员编号", "姓名", "身份", "类别", "总分", .. categories.Select(c => c.Name),
-            "应参会", "出勤", "请假", "迟到", "无故缺席", "考核得分", "等次", "先锋岗", "评议依据", "台账工作表",
-        ];
-        var rows = new List<IReadOnlyList<object?>>();
-        foreach (var (rank, m) in ranked)
+        var doc = AppraisalDocument.Of(report, printedOn);
+        var columns = doc.Headers.Count;
+        var rows = new List<IReadOnlyList<object?>>(doc.Rows) { Blank(columns) };
+        rows.AddRange(doc.Counts.Select(c => Line(columns, c)));
+        rows.Add(Blank(columns));
+        rows.AddRange(AppraisalDocument.Signatures.Select(s => Line(columns, s)));
+        // Rank, name, status, category, the categories' totals, total, grade, vanguard: narrow; the reason wraps.
+        double[] widths = [6, 10, 9, 9, .. Enumerable.Repeat(8.0, columns - 8), 8, 8, 8, 48];
+        var summary = new OutputSheet(SummarySheet, doc.Headers, rows)
         {
-            var s = m.Standing;
-            rows.Add(
-            [
-                rank, m.Member.Value, m.Name, ChineseNames.Of(s.Status), ChineseNames.Of(s.Category), m.Total,
-                .. categories.Select(c => (object?)(m.ByCategory.FirstOrDefault(x => x.Category == c.Category)?.Points ?? 0m)),
-                s.MeetingsListed, s.MeetingsAttended, s.Excused, s.Late, s.UnexcusedAbsences,
-                m.Appraisal?.FinalScore, m.Appraisal?.GradeName, m.Appraisal is { Vanguard: true } ? "是" : "否",
-                m.Appraisal is null ? "未配置考核方案 / no appraisal scheme in the rule set" : m.Appraisal.ReasonText,
-                sheetNames[m.Member],
-            ]);
-        }
-        var sheets = new List<OutputSheet> { new(SummarySheet, headers, rows) };
-        foreach (var m in members) sheets.Add(Ledger(sheetNames[m.Member], m));
+            Print = new PrintLayout([doc.Title, doc.Subtitle], widths, new HashSet<int> { doc.ReasonColumn, 1 }, Landscape: true),
+        };
+        var taken = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { SummarySheet, TraceSheet };
+        var sheets = new List<OutputSheet> { summary };
+        sheets.AddRange(doc.Members.Select(m => Ledger(Spreadsheets.XlsxFile.UniqueName(m.Title.Split(' ')[0], taken), m)));
+        sheets.Add(ReportTables.Evidence(TraceSheet, report.Ranked().Select(x => x.Member)) with { Hidden = true });
         return sheets;
     }
 
-    private static OutputSheet Ledger(string name, MemberEvidence m)
+    private static OutputSheet Ledger(string name, MemberLedger m)
     {
-        var rows = m.Lines.Select(ReportTables.EvidenceCells).ToList();
-        var granted = ReportTables.EvidenceHeaders.ToList().IndexOf("实得分");
-        foreach (var c in m.ByCategory) rows.Add(Summary(granted, $"小计 {c.Name}", c.Points));
-        rows.Add(Summary(granted, TotalLabel, m.Total));
-        return new OutputSheet(name, ReportTables.EvidenceHeaders, rows);
+        var headers = AppraisalDocument.LedgerHeaders;
+        var rows = new List<IReadOnlyList<object?>>();
+        foreach (var g in m.Groups)
+        {
+            rows.AddRange(g.Lines);
+            rows.Add([null, $"小计 {g.Category}", null, g.Subtotal, null]);
+        }
+        rows.Add([null, TotalLabel, null, m.Total, null]);
+        rows.AddRange(m.Reasons.Select(r => Line(headers.Count, r, column: 1)));
+        return new OutputSheet(name, headers, rows)
+        {
+            Print = new PrintLayout([m.Title, m.Subtitle], [11, 52, 7, 7, 16], new HashSet<int> { 1, 4 }, Landscape: false),
+        };
     }
 
-    private static IReadOnlyList<object?> Summary(int column, string label, decimal points)
+    private static IReadOnlyList<object?> Blank(int columns) => new object?[columns];
+
+    private static IReadOnlyList<object?> Line(int columns, string text, int column = 0)
     {
-        var cells = new object?[ReportTables.EvidenceHeaders.Count];
-        cells[1] = label;
-        cells[column] = points;
+        var cells = new object?[columns];
+        cells[column] = text;
         return cells;
     }
 }

@@ -36,7 +36,19 @@ public sealed record OutputSheet(string Name, IReadOnlyList<string> Headers, IRe
     /// Drop-down lists (a workbook's data validation) by column index, for every row below the header; a
     /// value not in the list is warned about, not refused. CSV files carry none.
     public IReadOnlyDictionary<int, IReadOnlyList<string>> Choices { get; init; } = new Dictionary<int, IReadOnlyList<string>>();
+
+    /// A sheet laid out to be printed (#21): title rows above the header, fixed widths, page setup. CSV files ignore it.
+    public PrintLayout? Print { get; init; }
+
+    /// Hidden by default (a workbook's auditors' sheet, #21); CSV files ignore it.
+    public bool Hidden { get; init; }
 }
+
+/// How a workbook sheet prints (#21): <paramref name="Titles"/> are rows above the header (the first one large and
+/// bold); the header row repeats on every printed page; the print area is the whole table; the width fits one page
+/// (A4, <paramref name="Landscape"/> or portrait); <paramref name="Widths"/> are the columns' widths in characters;
+/// <paramref name="Wrapped"/> columns wrap their text.
+public sealed record PrintLayout(IReadOnlyList<string> Titles, IReadOnlyList<double> Widths, IReadOnlySet<int> Wrapped, bool Landscape);
 
 public enum SpreadsheetFormat { Xlsx, Csv }
 

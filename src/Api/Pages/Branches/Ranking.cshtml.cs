@@ -19,6 +19,8 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
     public Ranking? Ranking { get; private set; }
     /// What a member sees: the published notice (公示) of the period, if any.
     public NoticeView? Notice { get; private set; }
+    /// The period's published notice, for its printable sheet (#21); a member's is Notice.
+    public NoticeView? Printable { get; private set; }
     public bool MayOpenMembers { get; private set; }
     public IReadOnlyDictionary<PartyGroupId, string> GroupNames { get; private set; } = new Dictionary<PartyGroupId, string>();
 
@@ -43,12 +45,13 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
             // The notice the API would show the member (their branch's today, or one that lists them).
             var notice = await published.PublishedAsync(id, Period, ct);
             if (!ReadAccess.Notice(me, org, id, notice, today)) return Forbid(PageTokenHandler.SchemeName);
-            Notice = notice;
+            Notice = Printable = notice;
             return Page();
         }
         if (ReadAccess.Branch(me, id, org) is { } refused) return this.Refuse(refused);
 
         MayOpenMembers = me.Role != Role.Member;
+        Printable = await published.PublishedAsync(id, Period, ct);
         Ranking = await reads.RankingAsync(RankingQuery.For(RankingScope.Branch, id.Value, Period) with { PageSize = 10_000 }, ct);
         return Page();
     }
