@@ -11,7 +11,8 @@ using PointsEngine.Projections.Queries;
 
 namespace PointsEngine.Api.Pages.Branches;
 
-/// 录入: a meeting with the whole roster on one screen, every member 出席 unless marked otherwise.
+/// 录入: a meeting with the whole roster on one screen, every member 出席 unless marked otherwise. A
+/// 党小组会 chooses its group first (?group=) and lists only that group's members (#20 problem 3).
 /// The write is the API's (MeetingEndpoints.Build, FactWriter): same checks, same idempotency.
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = WebAccess.Recorder)]
 public sealed class MeetingModel(FactWriter writer, ReadModels reads, OrganisationDirectory directory, TimeProvider clock) : PageModel
@@ -48,19 +49,32 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, Organisati
         ["occurredOn", "kind", "mode", "group", "topic", "attendance",
          .. Enumerable.Range(0, Form.Attendance.Count).SelectMany(i => new[] { $"attendance[{i}].member", $"attendance[{i}].status" })];
 
+    private static readonly Dictionary<string, string> PageLabels = new(StringComparer.Ordinal) { ["kind"] = "会议类型" };
+
     private OrganisationSnapshot _org = OrganisationSnapshot.Empty;
 
-    public IActionResult OnGet(string branch)
+    /// The party group whose meeting this is (chosen before the list is shown), or null for the whole branch.
+    public PartyGroupEntry? ChosenGroup { get; private set; }
+
+    public IActionResult OnGet(string branch, string? group)
     {
         if (Load(branch) is { } refused) return refused;
+        if (!string.IsNullOrEmpty(group))
+        {
+            ChosenGroup = Groups.FirstOrDefault(g => g.Id.Value == group);
+            if (ChosenGroup is null) return NotFound();
+        }
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         Form = new MeetingInput
         {
             FormKey = FormWrite.NewKey(),
             OccurredOn = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Kind = nameof(MeetingKind.GeneralMeeting),
+            Kind = ChosenGroup is null ? nameof(MeetingKind.GeneralMeeting) : nameof(MeetingKind.PartyGroupMeeting),
             Mode = nameof(MeetingMode.InPerson),
-            Attendance = [.. Roster.Of(_org, BranchId.Parse(Branch), today).Select(m => new AttendanceInput { Member = m.Id.Value, Status = nameof(AttendanceStatus.Present) })],
+            Group = ChosenGroup?.Id.Value,
+            Attendance = [.. Roster.Of(_org, BranchId.Parse(Branch), today)
+                .Where(m => ChosenGroup is null || m.Group == ChosenGroup.Id)
+                .Select(m => new AttendanceInput { Member = m.Id.Value, Status = nameof(AttendanceStatus.Present) })],
         };
         return Page();
     }
@@ -68,13 +82,14 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, Organisati
     public async Task<IActionResult> OnPostAsync(string branch, CancellationToken ct)
     {
         if (Load(branch) is { } refused) return refused;
+        ChosenGroup = Groups.FirstOrDefault(g => g.Id.Value == Form.Group);
         DateOnly? on = DateOnly.TryParseExact(Form.OccurredOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
         var request = new MeetingEndpoints.RecordMeetingRequest(on, string.IsNullOrEmpty(Form.Group) ? null : Form.Group, Form.Kind, Form.Mode,
             Form.Topic ?? "", [.. Form.Attendance.Select(a => new MeetingEndpoints.AttendanceLine(a.Member, a.Status))]);
         Outcome = await writer.RecordAsync(HttpContext, Form.FormKey, (id, _, _) => ValueTask.FromResult(MeetingEndpoints.Build(id, Branch, request)), ct);
         if (Outcome.Problem is { } problem)
         {
-            Errors = new FormErrors(problem);
+            Errors = new FormErrors(problem, PageLabels);
             Response.StatusCode = problem.Status;
             return Page();
         }
