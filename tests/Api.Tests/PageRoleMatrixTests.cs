@@ -117,6 +117,11 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("GET", "/claims?handler=Attachment", [Caller.Admin, Caller.Appraiser, Caller.SecretaryOfBranch, Caller.OtherMember],
             async c => new Request(await c.AttachmentPathAsync())),
         new("GET", "/branches/{branch}/claims", Recorders, Get("/branches/b1/claims")),
+        new("GET", "/branches/{branch}/adjustments/new", Recorders, Get("/branches/b1/adjustments/new")),
+        new("POST", "/branches/{branch}/adjustments/new", Recorders, Post("/branches/b1/adjustments/new", c => new()
+        {
+            ["FormKey"] = c.Key(), ["Member"] = "m-02", ["Direction"] = "deduct", ["Points"] = "1", ["Reason"] = c.Fresh("未按时交纳党费"), ["Approver"] = "支委会", ["OccurredOn"] = On,
+        })),
         new("POST", "/branches/{branch}/claims?handler=Accept", Recorders, async c => new Request("/branches/b1/claims?handler=Accept", new Dictionary<string, string>
         {
             ["FormKey"] = c.Key(), ["Claim"] = await c.ClaimAsync(),

@@ -156,4 +156,33 @@ public sealed class workflows_in_the_browser(BrowserFixture web) : IClassFixture
         await Expect(phone.Locator("body")).ToContainTextAsync("合理化建议评定为「采纳」");
         await ShotAsync(phone, "me-after-assessment-390");
     }
+
+    [Fact]
+    public async Task a_secretary_deducts_points_with_reason_and_approver_and_a_missing_approver_is_named_by_its_label()
+    {
+        await web.Server.BranchAsync("ba", "第七党支部", 2);
+        var page = await PhoneAsync(web);
+        await web.SignInAsync(page, web.Server.Token(Role.Secretary, "secretary-ba", ["ba"]));
+        await page.GotoAsync("/");
+        await page.ClickAsync("a[href='/branches/ba/adjustments/new']");
+        var head = await web.Server.SettledHeadAsync();
+        await page.SelectOptionAsync("#member", "ba-m02");
+        await page.SelectOptionAsync("#direction", "deduct");
+        await page.FillAsync("#points", "2");
+        await page.FillAsync("#reason", "无故缺席主题党日");
+        await page.ClickAsync("button:has-text('登记')");
+        await Expect(page.Locator("#approver + .field-error[data-field=approver]")).ToContainTextAsync("「批准人」不能为空");
+        await Expect(page.Locator("#reason")).ToHaveValueAsync("无故缺席主题党日");
+        await ShotAsync(page, "adjustment-error-390");
+        Assert.Equal(head, await web.Server.SettledHeadAsync());
+
+        await page.FillAsync("#approver", "支部委员会");
+        await page.ClickAsync("button:has-text('登记')");
+        await Expect(page.GetByTestId("recorded")).ToContainTextAsync("扣 2 分");
+        var fact = Assert.IsType<ManualAdjustment>(web.Server.Services.GetRequiredService<EventSerializer>().Deserialize(
+            Assert.Single(await web.Server.StreamAsync("facts-ba-m02"))));
+        Assert.Equal(-2m, fact.Points.Value);
+        Assert.Equal("支部委员会", fact.Approver);
+        await ShotAsync(page, "adjustment-recorded-390");
+    }
 }

@@ -19,7 +19,7 @@ public sealed partial class FormErrors(ApiProblem? problem, IReadOnlyDictionary<
         ["occurredOn"] = "日期", ["kind"] = "类型", ["mode"] = "形式", ["group"] = "党小组", ["topic"] = "主题",
         ["attendance"] = "签到名单", ["member"] = "党员", ["status"] = "出勤", ["hours"] = "时长（小时）",
         ["activity"] = "服务内容", ["title"] = "标题", ["text"] = "内容", ["level"] = "等次", ["fact"] = "记录",
-        ["reason"] = "理由", ["points"] = "分值", ["approvedBy"] = "批准人", ["name"] = "名称", ["branch"] = "支部",
+        ["reason"] = "理由", ["points"] = "分值", ["approver"] = "批准人", ["name"] = "名称", ["branch"] = "支部",
         ["zone"] = "网络区", ["category"] = "类别", ["toBranch"] = "转入支部", ["toGroup"] = "转入党小组",
         ["year"] = "年度", ["period"] = "期间", ["answer"] = "答复", ["attachments"] = "附件",
     };
