@@ -30,7 +30,7 @@ public sealed class ClaimsModel(FactWriter writer, ReadModels reads, IFactLookup
     private BranchId _branch;
     private OrganisationSnapshot _org = OrganisationSnapshot.Empty;
 
-    public string NameOf(MemberId member) => _org.Members.TryGetValue(member, out var m) ? m.Name : member.Value;
+    public string NameOf(MemberId member) => Roster.NameOf(_org, member.Value);
 
     public string NewKey() => FormWrite.NewKey();
 
@@ -91,10 +91,9 @@ public sealed class ClaimsModel(FactWriter writer, ReadModels reads, IFactLookup
 
     private IActionResult? Load(string branch)
     {
-        var org = _org = directory.Current;
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !org.Branches.TryGetValue(id, out var entry)) return NotFound();
-        if (!Caller.From(User).Manages(id)) return Forbid(PageTokenHandler.SchemeName);
-        _branch = id;
+        _org = directory.Current;
+        if (this.ManagedBranch(_org, branch, out var entry) is { } refused) return refused;
+        _branch = entry.Id;
         BranchName = entry.Name;
         return null;
     }

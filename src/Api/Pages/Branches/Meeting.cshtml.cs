@@ -100,17 +100,15 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, Organisati
 
     public int Count(string status) => Form.Attendance.Count(a => string.Equals(a.Status, status, StringComparison.OrdinalIgnoreCase));
 
-    public string NameOf(string? member) =>
-        member is not null && Ids.TryParse<MemberId>(member, out var id) && _org.Members.TryGetValue(id, out var m) ? m.Name : member ?? "";
+    public string NameOf(string? member) => Roster.NameOf(_org, member);
 
     private IActionResult? Load(string branch)
     {
         _org = directory.Current;
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !_org.Branches.TryGetValue(id, out var entry)) return NotFound();
-        if (!Caller.From(User).Manages(id)) return Forbid(PageTokenHandler.SchemeName);
-        Branch = id.Value;
+        if (this.ManagedBranch(_org, branch, out var entry) is { } refused) return refused;
+        Branch = entry.Id.Value;
         BranchName = entry.Name;
-        Groups = [.. _org.Groups.Values.Where(g => g.Branch == id).OrderBy(g => g.Id.Value, StringComparer.Ordinal)];
+        Groups = [.. _org.Groups.Values.Where(g => g.Branch == entry.Id).OrderBy(g => g.Id.Value, StringComparer.Ordinal)];
         return null;
     }
 }
