@@ -116,7 +116,8 @@ public sealed class recording_a_meeting_in_the_browser(BrowserFixture web) : ICl
         await page.FillAsync("#topic", "");
         await page.ClickAsync("button:has-text('保存')");
         var topicError = page.Locator("#topic + .field-error[data-field=topic]");
-        await Expect(topicError).ToContainTextAsync("不能为空");
+        await Expect(topicError).ToContainTextAsync("「主题」不能为空"); // #20 problem 4: not 「topic 不能为空」
+        await Expect(page.Locator(".problem")).Not.ToContainTextAsync("见 errors");
         await Expect(topicError.Locator(".en")).ToContainTextAsync("must not be empty");
         await Expect(page.Locator(".problem")).ToContainTextAsync("未保存");
         await BrowserFixture.ScreenshotAsync(page, "meeting-form-errors");

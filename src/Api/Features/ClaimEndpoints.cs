@@ -84,33 +84,44 @@ public static class ClaimEndpoints
 
         group.MapPost("/{claim}/acceptance", (string claim, Caller caller, ReadModels read, IFactLookup lookup, WorkflowStreams streams, TimeProvider clock,
                 [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
-            writer.RecordAsync(write, (id, _, token) => DecideAsync(claim, id, read, lookup, streams, token, (state, expected) =>
-            {
-                var scored = Claims.ScoredFact(state.Claim, caller.Name);
-                var on = state.Decision?.FactId == id ? state.Decision.OccurredOn : clock.Today();
-                return Draft.At(expected, new ClaimAccepted(id, on, state.Claim.FactId, state.Claim.Member, state.Claim.Branch, scored.FactId), scored);
-            }), ct))
+            AcceptAsync(claim, caller, read, lookup, streams, clock, write, writer, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Accept a claim: records the fact that scores 申报审核通过");
 
         group.MapPost("/{claim}/rejection", (string claim, RejectClaimRequest body, ReadModels read, IFactLookup lookup, WorkflowStreams streams, TimeProvider clock,
                 [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
-            writer.RecordAsync(write, async (id, _, token) =>
-            {
-                var e = new FieldErrors();
-                var reason = e.Text(body.Reason, "reason");
-                if (e.Any) return e.ToProblem();
-                return await DecideAsync(claim, id, read, lookup, streams, token, (state, expected) =>
-                {
-                    var on = state.Decision?.FactId == id ? state.Decision.OccurredOn : clock.Today();
-                    return Draft.At(expected, new ClaimRejected(id, on, state.Claim.FactId, state.Claim.Member, state.Claim.Branch, reason!));
-                });
-            }, ct))
+            RejectAsync(claim, body, read, lookup, streams, clock, write, writer, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Reject a claim with a reason 申报退回");
 
         return group;
     }
 
-    private static async Task<Results<Created<FactRecorded>, ProblemHttpResult>> SubmitAsync(HttpRequest request, Caller caller, IOptions<ClaimSettings> limits,
+    /// Also the claims queue page's 通过 (Pages/Branches/Claims): one decision for both.
+    internal static Task<Results<Created<FactRecorded>, ProblemHttpResult>> AcceptAsync(string claim, Caller caller, ReadModels read, IFactLookup lookup,
+        WorkflowStreams streams, TimeProvider clock, WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        writer.RecordAsync(write, (id, _, token) => DecideAsync(claim, id, read, lookup, streams, token, (state, expected) =>
+        {
+            var scored = Claims.ScoredFact(state.Claim, caller.Name);
+            var on = state.Decision?.FactId == id ? state.Decision.OccurredOn : clock.Today();
+            return Draft.At(expected, new ClaimAccepted(id, on, state.Claim.FactId, state.Claim.Member, state.Claim.Branch, scored.FactId), scored);
+        }), ct);
+
+    /// Also the claims queue page's 退回 with its reason.
+    internal static Task<Results<Created<FactRecorded>, ProblemHttpResult>> RejectAsync(string claim, RejectClaimRequest body, ReadModels read, IFactLookup lookup,
+        WorkflowStreams streams, TimeProvider clock, WriteOptions write, FactWriter writer, CancellationToken ct) =>
+        writer.RecordAsync(write, async (id, _, token) =>
+        {
+            var e = new FieldErrors();
+            var reason = e.Text(body.Reason, "reason");
+            if (e.Any) return e.ToProblem();
+            return await DecideAsync(claim, id, read, lookup, streams, token, (state, expected) =>
+            {
+                var on = state.Decision?.FactId == id ? state.Decision.OccurredOn : clock.Today();
+                return Draft.At(expected, new ClaimRejected(id, on, state.Claim.FactId, state.Claim.Member, state.Claim.Branch, reason!));
+            });
+        }, ct);
+
+    /// Also the member's 申报 page (Pages/Members/Claims), which posts the same multipart form.
+    internal static async Task<Results<Created<FactRecorded>, ProblemHttpResult>> SubmitAsync(HttpRequest request, Caller caller, IOptions<ClaimSettings> limits,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, AttachmentStore attachments, WorkflowStreams streams, ClaimGate gate,
         TimeProvider clock, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct)
     {
@@ -196,7 +207,8 @@ public static class ClaimEndpoints
         return problem is null ? TypedResults.Ok(found!) : problem.ToResult();
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(string claim, string sha256, Caller caller, ReadModels read,
+    /// Also the pages' attachment link (the page cookie, the same readers).
+    internal static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadAsync(string claim, string sha256, Caller caller, ReadModels read,
         AttachmentStore store, HttpResponse response, CancellationToken ct)
     {
         var (found, problem) = await FindReadableAsync(claim, caller, read, ct);

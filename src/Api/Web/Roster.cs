@@ -12,4 +12,8 @@ public static class Roster
             .Where(m => m.BranchHistory[0].From <= on && m.BranchOn(on) == branch && !m.HasLeftBy(on))
             .OrderBy(m => m.Group?.Value ?? "\uffff", StringComparer.Ordinal)
             .ThenBy(m => m.Id.Value, StringComparer.Ordinal)];
+
+    /// A member's name for a page, or what was given when it names no enrolled member.
+    public static string NameOf(OrganisationSnapshot org, string? member) =>
+        member is not null && Ids.TryParse<MemberId>(member, out var id) && org.Members.TryGetValue(id, out var m) ? m.Name : member ?? "";
 }

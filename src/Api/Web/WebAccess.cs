@@ -4,6 +4,7 @@ using PointsEngine.Api.Access;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
+using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Api.Web;
 
@@ -23,6 +24,16 @@ public static class WebAccess
     /// A page's answer to what the API would refuse: not found as 404, anything else to the "denied" page.
     public static IActionResult Refuse(this PageModel page, ApiProblem problem) =>
         problem.Status == StatusCodes.Status404NotFound ? page.NotFound() : page.Forbid(PageTokenHandler.SchemeName);
+
+    /// The branch a recording page works on: unknown as 404, one the caller does not manage to the "denied" page.
+    public static IActionResult? ManagedBranch(this PageModel page, OrganisationSnapshot org, string branch, out BranchEntry entry)
+    {
+        entry = null!;
+        if (!Ids.TryParse<BranchId>(branch, out var id) || !org.Branches.TryGetValue(id, out var found)) return page.NotFound();
+        if (!Caller.From(page.User).Manages(id)) return page.Forbid(PageTokenHandler.SchemeName);
+        entry = found;
+        return null;
+    }
 
     public static string RoleName(Role role) => role switch
     {

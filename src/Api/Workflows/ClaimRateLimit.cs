@@ -23,7 +23,8 @@ public static class ClaimRateLimit
             var limits = http.RequestServices.GetRequiredService<IOptions<ClaimSettings>>().Value;
             // Anonymous requests are refused by authorisation before they get here; no partition for them.
             var account = http.User.FindFirst(Caller.SubjectClaim)?.Value;
-            return string.IsNullOrEmpty(account)
+            // The 申报 page shares the policy with the API's POST; reading that page is not a submission.
+            return string.IsNullOrEmpty(account) || HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
                 ? RateLimitPartition.GetNoLimiter("anonymous")
                 : RateLimitPartition.GetFixedWindowLimiter(account, _ => new FixedWindowRateLimiterOptions
                 {

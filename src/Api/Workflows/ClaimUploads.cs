@@ -54,7 +54,8 @@ public static class ClaimUploads
                 else e.Add("occurredOn", "invalid-date", $"日期 “{d}” 应为 yyyy-MM-dd。", $"The date '{d}' must be yyyy-MM-dd.");
             }
             fields = new ClaimForm(form["kind"].FirstOrDefault(), form["title"].FirstOrDefault(), form["description"].FirstOrDefault(), hours, on, []);
-            foreach (var file in form.Files)
+            // A browser sends a file input left empty as a nameless empty part: no attachment, not a bad one.
+            foreach (var file in form.Files.Where(f => f.Length > 0 || f.FileName.Length > 0))
             {
                 await using var stream = file.OpenReadStream();
                 var buffer = new MemoryStream();

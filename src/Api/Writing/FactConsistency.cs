@@ -93,6 +93,13 @@ public static class FactConsistency
                             $"党员 {id} 在 {m.OccurredOn:yyyy-MM-dd} 属于支部 {member.BranchOn(m.OccurredOn)}，不属于 {m.Branch}。",
                             $"Member {id} belonged to branch {member.BranchOn(m.OccurredOn)} on {m.OccurredOn:yyyy-MM-dd}, not {m.Branch}.");
                     else if (member.HasLeftBy(m.OccurredOn)) Left(f, field, member);
+                    else if (m.Group is { } group && member.Group != group)
+                        // #20 problem 3: a party-group meeting scores its own group only (d010 of g2 got +3 and a
+                        // full-attendance bonus from g1's meeting). The member's group today is what the
+                        // organisation knows; a member who changed group since is recorded in the new one.
+                        f.Add(400, field, "member-not-in-group",
+                            $"党员 {member.Name}（{id}）属于{GroupName(org, member.Group)}，不属于本次会议的{GroupName(org, group)}。",
+                            $"Member {id} belongs to {(member.Group is { } own ? $"party group {own}" : "no party group")}, not to the meeting's party group {group}.");
                 }
                 break;
             case SuggestionSubmitted s: Active(f, org, "member", s.Member, s.OccurredOn); break;
@@ -130,6 +137,9 @@ public static class FactConsistency
         if (!org.Members.TryGetValue(id, out var member)) UnknownMember(f, field, id);
         else if (leavingNow ? member.LeftOn is not null : member.HasLeftBy(on)) Left(f, field, member);
     }
+
+    private static string GroupName(OrganisationSnapshot org, PartyGroupId? group) =>
+        group is not { } g ? "未分党小组" : org.Groups.TryGetValue(g, out var entry) ? $"党小组「{entry.Name}」（{g}）" : $"党小组 {g}";
 
     private static void GroupOf(Findings f, OrganisationSnapshot org, string field, PartyGroupId? id, BranchId branch)
     {

@@ -141,17 +141,10 @@ public sealed partial class ActivityProjection
                 ("@t", Sql.Cents(l.Total)), ("@g", l.Grade), ("@gn", l.GradeName)).ConfigureAwait(false);
     }
 
-    private static string KindName(ClaimKind kind) => kind switch
-    {
-        ClaimKind.VolunteerService => "志愿服务",
-        ClaimKind.Suggestion => "合理化建议",
-        _ => "金点子",
-    };
-
     // What the evidence shows for each step, Chinese first.
     private static Description? DescribeWorkflow(IFact fact) => fact switch
     {
-        ClaimSubmitted c => new($"申报{KindName(c.Kind)}：{c.Title}{(c.Hours is { } h ? $"（{h.ToString(CultureInfo.InvariantCulture)} 小时）" : "")}，附件 {c.Attachments.Count} 个",
+        ClaimSubmitted c => new($"申报{ChineseNames.Of(c.Kind)}：{c.Title}{(c.Hours is { } h ? $"（{h.ToString(CultureInfo.InvariantCulture)} 小时）" : "")}，附件 {c.Attachments.Count} 个",
             c.Member, c.Branch, Title: c.Title, Hours: c.Hours),
         ClaimAccepted a => new($"申报 {a.Claim} 审核通过，计分事实 {a.ScoredFact}", a.Member, a.Branch, Subject: a.Claim),
         ClaimRejected r => new($"申报 {r.Claim} 退回：{r.Reason}", r.Member, r.Branch, Subject: r.Claim),

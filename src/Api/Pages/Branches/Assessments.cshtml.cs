@@ -113,11 +113,10 @@ public sealed class AssessmentsModel(FactWriter writer, ReadModels reads, Organi
     private IActionResult? Load(string branch)
     {
         var org = directory.Current;
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !org.Branches.TryGetValue(id, out var entry)) return NotFound();
-        if (!Caller.From(User).Manages(id)) return Forbid(PageTokenHandler.SchemeName);
-        _branch = id;
+        if (this.ManagedBranch(org, branch, out var entry) is { } refused) return refused;
+        _branch = entry.Id;
         BranchName = entry.Name;
-        Members = Roster.Of(org, id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
+        Members = Roster.Of(org, entry.Id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
         return null;
     }
 }

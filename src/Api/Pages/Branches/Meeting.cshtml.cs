@@ -13,7 +13,8 @@ using PointsEngine.Projections.Queries;
 
 namespace PointsEngine.Api.Pages.Branches;
 
-/// 录入: a meeting with the whole roster on one screen, every member 出席 unless marked otherwise.
+/// 录入: a meeting with the whole roster on one screen, every member 出席 unless marked otherwise. A
+/// 党小组会 chooses its group first (?group=) and lists only that group's members (#20 problem 3).
 /// The write is the API's (MeetingEndpoints.Build, FactWriter): same checks, same idempotency.
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = WebAccess.Recorder)]
 public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLookup lookup, OrganisationDirectory directory, TimeProvider clock) : PageModel
@@ -61,26 +62,40 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
         ["occurredOn", "kind", "mode", "group", "topic", "attendance", "reason", "target",
          .. Enumerable.Range(0, Form.Attendance.Count).SelectMany(i => new[] { $"attendance[{i}].member", $"attendance[{i}].status" })];
 
+    private static readonly Dictionary<string, string> PageLabels = new(StringComparer.Ordinal) { ["kind"] = "会议类型" };
+
     private OrganisationSnapshot _org = OrganisationSnapshot.Empty;
 
-    public async Task<IActionResult> OnGetAsync(string branch, string? amend, CancellationToken ct)
+    /// The party group whose meeting this is (chosen before the list is shown), or null for the whole branch.
+    public PartyGroupEntry? ChosenGroup { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string branch, string? group, string? amend, CancellationToken ct)
     {
         if (Load(branch) is { } refused) return refused;
         if (amend is not null)
         {
             if (!Ids.TryParse<FactId>(amend, out var id) || await lookup.FindAsync(id, ct) is not { Fact: MeetingHeld m } || m.Branch.Value != Branch) return NotFound();
             Form = FormOf(m);
+            ChosenGroup = Groups.FirstOrDefault(g => g.Id.Value == Form.Group);
             AmendNotice = $"更正已登记的会议（{m.FactId}）：修改后填写更正原因并保存；原记录撤销、更正后的记录登记，在同一次写入中完成。";
             return Page();
+        }
+        if (!string.IsNullOrEmpty(group))
+        {
+            ChosenGroup = Groups.FirstOrDefault(g => g.Id.Value == group);
+            if (ChosenGroup is null) return NotFound();
         }
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         Form = new MeetingInput
         {
             FormKey = FormWrite.NewKey(),
             OccurredOn = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            Kind = nameof(MeetingKind.GeneralMeeting),
+            Kind = ChosenGroup is null ? nameof(MeetingKind.GeneralMeeting) : nameof(MeetingKind.PartyGroupMeeting),
             Mode = nameof(MeetingMode.InPerson),
-            Attendance = [.. Roster.Of(_org, BranchId.Parse(Branch), today).Select(m => new AttendanceInput { Member = m.Id.Value, Status = nameof(AttendanceStatus.Present) })],
+            Group = ChosenGroup?.Id.Value,
+            Attendance = [.. Roster.Of(_org, BranchId.Parse(Branch), today)
+                .Where(m => ChosenGroup is null || m.Group == ChosenGroup.Id)
+                .Select(m => new AttendanceInput { Member = m.Id.Value, Status = nameof(AttendanceStatus.Present) })],
         };
         return Page();
     }
@@ -88,6 +103,7 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
     public async Task<IActionResult> OnPostAsync(string branch, CancellationToken ct)
     {
         if (Load(branch) is { } refused) return refused;
+        ChosenGroup = Groups.FirstOrDefault(g => g.Id.Value == Form.Group);
         DateOnly? on = DateOnly.TryParseExact(Form.OccurredOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
         var request = new MeetingEndpoints.RecordMeetingRequest(on, string.IsNullOrEmpty(Form.Group) ? null : Form.Group, Form.Kind, Form.Mode,
             Form.Topic ?? "", [.. Form.Attendance.Select(a => new MeetingEndpoints.AttendanceLine(a.Member, a.Status))], Form.Another);
@@ -107,7 +123,7 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
         }
         if (Outcome.Problem is { } problem)
         {
-            Errors = new FormErrors(problem);
+            Errors = new FormErrors(problem, PageLabels);
             Response.StatusCode = problem.Status;
             return Page();
         }
@@ -146,17 +162,15 @@ public sealed class MeetingModel(FactWriter writer, ReadModels reads, IFactLooku
 
     public int Count(string status) => Form.Attendance.Count(a => string.Equals(a.Status, status, StringComparison.OrdinalIgnoreCase));
 
-    public string NameOf(string? member) =>
-        member is not null && Ids.TryParse<MemberId>(member, out var id) && _org.Members.TryGetValue(id, out var m) ? m.Name : member ?? "";
+    public string NameOf(string? member) => Roster.NameOf(_org, member);
 
     private IActionResult? Load(string branch)
     {
         _org = directory.Current;
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !_org.Branches.TryGetValue(id, out var entry)) return NotFound();
-        if (!Caller.From(User).Manages(id)) return Forbid(PageTokenHandler.SchemeName);
-        Branch = id.Value;
+        if (this.ManagedBranch(_org, branch, out var entry) is { } refused) return refused;
+        Branch = entry.Id.Value;
         BranchName = entry.Name;
-        Groups = [.. _org.Groups.Values.Where(g => g.Branch == id).OrderBy(g => g.Id.Value, StringComparer.Ordinal)];
+        Groups = [.. _org.Groups.Values.Where(g => g.Branch == entry.Id).OrderBy(g => g.Id.Value, StringComparer.Ordinal)];
         return null;
     }
 }

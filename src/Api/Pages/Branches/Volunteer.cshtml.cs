@@ -70,16 +70,14 @@ public sealed class VolunteerModel(FactWriter writer, ReadModels reads, Organisa
         return Page();
     }
 
-    public string NameOf(string? member) =>
-        member is not null && Ids.TryParse<MemberId>(member, out var id) && _org.Members.TryGetValue(id, out var m) ? m.Name : member ?? "";
+    public string NameOf(string? member) => Roster.NameOf(_org, member);
 
     private IActionResult? Load(string branch)
     {
         _org = directory.Current;
-        if (!Ids.TryParse<BranchId>(branch, out var id) || !_org.Branches.TryGetValue(id, out var entry)) return NotFound();
-        if (!Caller.From(User).Manages(id)) return Forbid(PageTokenHandler.SchemeName);
+        if (this.ManagedBranch(_org, branch, out var entry) is { } refused) return refused;
         BranchName = entry.Name;
-        Members = Roster.Of(_org, id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
+        Members = Roster.Of(_org, entry.Id, DateOnly.FromDateTime(clock.GetLocalNow().DateTime));
         return null;
     }
 }

@@ -51,6 +51,14 @@ public static class ChineseNames
         _ => null,
     };
 
+    /// What a member claims (申报).
+    public static string Of(Workflows.ClaimKind kind) => kind switch
+    {
+        Workflows.ClaimKind.VolunteerService => "志愿服务",
+        Workflows.ClaimKind.Suggestion => "合理化建议",
+        _ => "金点子",
+    };
+
     public static string Of(MeetingKind kind) => kind switch
     {
         MeetingKind.BranchCommittee => "支委会",
