@@ -145,7 +145,9 @@ public static class CheckInEndpoints
         if (caller.Member is not { } me) return WorkflowProblems.NotAMember();
         var e = new FieldErrors();
         var forMember = e.Id<MemberId>(body.Member, "member", required: false);
-        var reason = e.Text(body.Reason, "reason", max: 500);
+        string? reason = null;
+        if (string.IsNullOrWhiteSpace(body.Reason)) e.Add("reason", "required", "请填写请假事由。", "Give a reason for the leave.");
+        else reason = e.Text(body.Reason, "reason", max: 500);
         if (e.Any) return e.ToProblem();
         var (state, expected) = await ReadAsync(streams, session, ct);
         if (state is null) return Unknown(session);

@@ -166,12 +166,13 @@ public static class CheckIns
     private static Refusal? Refused(CheckInState state, MemberId member)
     {
         if (state.Closed is { } closed) return Closed(closed);
-        if (!state.InScope(member))
-            return new Refusal(RefusalKind.Forbidden, "checkin-scope",
-                state.Opened.Group is { } g ? $"党员 {member} 不在党小组 {g}，不参加本次会议。" : $"党员 {member} 不在支部 {state.Opened.Branch} 本次会议的应到名单中。",
-                state.Opened.Group is { } g2 ? $"Member {member} is not in party group {g2}; this meeting is not theirs." : $"Member {member} is not expected at this meeting of branch {state.Opened.Branch}.");
-        return null;
+        return state.InScope(member) ? null : OutOfScope(state, member);
     }
+
+    /// Why a member not expected at the meeting may not take part in its check-in.
+    public static Refusal OutOfScope(CheckInState state, MemberId member) => new(RefusalKind.Forbidden, "checkin-scope",
+        state.Opened.Group is { } g ? $"党员 {member} 不在党小组 {g}，不参加本次会议。" : $"党员 {member} 不在支部 {state.Opened.Branch} 本次会议的应到名单中。",
+        state.Opened.Group is { } g2 ? $"Member {member} is not in party group {g2}; this meeting is not theirs." : $"Member {member} is not expected at this meeting of branch {state.Opened.Branch}.");
 
     private static Refusal Closed(CheckInClosed closed) => new(RefusalKind.Conflict, "checkin-closed",
         $"签到已于 {closed.At:MM-dd HH:mm} 结束。", $"Check-in was closed at {closed.At:MM-dd HH:mm}.");
