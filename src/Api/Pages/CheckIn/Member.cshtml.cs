@@ -30,15 +30,19 @@ public sealed class MemberModel(FactWriter writer, WorkflowStreams streams, Time
 
     public async Task<IActionResult> OnGetAsync(string session, string? via, CancellationToken ct) => await LoadAsync(session, via, ct) ?? Page();
 
+    // Only a member checks in or asks leave, and only for themselves (the API's rule: CheckInEndpoints).
+    private async Task<IActionResult?> LoadForMemberAsync(string session, string? via, CancellationToken ct) =>
+        await LoadAsync(session, via, ct) ?? (Staff ? Forbid(PageTokenHandler.SchemeName) : null);
+
     public async Task<IActionResult> OnPostCheckInAsync(string session, string? via, string? formKey, CancellationToken ct)
     {
-        if (await LoadAsync(session, via, ct) is { } refused) return refused;
+        if (await LoadForMemberAsync(session, via, ct) is { } refused) return refused;
         return await ActAsync(session, formKey, CheckInEndpoints.CheckIn(session, new CheckInEndpoints.CheckInRequest(null, Via), Me, streams, clock), ct);
     }
 
     public async Task<IActionResult> OnPostLeaveAsync(string session, string? reason, string? formKey, CancellationToken ct)
     {
-        if (await LoadAsync(session, null, ct) is { } refused) return refused;
+        if (await LoadForMemberAsync(session, null, ct) is { } refused) return refused;
         return await ActAsync(session, formKey, CheckInEndpoints.AskLeave(session, new CheckInEndpoints.LeaveRequest(null, reason ?? ""), Me, streams, clock), ct);
     }
 
@@ -66,6 +70,7 @@ public sealed class MemberModel(FactWriter writer, WorkflowStreams streams, Time
         {
             if (Me.Role != Role.Member) return this.Refuse(refused);
             NotExpected = Me.Member is { } m ? CheckIns.OutOfScope(state, m).ToProblem("session") : refused;
+            Response.StatusCode = NotExpected.Status;
         }
         return null;
     }
