@@ -25,7 +25,9 @@ public sealed class when_check_ins_leaves_marks_and_a_close_interleave
         from act in Gen.Frequency((5, Gen.Constant(Act.CheckIn)), (2, Gen.Constant(Act.Leave)), (2, Gen.Constant(Act.Approve)),
             (2, Gen.Constant(Act.Mark)), (1, Gen.Constant(Act.Close)))
         from member in Gen.Choose(0, expected + 1) // the last two are not expected
-        from minute in Gen.Choose(-40, WindowMinutes + 20)
+        // Often on a boundary: the start, the end of a grace, the end of the window, a minute either side.
+        from minute in Gen.Frequency((1, Gen.Choose(-40, WindowMinutes + 20)),
+            (1, Gen.Elements(-1, 0, 1, 4, 5, 6, 14, 15, 16, WindowMinutes - 1, WindowMinutes, WindowMinutes + 1)))
         from status in Gen.Elements(Enum.GetValues<AttendanceStatus>())
         select new Step(act, member, minute, status);
 
