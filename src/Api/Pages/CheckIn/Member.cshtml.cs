@@ -7,6 +7,7 @@ using PointsEngine.Api.Web;
 using PointsEngine.Api.Workflows;
 using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Workflows;
+using PointsEngine.Store;
 
 namespace PointsEngine.Api.Pages.CheckIn;
 
@@ -23,6 +24,8 @@ public sealed class MemberModel(FactWriter writer, WorkflowStreams streams, Time
     public ApiProblem? NotExpected { get; private set; }
     public FormOutcome? Outcome { get; private set; }
     public DateTimeOffset Now { get; private set; }
+
+    private const int MaxAttempts = 12;
 
     public MemberCheckedIn? Mine => Me.Member is { } m ? State.CheckedIn.GetValueOrDefault(m) : null;
     public LeaveRequested? MyLeave => Me.Member is { } m ? State.Leave.GetValueOrDefault(m) : null;
@@ -48,7 +51,20 @@ public sealed class MemberModel(FactWriter writer, WorkflowStreams streams, Time
 
     private async Task<IActionResult> ActAsync(string session, string? formKey, BuildFact build, CancellationToken ct)
     {
-        Outcome = await writer.RecordAsync(HttpContext, formKey, build, ct);
+        // A room full of phones appends to one session's stream at once: a step that lost the race to another is
+        // decided again on what is now recorded (the same form key, so it is still recorded once).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Outcome = await writer.RecordAsync(HttpContext, formKey, build, ct);
+                break;
+            }
+            catch (WrongExpectedRevisionException) when (attempt < MaxAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 50 * attempt), ct);
+            }
+        }
         if (Outcome.Problem is { } problem)
         {
             Errors = new FormErrors(problem);
