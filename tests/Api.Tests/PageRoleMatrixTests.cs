@@ -148,12 +148,42 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         {
             ["FormKey"] = c.Key(), ["Claim"] = await c.ClaimAsync(), ["Reason"] = "请补充照片",
         })),
+        // Check-in (签到, #20): b1's secretary opens and runs it; b1's members today (m-01, m-02) check in and ask leave
+        // themselves; the secretary's screen sends them to their own page; m-03 (gone) is told it is not theirs.
+        new("GET", "/branches/{branch}/checkins/new", Recorders, Get("/branches/b1/checkins/new")),
+        new("POST", "/branches/{branch}/checkins/new", Recorders, Post("/branches/b1/checkins/new", c => new()
+        {
+            ["Form.FormKey"] = c.Key(), ["Form.Kind"] = "PartyLecture", ["Form.Mode"] = "Online", ["Form.Topic"] = c.Fresh("党课"),
+            ["Form.Starts"] = c.At(-5, "yyyy-MM-ddTHH:mm"), ["Form.Ends"] = c.At(120, "yyyy-MM-ddTHH:mm"), ["Form.GraceMinutes"] = "10",
+        }), Ok: "/checkins/*"),
+        new("GET", "/checkins/{session}", Recorders, async c => new Request($"/checkins/{await c.CheckInAsync()}"), Refused: SentToTheirOwnPage),
+        new("POST", "/checkins/{session}?handler=Mark", Recorders, async c => new Request($"/checkins/{await c.CheckInAsync()}?handler=Mark",
+            new Dictionary<string, string> { ["formKey"] = c.Key(), ["member"] = "m-02", ["status"] = "Late" }), Refused: SentToTheirOwnPage),
+        new("POST", "/checkins/{session}?handler=Approve", Recorders, async c => new Request($"/checkins/{await c.LeaveAsync()}?handler=Approve",
+            new Dictionary<string, string> { ["formKey"] = c.Key(), ["member"] = "m-01" }), Refused: SentToTheirOwnPage),
+        new("POST", "/checkins/{session}?handler=Close", Recorders, async c => new Request($"/checkins/{await c.CheckInAsync()}?handler=Close",
+            new Dictionary<string, string> { ["formKey"] = c.Key() }), Refused: SentToTheirOwnPage),
+        new("POST", "/checkins/{session}?handler=Confirm", Recorders, async c => new Request($"/checkins/{await c.CheckInAsync(close: true)}?handler=Confirm",
+            new Dictionary<string, string> { ["formKey"] = c.Key() }), Refused: SentToTheirOwnPage),
+        new("GET", "/c/{session}", [.. BranchStaff, Caller.Member, Caller.OtherMember], async c => new Request($"/c/{await c.CheckInAsync()}"), Refused: NotExpected),
+        new("POST", "/c/{session}?handler=CheckIn", [Caller.Member, Caller.OtherMember], async c => new Request($"/c/{await c.CheckInAsync()}?handler=CheckIn",
+            new Dictionary<string, string> { ["formKey"] = c.Key(), ["via"] = "qr" }), Refused: NotExpected),
+        new("POST", "/c/{session}?handler=Leave", [Caller.Member, Caller.OtherMember], async c => new Request($"/c/{await c.CheckInAsync(startsIn: 30)}?handler=Leave",
+            new Dictionary<string, string> { ["formKey"] = c.Key(), ["reason"] = "出差" }), Refused: NotExpected),
         // Last: they end the caller's session.
         new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
         new("POST", "/account?handler=Everywhere", SignedIn, Post("/account?handler=Everywhere", _ => []), Ok: "/signin"),
     ];
 
-    private sealed class Context(HttpClient admin, string appraiserToken, HttpClient claimant)
+    private static string? SentToTheirOwnPage(Caller caller) => caller is Caller.Member or Caller.OtherMember ? "/c/*" : null;
+
+    private static string? NotExpected(Caller caller) => caller == Caller.FormerMember ? "403" : null;
+
+    /// An outcome as expected; "/c/*" stands for any path under /c/ (a redirect to a session named by its code).
+    private static bool Same(string expected, string outcome) =>
+        expected.EndsWith('*') ? outcome.StartsWith(expected[..^1], StringComparison.Ordinal) : outcome == expected;
+
+    private sealed class Context(HttpClient admin, string appraiserToken, HttpClient claimant, HttpClient member)
     {
         /// A pending claim of m-02 in b1 with a photo, submitted by m-02 through the API; returns its id.
         public async Task<string> ClaimAsync() => (await ClaimWithPhotoAsync())["factId"]!;
@@ -170,6 +200,25 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
                 [("photo.png", Uploads.Png())])).ShouldBe(HttpStatusCode.Created);
 
         private int _next;
+
+        public string At(int minutes, string format = "yyyy-MM-ddTHH:mm:sszzz") => DateTimeOffset.Now.AddMinutes(minutes).ToString(format, CultureInfo.InvariantCulture);
+
+        /// A check-in session of b1 opened by the admin through the API (closed, if asked); returns its code.
+        public async Task<string> CheckInAsync(int startsIn = -5, bool close = false)
+        {
+            var path = (await admin.PostJsonAsync("/api/branches/b1/checkins", new { kind = "党课", topic = Fresh("签到"), starts = At(startsIn), ends = At(120) }))
+                .ShouldBe(HttpStatusCode.Created).Response.Headers.Location!.ToString();
+            if (close) (await admin.PostJsonAsync($"{path}/close", new { })).ShouldBe(HttpStatusCode.Created);
+            return path.Split('/')[^1];
+        }
+
+        /// A session not started yet for which m-01 has asked leave; returns its code.
+        public async Task<string> LeaveAsync()
+        {
+            var code = await CheckInAsync(startsIn: 30);
+            (await member.PostJsonAsync($"/api/checkins/{code}/leave", new { reason = "出差" })).ShouldBe(HttpStatusCode.Created);
+            return code;
+        }
 
         public string AppraiserToken => appraiserToken;
 
@@ -293,7 +342,8 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         var forms = new Dictionary<Caller, Antiforgery>();
         foreach (var caller in Everyone) forms[caller] = await AntiforgeryAsync(client, await cookieOf(caller));
         using var claimant = _api.Client(Tokens()[Caller.OtherMember]!);
-        var context = new Context(_api.Admin, appraiserToken, claimant);
+        using var member = _api.Client(Tokens()[Caller.Member]!);
+        var context = new Context(_api.Admin, appraiserToken, claimant, member);
         var wrong = new List<string>();
         var counts = new Dictionary<string, int>();
         void Count(string kind) => counts[kind] = counts.GetValueOrDefault(kind) + 1;
@@ -308,7 +358,7 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
                 {
                     Count("GET");
                     var got = await SendAsync(client, request, await cookieOf(caller), null);
-                    if (got.Outcome != expected) wrong.Add($"GET {request.Path} as {caller}: expected {expected}, got {got.Outcome}");
+                    if (!Same(expected, got.Outcome)) wrong.Add($"GET {request.Path} as {caller}: expected {expected}, got {got.Outcome}");
                     continue;
                 }
 
@@ -338,7 +388,7 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
                 var mine = await cookieOf(caller);
                 var before = await _api.HeadAsync();
                 var answer = await SendAsync(client, request, mine, own);
-                if (answer.Outcome != expected) wrong.Add($"POST {request.Path} as {caller}: expected {expected}, got {answer.Outcome} {Excerpt(answer.Body)}");
+                if (!Same(expected, answer.Outcome)) wrong.Add($"POST {request.Path} as {caller}: expected {expected}, got {answer.Outcome} {Excerpt(answer.Body)}");
                 if (!row.Allowed.Contains(seenAs(caller)) && await _api.HeadAsync() != before) wrong.Add($"POST {request.Path} as {caller}: refused, yet the log moved");
             }
         }

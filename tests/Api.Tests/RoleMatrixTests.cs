@@ -115,6 +115,21 @@ public sealed class the_role_matrix : IAsyncLifetime
         }),
         new("POST", "/api/branches/{branch}/notices/{period}/finalisation", Recorders, async c =>
             new Request($"/api/branches/b1/notices/{await c.ClosedNoticeAsync()}/finalisation", new { })),
+        // Check-in (签到, #20): the branch's secretary runs it; the members expected (m-01, m-02) check in and ask leave themselves.
+        new("POST", "/api/branches/{branch}/checkins", Recorders, c => Task.FromResult(new Request("/api/branches/b1/checkins",
+            new { kind = "党课", topic = c.Fresh("签到"), starts = c.At(-5), ends = c.At(120) }))),
+        new("GET", "/api/checkins/{session}", NoticeReaders, async c => new Request(await c.CheckInAsync())),
+        new("POST", "/api/checkins/{session}/checkins", BranchMembers, async c => new Request($"{await c.CheckInAsync()}/checkins", new { via = "qr" })),
+        new("POST", "/api/checkins/{session}/leave", BranchMembers, async c => new Request($"{await c.CheckInAsync(startsIn: 30)}/leave", new { reason = "出差" })),
+        new("POST", "/api/checkins/{session}/leave/{member}/approval", Recorders, async c => new Request($"{await c.LeaveAsync()}/leave/m-01/approval", new { })),
+        new("POST", "/api/checkins/{session}/marks", Recorders, async c => new Request($"{await c.CheckInAsync()}/marks", new { member = "m-02", status = "迟到" })),
+        new("POST", "/api/checkins/{session}/close", Recorders, async c => new Request($"{await c.CheckInAsync()}/close", new { })),
+        new("POST", "/api/checkins/{session}/meeting", Recorders, async c =>
+        {
+            var session = await c.CheckInAsync();
+            await c.AdminWritesAsync($"{session}/close", new { });
+            return new Request($"{session}/meeting", new { });
+        }),
     ];
 
     private sealed class Context(HttpClient admin, HttpClient member, ShiftedClock clock)
@@ -156,6 +171,21 @@ public sealed class the_role_matrix : IAsyncLifetime
             await AdminWritesAsync("/api/branches/b1/notices?wait=true", new { period, objectionsCloseOn = clock.Today.ToString("yyyy-MM-dd") });
             clock.Advance(TimeSpan.FromDays(1));
             return period;
+        }
+
+        public string At(int minutes) => clock.GetLocalNow().AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// A check-in session of b1 opened by the admin, starting <paramref name="startsIn"/> minutes from now; returns its path.
+        public async Task<string> CheckInAsync(int startsIn = -5) =>
+            (await admin.PostJsonAsync("/api/branches/b1/checkins", new { kind = "党课", topic = Fresh("签到"), starts = At(startsIn), ends = At(120) }))
+                .ShouldBe(HttpStatusCode.Created).Response.Headers.Location!.ToString();
+
+        /// A session not started yet for which m-01 has asked leave.
+        public async Task<string> LeaveAsync()
+        {
+            var session = await CheckInAsync(startsIn: 30);
+            (await member.PostJsonAsync($"{session}/leave", new { reason = "出差" })).ShouldBe(HttpStatusCode.Created);
+            return session;
         }
 
         public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";

@@ -102,6 +102,7 @@ public static class ServeCommand
         app.MapRazorPages();
         app.MapClaims();
         app.MapNotices();
+        app.MapCheckIns();
         app.Run();
         return ExitCodes.Ok;
     }

@@ -54,6 +54,14 @@ public static class ReadAccess
         _ => caller.Member is { } m && (InBranchToday(org, m, branch, today) || notice?.Lines.Any(l => l.Member == m) == true),
     };
 
+    /// A meeting's check-in (签到): admins and appraisers, the branch's secretary, and the members expected at it.
+    public static bool CheckIn(Caller caller, BranchId branch, IReadOnlyList<MemberId> expected) => caller.Role switch
+    {
+        Role.Admin or Role.Appraiser => true,
+        Role.Secretary => caller.Branches.Contains(branch),
+        _ => caller.Member is { } m && expected.Contains(m),
+    };
+
     public static bool InBranchToday(OrganisationSnapshot org, MemberId member, BranchId branch, DateOnly today) =>
         org.Members.TryGetValue(member, out var entry) && entry.BranchOn(today) == branch;
 

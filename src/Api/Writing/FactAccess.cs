@@ -28,7 +28,9 @@ public static class FactAccess
                 GoldenIdeaSubmitted g when g.Member == caller.Member => null,
                 ClaimSubmitted c when c.Member == caller.Member => null,
                 ObjectionRaised o when o.Member == caller.Member => null,
-                _ => Forbidden("member-scope", "党员只能提交本人的建议、金点子、申报和异议。", "A member may only submit their own suggestions, golden ideas, claims and objections."),
+                MemberCheckedIn c when c.Member == caller.Member => null,
+                LeaveRequested l when l.Member == caller.Member => null,
+                _ => Forbidden("member-scope", "党员只能提交本人的建议、金点子、申报、异议、签到和请假。", "A member may only submit their own suggestions, golden ideas, claims, objections, check-ins and leave requests."),
             };
         }
         if (caller.Role != Role.Secretary)
@@ -83,6 +85,11 @@ public static class FactAccess
             NoticePublished n => [n.Branch],
             ObjectionAnswered a => [a.Branch],
             NoticeFinalised f => [f.Branch],
+            // Check-in is run by the meeting's branch.
+            CheckInOpened c => [c.Branch],
+            LeaveApproved l => [l.Branch],
+            AttendanceMarked m => [m.Branch],
+            CheckInClosed c => [c.Branch],
             // The branches of the members the revoked fact concerned: a secretary may revoke what they may record.
             FactRevoked r => r.Members.SelectMany(Of).Distinct().ToList() is { Count: > 0 } found ? found : null,
             _ => null,

@@ -44,6 +44,13 @@ public static class DomainEventNames
         (typeof(ObjectionRaised), "V1.ObjectionRaised"),
         (typeof(ObjectionAnswered), "V1.ObjectionAnswered"),
         (typeof(NoticeFinalised), "V1.NoticeFinalised"),
+        // Workflows: meeting check-in (签到)
+        (typeof(CheckInOpened), "V1.CheckInOpened"),
+        (typeof(MemberCheckedIn), "V1.MemberCheckedIn"),
+        (typeof(LeaveRequested), "V1.LeaveRequested"),
+        (typeof(LeaveApproved), "V1.LeaveApproved"),
+        (typeof(AttendanceMarked), "V1.AttendanceMarked"),
+        (typeof(CheckInClosed), "V1.CheckInClosed"),
         // Member stream: accepted facts
         (typeof(AttendanceRecorded), "V1.AttendanceRecorded"),
         (typeof(SuggestionAssessmentRecorded), "V1.SuggestionAssessmentRecorded"),

@@ -21,7 +21,7 @@ public class BrowserFixture : IAsyncLifetime
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: apt-get install -y chromium fonts-noto-cjk");
         Directory.CreateDirectory(Screenshots);
-        Server = new WebServer();
+        Server = CreateServer();
         if (PublishRules) await Server.PublishDefaultRulesAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -32,6 +32,8 @@ public class BrowserFixture : IAsyncLifetime
             Timeout = 120_000,
         });
     }
+
+    protected virtual WebServer CreateServer() => new();
 
     /// A fresh browser profile (no cookies), desktop-sized unless a phone is asked for.
     public async Task<IPage> PageAsync(bool phone = false, int width = 360, int height = 740)

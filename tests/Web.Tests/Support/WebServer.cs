@@ -25,7 +25,8 @@ public sealed class WebServer : IAsyncDisposable
     private readonly WebApplicationFactory<Program> _factory;
 
     /// <param name="settings">more configuration, e.g. ForwardedHeaders:KnownNetworks:0.</param>
-    public WebServer(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">replacements, e.g. a clock the test moves.</param>
+    public WebServer(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
@@ -33,6 +34,7 @@ public sealed class WebServer : IAsyncDisposable
                 .UseSetting("Store:Path", Path.Combine(_dir, "points.db"))
                 .UseSetting("urls", "http://127.0.0.1:0");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>()) b.UseSetting(key, value);
+            if (services is not null) b.ConfigureServices(services);
         });
         _factory.UseKestrel();
         _factory.StartServer();

@@ -20,6 +20,7 @@ public static class FactStreams
     private const string BranchPrefix = "branch-";
     private const string MemberFactsPrefix = "facts-";
     private const string NoticePrefix = "notice-";
+    private const string CheckInPrefix = "checkin-";
 
     public static StreamName Member(MemberId member) => new($"member-{member.Value}");
 
@@ -28,6 +29,10 @@ public static class FactStreams
 
     /// One branch's public notice for one period (2025-06, 2025-Q2, 2025) with its objections and answers.
     public static StreamName Notice(BranchId branch, string period) => new($"{NoticePrefix}{branch.Value}-{period}");
+
+    /// One meeting's check-in session (签到) by its short code. Not routed: nothing in it scores; the
+    /// meeting it ends in is recorded as a MeetingHeld of its own.
+    public static StreamName CheckIn(string session) => new(CheckInPrefix + session);
 
     /// Whether the stream holds facts as recorded (rather than members' decisions or snapshots): only
     /// these are routed, so the dispatcher does not re-read its own awards.
@@ -62,6 +67,12 @@ public static class FactStreams
         ObjectionRaised o => Notice(o.Branch, o.Period),
         ObjectionAnswered a => Notice(a.Branch, a.Period),
         NoticeFinalised f => Notice(f.Branch, f.Period),
+        CheckInOpened c => CheckIn(c.Session),
+        MemberCheckedIn c => CheckIn(c.Session),
+        LeaveRequested l => CheckIn(l.Session),
+        LeaveApproved l => CheckIn(l.Session),
+        AttendanceMarked m => CheckIn(m.Session),
+        CheckInClosed c => CheckIn(c.Session),
         _ => throw new ArgumentException($"No stream is defined for {fact.GetType().Name}.", nameof(fact)),
     };
 

@@ -1,4 +1,4 @@
-namespace PointsEngine.Api.Tests.Support;
+namespace PointsEngine.TestSupport;
 
 /// The system clock moved forward by a test (an objection window passing) while timers and timestamps
 /// stay real, so nothing that waits on time hangs. Tokens are judged by it too: mint them after a shift.
