@@ -17,6 +17,14 @@ public sealed record LineExplanation(string Rule, string Happened, IReadOnlyList
 
     /// The short text followed by every detail, separated by 「；」 (what a table cell holds).
     public string Text => Details.Count == 0 ? Short : $"{Short}；{string.Join("；", Details)}";
+
+    // Equal by what it says: the read models are compared with a naive computation and with a rebuild (the
+    // projection laws), and a record would compare the Details list by reference.
+    public bool Equals(LineExplanation? other) =>
+        other is not null && Rule == other.Rule && Happened == other.Happened && Details.SequenceEqual(other.Details)
+        && Recorder == other.Recorder && Trace == other.Trace;
+
+    public override int GetHashCode() => HashCode.Combine(Rule, Happened, Details.Count, Recorder, Trace);
 }
 
 /// What the explanation of a member's lines needs besides the lines: the rule sets (rule and cap names), the
