@@ -170,6 +170,12 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
             new Dictionary<string, string> { ["formKey"] = c.Key(), ["via"] = "qr" }), Refused: NotExpected),
         new("POST", "/c/{session}?handler=Leave", [Caller.Member, Caller.OtherMember], async c => new Request($"/c/{await c.CheckInAsync(startsIn: 30)}?handler=Leave",
             new Dictionary<string, string> { ["formKey"] = c.Key(), ["reason"] = "出差" }), Refused: NotExpected),
+        // #19: b1's record list (台账), and revoking one of its records (an adjustment of m-02, recorded by the admin).
+        new("GET", "/branches/{branch}/facts", Recorders, Get("/branches/b1/facts")),
+        new("POST", "/branches/{branch}/facts?handler=Revoke", Recorders, async c => new Request("/branches/b1/facts?handler=Revoke", new Dictionary<string, string>
+        {
+            ["formKey"] = c.Key(), ["target"] = await c.AdjustmentAsync(), ["reason"] = "登记错误",
+        })),
         // Last: they end the caller's session.
         new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
         new("POST", "/account?handler=Everywhere", SignedIn, Post("/account?handler=Everywhere", _ => []), Ok: "/signin"),
@@ -225,6 +231,10 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
 
         public string Key() => $"web-{Guid.NewGuid():N}";
+
+        /// An adjustment of m-02 in b1, recorded by the admin through the API; returns its id.
+        public async Task<string> AdjustmentAsync() =>
+            (await admin.PostJsonAsync("/api/adjustments?wait=true", new { member = "m-02", points = -1, reason = Fresh("误记"), approver = "支委会", occurredOn = On })).ShouldBe(HttpStatusCode.Created)["factId"]!;
 
         /// A pending suggestion of m-02 in b1, recorded by the admin through the API; returns its id.
         public async Task<string> SuggestionAsync() =>

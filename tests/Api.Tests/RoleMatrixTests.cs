@@ -76,6 +76,10 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("POST", "/api/adjustments", Recorders, c => Task.FromResult(new Request("/api/adjustments", new { member = "m-01", points = 2, reason = c.Fresh("表彰"), approver = "支委会", occurredOn = On }))),
         new("POST", "/api/revocations", Recorders, async c =>
             new Request("/api/revocations", new { target = await c.AdminWritesAsync("/api/adjustments", new { member = "m-01", points = -1, reason = "误记", approver = "支委会", occurredOn = On }), reason = "登记错误", occurredOn = On })),
+        // #19: correcting a fact is revoking it and recording its next version in one act: whoever may revoke it (b1's secretary, admins).
+        new("POST", "/api/facts/{target}/amendments", Recorders, async c =>
+            new Request($"/api/facts/{await c.AdminWritesAsync("/api/adjustments", new { member = "m-01", points = -1, reason = c.Fresh("误记"), approver = "支委会", occurredOn = On })}/amendments",
+                new { reason = "分值录错", occurredOn = On, changes = new { Points = "-3" } })),
         new("POST", "/api/years/{year}/close", AdminOnly, c => Task.FromResult(new Request($"/api/years/{c.FreshYear()}/close", new { occurredOn = On }))),
         new("POST", "/api/years/{year}/reopen", AdminOnly, async c =>
         {
