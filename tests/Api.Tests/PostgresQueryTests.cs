@@ -23,7 +23,7 @@ public sealed class when_a_branch_queries_its_half_year_on_postgresql(PostgresFi
         Assert.Equal((70m, 2, 3), ((decimal)standing.Body["total"]!, (int)standing.Body["inBranch"]!["rank"]!, (int)standing.Body["inGroup"]!["of"]!));
 
         var evidence = await CsvDownload.GetAsync(api.Admin, "/api/members/a2/evidence?year=2025&format=csv");
-        Assert.Equal(["60", "5", "2", "3"], evidence.Column("核定分值"));
+        Assert.Equal(["60", "5", "2", "0", "3"], evidence.Column("核定分值"));
         Assert.Equal("secretary-b1", evidence.Cell(3, "登记人"));
 
         var dashboard = (await BranchYear.Secretary(api).GetJsonAsync("/api/branches/b1/dashboard?year=2025")).ShouldBe(HttpStatusCode.OK);

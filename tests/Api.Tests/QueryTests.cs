@@ -85,13 +85,15 @@ public sealed class when_a_branch_has_recorded_its_half_year(BranchYearFixture f
         var e = (await Api.Admin.GetJsonAsync("/api/members/a2/evidence?year=2025")).ShouldBe(HttpStatusCode.OK);
 
         var lines = ((JArray)e.Body["lines"]!).Cast<JObject>().ToList();
-        Assert.Equal([("2025-01-01", "base", 60m), ("2025-03-14", "attend.general-meeting", 5m), ("2025-03-31", "full-attendance", 2m), ("2025-05-20", "suggestion", 3m)],
+        // #21: the 党课 of 04-10 a2 was excused from reads as a line of 0, so the member sees why it earned nothing.
+        Assert.Equal([("2025-01-01", "base", 60m), ("2025-03-14", "attend.general-meeting", 5m), ("2025-03-31", "full-attendance", 2m), ("2025-04-10", "attendance", 0m), ("2025-05-20", "suggestion", 3m)],
             lines.Select(l => ((string)l["occurredOn"]!, (string)l["rule"]!, (decimal)l["granted"]!)));
         Assert.All(lines, l => Assert.Equal("default-2025.1", (string)l["version"]!));
         var meeting = lines[1]["fact"]!;
         Assert.Equal("secretary-b1", (string)meeting["recordedBy"]!);
         Assert.Contains("党员大会", (string)meeting["summary"]!);
-        var assessment = lines[3]["fact"]!;
+        Assert.Equal("noted", (string)lines[3]["change"]!);
+        var assessment = lines[4]["fact"]!;
         Assert.Equal("secretary-b1", (string)assessment["recordedBy"]!);
         Assert.Equal("secretary-b1", (string)assessment["assessedBy"]!);
         Assert.Equal("改进学习制度", (string)assessment["title"]!);
@@ -187,12 +189,13 @@ public sealed class when_a_table_is_downloaded_as_csv(BranchYearFixture fixture)
     {
         var csv = await CsvDownload.GetAsync(Api.Admin, "/api/members/a2/evidence?year=2025&format=csv");
 
-        Assert.Equal(["base", "attend.general-meeting", "full-attendance", "suggestion"], csv.Column("规则"));
-        Assert.Equal(["60", "5", "2", "3"], csv.Column("核定分值"));
-        Assert.Equal(["记分", "记分", "记分", "记分"], csv.Column("变动"));
+        Assert.Equal(["base", "attend.general-meeting", "full-attendance", "attendance", "suggestion"], csv.Column("规则"));
+        Assert.Equal(["60", "5", "2", "0", "3"], csv.Column("核定分值"));
+        Assert.Equal(["记分", "记分", "记分", "记录", "记分"], csv.Column("变动"));
         Assert.Equal("secretary-b1", csv.Cell(1, "登记人"));
-        Assert.Equal("secretary-b1", csv.Cell(3, "评定人"));
-        Assert.Contains("有价值", csv.Cell(3, "事实摘要"));
+        Assert.Contains("请假", csv.Cell(3, "事项"));
+        Assert.Equal("secretary-b1", csv.Cell(4, "评定人"));
+        Assert.Contains("有价值", csv.Cell(4, "事实摘要"));
     }
 
     [Fact]
@@ -208,7 +211,9 @@ public sealed class when_a_table_is_downloaded_as_csv(BranchYearFixture fixture)
             Assert.Contains($"rank {members.Cell(i, "支部名次")}/4", members.Cell(i, "说明"), StringComparison.Ordinal);
 
         var lines = await CsvDownload.GetAsync(Api.Admin, "/api/branches/b1/evidence?year=2025&format=csv&table=lines");
-        Assert.Equal(5 + 4 + 4 + 4, lines.Rows.Count); // a1: base, two meetings, two quarter bonuses; the others four lines each
+        // a1: base, two meetings, two quarter bonuses; the others four lines each, and a2 and a4 a line of 0 for the 党课
+        // they were excused from (#21: leave reads as a line)
+        Assert.Equal(5 + 5 + 4 + 5, lines.Rows.Count);
         Assert.Equal(new Dictionary<string, decimal> { ["a1"] = 74, ["a2"] = 70, ["a3"] = 64, ["a4"] = 70 },
             lines.Rows.GroupBy(r => r[0]).ToDictionary(g => g.Key, g => g.Sum(r => decimal.Parse(r[lines.Headers.ToList().IndexOf("核定分值")], System.Globalization.CultureInfo.InvariantCulture))));
     }

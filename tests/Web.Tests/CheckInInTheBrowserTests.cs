@@ -53,8 +53,7 @@ public sealed partial class checking_in_from_phones(CheckInFixture web) : IClass
         {
             await page.GotoAsync(link);
             await Expect(page).ToHaveURLAsync(new Regex("/signin\\?returnUrl="));
-            await page.FillAsync("#token", web.Server.Token(Role.Member, member, member: member));
-            await page.ClickAsync("button[type=submit] >> text=登录");
+            await BrowserFixture.SubmitTokenAsync(page, web.Server.Token(Role.Member, member, member: member));
             await Expect(page.GetByTestId("checkin-meeting")).ToContainTextAsync("学习党章");
             Assert.Contains("/c/", page.Url, StringComparison.Ordinal);
             await act(page);

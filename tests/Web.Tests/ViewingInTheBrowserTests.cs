@@ -159,21 +159,18 @@ public sealed class viewing_points_in_the_browser(BrowserFixture web) : IClassFi
     {
         var page = await web.PageAsync();
         await page.GotoAsync("/signin");
-        await page.FillAsync("#token", "not-a-token");
-        await page.ClickAsync("button:has-text('登录')");
+        await BrowserFixture.SubmitTokenAsync(page, "not-a-token");
         await Expect(page.GetByTestId("signin-error")).ToHaveAttributeAsync("data-code", "malformed-token");
         await Expect(page.GetByTestId("signin-error")).ToContainTextAsync("格式不对");
 
-        await page.FillAsync("#token", web.Server.ExpiredToken(Role.Admin, "admin-1"));
-        await page.ClickAsync("button:has-text('登录')");
+        await BrowserFixture.SubmitTokenAsync(page, web.Server.ExpiredToken(Role.Admin, "admin-1"));
         await Expect(page.GetByTestId("signin-error")).ToContainTextAsync("已过期");
         await Expect(page.GetByTestId("signin-error")).ToContainTextAsync("expired");
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "pe_token");
 
         await page.GotoAsync("/me"); // not signed in: to the sign-in page, and back after
         Assert.Contains("/signin?returnUrl=%2Fme", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("#token", web.Server.Token(Role.Appraiser, "appraiser-2", name: "考核员"));
-        await page.ClickAsync("button:has-text('登录')");
+        await BrowserFixture.SubmitTokenAsync(page, web.Server.Token(Role.Appraiser, "appraiser-2", name: "考核员"));
         // Wait for the redirect to commit, not for its load event: on a loaded machine Chromium once logged network
         // idle and still never fired load within 120 s (the same wait the fixture's sign-in avoids); the page is
         // checked by the element that names who is signed in.

@@ -79,17 +79,9 @@ public static class EvidenceEndpoints
 
     private static object?[] Line(EvidenceLine l) =>
     [
-        l.OccurredOn, Change(l.Change), l.CategoryName, l.Rule.Value, l.Version.Value, l.PreviousVersion?.Value, l.Requested, l.Granted, l.PreviousGranted,
+        l.OccurredOn, Web.Ledger.ChangeName(l.Change), l.CategoryName, l.Rule.Value, l.Version.Value, l.PreviousVersion?.Value, l.Requested, l.Granted, l.PreviousGranted,
         l.CapNote, l.Cause, l.DecidedAt, l.Fact?.FactId.Value, l.Fact?.Kind, l.Fact?.Summary, l.Fact?.RecordedBy, l.Fact?.RecordedAt, l.Fact?.AssessedBy,
         l.Fact is { Revocations.Count: > 0 } f ? string.Join("；", f.Revocations.Select(r => $"{r.OccurredOn:yyyy-MM-dd} {r.RecordedBy} 撤销：{r.Reason}")) : null,
         l.Explained.Rule, l.Explained.Text, l.Explained.Recorder,
     ];
-
-    private static string Change(string change) => change switch
-    {
-        "awarded" => "记分",
-        "corrected" => "更正",
-        "reverted" => "撤回",
-        _ => change,
-    };
 }
