@@ -32,6 +32,8 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         public string RejectedClaim { get; set; } = "";
         public string Attachment { get; set; } = "";
         public string Objection { get; set; } = "";
+        /// The check-in session (#20) of the member's branch, where the member asked leave.
+        public string CheckIn { get; set; } = "";
 
         // ASCII, so it is found verbatim in JSON, CSV and file bytes alike.
         public string Secret(string kind) => Secrets[kind] = $"SECRET{kind.Replace("-", "")}{member.Replace("-", "")}{Guid.NewGuid():N}"[..^16];
@@ -93,6 +95,21 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
             await Created(admin, $"/api/branches/{h.Branch}/notices/{NoticePeriod}/objections/{h.Objection}/answers",
                 new { outcome = "dismissed", reason = h.Secret("answer-reason") });
         }
+
+        // #20: a check-in session of each branch, starting tomorrow; each member asks leave with a reason of their own.
+        // A member reads their own line of their branch's session; b1's secretary every line of b1's.
+        var tomorrow = DateTimeOffset.Now.AddDays(1);
+        foreach (var b in new[] { "b1", "b2" })
+        {
+            var opened = (await admin.PostJsonAsync($"/api/branches/{b}/checkins?wait=true", new
+            {
+                kind = "党员大会", topic = "签到", starts = tomorrow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ends = tomorrow.AddHours(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            })).ShouldBe(HttpStatusCode.Created);
+            foreach (var h in Everyone.Where(h => h.Branch == b)) h.CheckIn = opened.Response.Headers.Location!.ToString().Split('/')[^1];
+        }
+        foreach (var h in new[] { _m01, _m02, _n01 })
+            await Created(Client(h), $"/api/checkins/{h.CheckIn}/leave", new { reason = h.Secret("leave-reason") });
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -147,6 +164,7 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         ["/api/claims/{claim}/attachments/{sha256}"] = "",
         ["/api/branches/{branch}/notices"] = "",
         ["/api/branches/{branch}/notices/{period}"] = "",
+        ["/api/checkins/{session}"] = "",
     };
 
     private static string OwnValue(string parameter, Holder h) => parameter switch
@@ -156,6 +174,7 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         "claim" => h.Claim,
         "sha256" => h.Attachment,
         "period" => NoticePeriod,
+        "session" => h.CheckIn,
         _ => throw new Xunit.Sdk.XunitException($"route parameter {{{parameter}}} has no value in {nameof(OwnValue)}"),
     };
 
@@ -166,6 +185,8 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         "branch" or "id" => [other.Member, other.Branch],
         "claim" => [other.Member, other.Claim, other.RejectedClaim, other.Objection],
         "sha256" => [other.Member, other.Attachment],
+        // Another member's session: their branch's (m-02's is m-01's own, where m-01 must still see only its own line).
+        "session" => [other.Member, other.CheckIn],
         _ => [other.Member],
     };
 

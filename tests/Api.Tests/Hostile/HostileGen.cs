@@ -210,11 +210,14 @@ public static class HostileGen
         Poison(Gen.Choose(max + 1, max + 5000), (d, n) => d.SetField(field, new string('字', n), $"{field} {n} chars")),
         WrongType(field));
 
-    public static Gen<Func<Draft, Draft>> BadDate(string field = "occurredOn") => Gen.OneOf(
+    /// A date refused: malformed, in the future, of the wrong type, or (when it is required) missing.
+    public static Gen<Func<Draft, Draft>> BadDate(string field = "occurredOn", bool required = true) => Gen.OneOf(
+    [
         Poison(Gen.Elements(BadDates), (d, v) => d.SetField(field, v, $"{field} = {Show(v)}")),
-        Poison(d => d.SetField(field, null, $"{field} missing")),
+        .. required ? [Poison(d => d.SetField(field, null, $"{field} missing"))] : Array.Empty<Gen<Func<Draft, Draft>>>(),
         Poison(Gen.Choose(2027, 9999), (d, y) => d.SetField(field, $"{y}-01-01", $"{field} in {y}")),
-        WrongType(field));
+        WrongType(field),
+    ]);
 
     public static Gen<Func<Draft, Draft>> BadEnum(string field, bool required = true)
     {

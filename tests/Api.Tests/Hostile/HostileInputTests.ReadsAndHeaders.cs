@@ -36,6 +36,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint
         "sha256" => Uploads.Sha256(Uploads.Jpeg()),
         "period" => OpenPeriod,
         "documentName" => "v1",
+        "session" => _checkIns.Open,
         _ => throw new Xunit.Sdk.XunitException($"GET route parameter {{{parameter}}} has no valid value in {nameof(RouteValue)}"),
     };
 

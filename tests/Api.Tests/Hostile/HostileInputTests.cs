@@ -33,6 +33,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
     private readonly ApiHost _api;
     private readonly ITestOutputHelper _output;
     private Setup _setup = null!;
+    private CheckInSessions _checkIns = null!;
 
     public when_hostile_requests_hit_every_write_endpoint(ITestOutputHelper output)
     {
@@ -48,6 +49,10 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
     /// unanswered, WindowClosed with no objection (ready to be made final).
     private sealed record Setup(string Suggestion, string GoldenIdea, string Adjustment, string BranchFact,
         string Claim, string OtherBranchClaim, string DecidedClaim, string WindowOpen, string WindowClosed, string Objection);
+
+    /// #20 check-in sessions (their codes): Open in b1 (started, window open), Upcoming in b1 (not started; m-01 has
+    /// asked leave, not approved), Closed in b1 (closed, its meeting not recorded), OtherBranch in b2 (open).
+    private sealed record CheckInSessions(string Open, string Upcoming, string Closed, string OtherBranch);
 
     private const string OpenPeriod = "2025-06";
     private const string ClosedPeriod = "2025-05";
@@ -86,7 +91,22 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
             decided, OpenPeriod, ClosedPeriod,
             (await Member("m-01").PostJsonAsync($"/api/branches/b1/notices/{OpenPeriod}/objections?wait=true", new { reason = "6月的志愿服务未记分" }))
                 .ShouldBe(HttpStatusCode.Created)["factId"]!);
+
+        async Task<string> OpenCheckIn(string branch, int startsIn, int endsIn)
+        {
+            var opened = (await admin.PostJsonAsync($"/api/branches/{branch}/checkins?wait=true",
+                new { kind = "党课", topic = "党课", starts = At(startsIn), ends = At(endsIn), graceMinutes = 10 })).ShouldBe(HttpStatusCode.Created);
+            return opened.Response.Headers.Location!.ToString().Split('/')[^1];
+        }
+        var upcoming = await OpenCheckIn("b1", 60 * 24, 60 * 25);
+        (await Member("m-01").PostJsonAsync($"/api/checkins/{upcoming}/leave?wait=true", new { reason = "出差" })).ShouldBe(HttpStatusCode.Created);
+        var closed = await OpenCheckIn("b1", -30, 60);
+        (await admin.PostJsonAsync($"/api/checkins/{closed}/close?wait=true", new { })).ShouldBe(HttpStatusCode.Created);
+        _checkIns = new CheckInSessions(await OpenCheckIn("b1", -5, 60 * 24 * 30), upcoming, closed, await OpenCheckIn("b2", -5, 60 * 24 * 30));
     }
+
+    /// A time <paramref name="minutes"/> from now by the shifted clock, with its offset.
+    private string At(int minutes) => _clock.GetLocalNow().AddMinutes(minutes).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
 
@@ -96,6 +116,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
     private EndpointSpec[] Specs()
     {
         var s = _setup;
+        var c = _checkIns;
         Draft Start(string endpoint, object body, params (string, string)[] route) =>
             new(endpoint, Sender.Admin, route.ToDictionary(r => r.Item1, r => r.Item2), JObject.FromObject(body), null, "application/json", Guid.NewGuid().ToString("N"), []);
         Func<Draft, Draft> As(Sender sender) => d => d with { Sender = sender };
@@ -110,6 +131,19 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
         // A claim that is no claim, decided already, or (for a secretary of b1) one of b2's.
         Gen<Func<Draft, Draft>> DecidedOrUnknownClaim() => BadRoute("claim", "f-404", s.DecidedClaim, s.Suggestion, s.Adjustment, s.Objection, $"{s.Claim}-scored");
         Gen<Func<Draft, Draft>> OtherBranchClaim() => Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("claim", s.OtherBranchClaim, "a claim of another branch")));
+        // Check-in (#20): a member checks in or asks leave for themselves only; via is qr or link; a secretary of b1 reaches no b2 session.
+        Gen<Func<Draft, Draft>> SomeoneElse() => Gen.OneOf(
+            Gen.Elements("m-02", "n-01", "ghost-1", "has space", "tab\there", new string('m', 129)).Select(m => (Func<Draft, Draft>)(d => d.SetField("member", m, $"member = {m}"))),
+            WrongType("member"));
+        Gen<Func<Draft, Draft>> BadVia() => Gen.OneOf(
+            Gen.Elements("QR", "sms", "", " ", "qr ", "二维码").Select(v => (Func<Draft, Draft>)(d => d.SetField("via", v, $"via = {v}"))), WrongType("via"));
+        Gen<Func<Draft, Draft>> OtherBranchSession() =>
+            Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("session", _checkIns.OtherBranch, "a session of another branch")));
+        // A time that is no time with an offset, missing, or of the wrong type.
+        Gen<Func<Draft, Draft>> Instant(string field) => Gen.OneOf(
+            Gen.Elements("", "today", "now", "19:30", "2025-02-30T19:30:00+08:00", "2025-06-01T25:00:00+08:00", "2025-06-01T19:30:00+25:00", "1e9")
+                .Select(v => (Func<Draft, Draft>)(d => d.SetField(field, v, $"{field} = {v}"))),
+            Poison(d => d.SetField(field, null, $"{field} missing")), Poison(d => d.SetField(field, JValue.CreateNull(), $"{field} = null")), WrongType(field));
         Gen<Func<Draft, Draft>> BranchRoute() => Gen.OneOf(BadRoute("branch", "b404"),
             Gen.Constant<Func<Draft, Draft>>(d => As(Sender.SecretaryOfB1)(d.SetRoute("branch", "b2", "{branch} another branch"))));
 
@@ -220,6 +254,47 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
                 () => Start("POST /api/branches/{branch}/notices/{period}/finalisation", new { }, ("branch", "b1"), ("period", s.WindowClosed)),
                 // The notice's window is open (or there is none): nothing to make final. The body is not read.
                 [BranchRoute(), BadRoute("period", [.. BadPeriods, s.WindowOpen, "2025-07", "2025-Q2", "9999-12"]), .. Envelope(readsBody: false)]),
+
+            // #20 check-in. A session code that names no session, or a session where the request cannot be granted.
+            new("POST /api/branches/{branch}/checkins", Recorders, () => Start("POST /api/branches/{branch}/checkins",
+                    new { kind = "党课", topic = "党课", starts = At(-5), ends = At(60), graceMinutes = 10 }, ("branch", "b1")),
+                [BranchRoute(), BadEnum("kind"), BadEnum("mode", required: false), RequiredText("topic", 200),
+                 // An empty group means none; these name no group of b1.
+                 Gen.Elements("g-404", "has space", "tab\there", new string('g', 129)).Select(g => (Func<Draft, Draft>)(d => d.SetField("group", g, $"group = {g}"))),
+                 WrongType("group"), Instant("starts"), Instant("ends"),
+                 Gen.Elements((-10, -1, "window in the past"), (30, 10, "ends before it starts"), (10, 10, "ends as it starts"))
+                     .Select(w => (Func<Draft, Draft>)(d => d.SetField("starts", At(w.Item1), "starts").SetField("ends", At(w.Item2), w.Item3))),
+                 BadNumber("graceMinutes", false, "-1", "121", "1000", "2147483648", "1.5"), .. Envelope()]),
+            new("POST /api/checkins/{session}/checkins", [Sender.MemberM01],
+                () => Start("POST /api/checkins/{session}/checkins", new { via = "qr" }, ("session", c.Open)) with { Sender = Sender.MemberM01 },
+                [BadRoute("session", "zzzzzzzz", "f-404", c.Upcoming, c.Closed, c.OtherBranch, c.Open.ToUpperInvariant() + "x"),
+                 SomeoneElse(), BadVia(), .. Envelope()]),
+            new("POST /api/checkins/{session}/leave", [Sender.MemberM01],
+                () => Start("POST /api/checkins/{session}/leave", new { reason = "出差" }, ("session", c.Upcoming)) with { Sender = Sender.MemberM01 },
+                [BadRoute("session", "zzzzzzzz", "f-404", c.Open, c.Closed, c.OtherBranch), SomeoneElse(), RequiredText("reason", 500), .. Envelope()]),
+            new("POST /api/checkins/{session}/leave/{member}/approval", Recorders,
+                () => Start("POST /api/checkins/{session}/leave/{member}/approval", new { }, ("session", c.Upcoming), ("member", "m-01")),
+                [BadRoute("session", "zzzzzzzz", "f-404", c.Open, c.Closed, c.OtherBranch), BadRoute("member", "m-02", "n-01", "ghost-1", "M-01"),
+                 .. Envelope(readsBody: false)]),
+            new("POST /api/checkins/{session}/marks", Recorders,
+                () => Start("POST /api/checkins/{session}/marks", new { member = "m-02", status = "出席" }, ("session", c.Open)),
+                [BadRoute("session", "zzzzzzzz", "f-404", c.Closed), OtherBranchSession(), UnknownRef("member", "ghost-"),
+                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("member", "n-01", "a member not expected")), BadEnum("status"), .. Envelope()]),
+            new("POST /api/checkins/{session}/close", Recorders, () => Start("POST /api/checkins/{session}/close", new { }, ("session", c.Open)),
+                // A closed session closed again is answered with its first close, so it is no poison here.
+                [BadRoute("session", "zzzzzzzz", "f-404", "f-404-abc"), OtherBranchSession(), .. Envelope(readsBody: false)]),
+            new("POST /api/checkins/{session}/meeting", Recorders, () => Start("POST /api/checkins/{session}/meeting", new { }, ("session", c.Closed)),
+                // Still open: nothing to record yet.
+                [BadRoute("session", "zzzzzzzz", "f-404", c.Open, c.Upcoming), OtherBranchSession(), .. Envelope(readsBody: false)]),
+            // #19: a correction of a recorded fact.
+            new("POST /api/facts/{target}/amendments", Recorders,
+                () => Start("POST /api/facts/{target}/amendments", new { reason = "登记错误", changes = new { Reason = "表彰（更正）" }, occurredOn = On }, ("target", s.Adjustment)),
+                [BadRoute("target", "f-404", s.BranchFact, s.Claim, s.Objection, $"{s.Adjustment}~7"), RequiredText("reason", 500), BadDate(required: false),
+                 Gen.Elements<JToken>(new JObject { ["Colour"] = "red" }, new JObject { ["FactId"] = "f-1" }, new JObject { ["Points"] = "many" },
+                         new JObject { ["Points"] = new JArray(1) }, new JObject { ["OccurredOn"] = "2025-13-01" }, new JObject { ["Member"] = new JObject() },
+                         new JValue("Reason"), new JValue(12), new JArray(), JValue.CreateNull())
+                     .Select(v => (Func<Draft, Draft>)(d => d.SetField("changes", v.DeepClone(), $"changes = {v.ToString(Newtonsoft.Json.Formatting.None)}"))),
+                 Poison(d => d.SetField("changes", null, "changes missing")), .. Envelope()]),
 
             new("POST /api/claims", [Sender.MemberM01], () => Start("POST /api/claims", new
                 {
