@@ -66,6 +66,13 @@ public sealed class reading_the_ledger_on_a_phone(BrowserFixture web) : IClassFi
         Assert.True(smallest >= 12, $"a chart label is {smallest:0.#} px at 390 px");
         await BrowserFixture.ScreenshotAsync(page, "explain/member-390");
 
+        // The member's own evidence report (台账) — the table that was 626 px wide — fits 390 px as well.
+        await page.GotoAsync($"/members/{members[0]}/report?year=2025");
+        await Expect(page.Locator("body")).ToContainTextAsync("社区防汛值守");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth <= window.innerWidth"),
+            $"the evidence report is {await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")} px wide at 390 px");
+        await BrowserFixture.ScreenshotAsync(page, "explain/report-390");
+
         // A member on leave sees the meeting as a line of 0, with why.
         var onLeave = await web.PageAsync(phone: true, width: 390);
         await web.SignInAsync(onLeave, web.Server.Token(Role.Member, members[1], member: members[1], name: "钱明2"));
