@@ -216,7 +216,11 @@ public abstract class ProjectionLaws
             {
                 Assert.Equal((e.Result!.Grade, e.Result.Vanguard, e.Result.FinalScore), (actual.Appraisal!.Grade, actual.Appraisal.Vanguard, actual.Appraisal.FinalScore));
                 Assert.Equal(e.Result.Reasons, actual.Appraisal.Reasons);
-                Assert.Equal(oracle.History(e.Standing.Member, 2025), [.. actual.Lines.Select(l => (l.OccurredOn, l.Change, l.AwardId, l.Granted))]);
+                // The awards' history; the lines of 0 that show leave and exempt absences (#21, change "noted") are
+                // shown beside it and move no points.
+                Assert.Equal(oracle.History(e.Standing.Member, 2025),
+                    [.. actual.Lines.Where(l => l.Change != LineExplanations.Noted).Select(l => (l.OccurredOn, l.Change, l.AwardId, l.Granted))]);
+                Assert.All(actual.Lines.Where(l => l.Change == LineExplanations.Noted), l => Assert.Equal((0m, (decimal?)null), (l.Granted, l.PreviousGranted)));
             }
             var dashboard = await models.DashboardAsync(b, 2025);
             var meetings = oracle.Meetings(b, 2025);
