@@ -83,6 +83,9 @@ public sealed class EventSerializer
     public bool TryStoredNameOf(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name) =>
         _byType.TryGetValue(type, out name);
 
+    /// Whether a stored type name is one this build reads (others come back as <see cref="OpaqueEvent"/>).
+    public bool Knows(string storedName) => _byName.ContainsKey(storedName);
+
     public EventData ToEventData(Guid eventId, object @event, EventMetadata metadata) =>
         new(eventId, StoredNameOf(@event.GetType()), Serialize(@event), metadata);
 

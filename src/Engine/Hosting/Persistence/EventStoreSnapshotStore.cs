@@ -10,7 +10,8 @@ namespace PointsEngine.Engine.Persistence;
 /// records of the companion stream "snapshot-P". Rows are never deleted or changed, so every record carries
 /// the index of the snapshots alive after it (sequence number, timestamp, the revision holding the payload):
 /// loading reads the last record and the one payload it picks, saving and deleting append a record with the
-/// index updated. Saving again at a sequence number replaces the earlier snapshot at it. Member actors store
+/// index updated. Saving again at a sequence number replaces the earlier snapshot at it. A snapshot whose
+/// payload type this build does not read is passed over (recovery then replays more of the stream). Member actors store
 /// their state as a <c>MemberStateDocument</c>, which the event serializer writes as JSON.
 public sealed class EventStoreSnapshotStore : SnapshotStore
 {
@@ -22,7 +23,7 @@ public sealed class EventStoreSnapshotStore : SnapshotStore
 
     public static StreamName SnapshotStream(string persistenceId) => new($"snapshot-{persistenceId}");
 
-    private sealed record Entry(long SequenceNr, long Timestamp, long Revision);
+    private sealed record Entry(long SequenceNr, long Timestamp, long Revision, string Type);
 
     /// A save (with its payload's type and text) or a delete (without), and the index after it.
     private sealed record Record(IReadOnlyList<Entry> Alive, string? PayloadType, string? Payload);
@@ -30,12 +31,14 @@ public sealed class EventStoreSnapshotStore : SnapshotStore
     protected override async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken ct)
     {
         var stream = SnapshotStream(persistenceId);
-        var (last, _) = await ReadLastAsync(stream, ct).ConfigureAwait(false);
+        var (last, lastAt) = await ReadLastAsync(stream, ct).ConfigureAwait(false);
         if (last is null) return null;
-        var chosen = last.Alive.Where(e => Matches(criteria, e))
+        // A snapshot of a type this build no longer reads (an older state shape) is passed over.
+        var chosen = last.Alive.Where(e => Matches(criteria, e) && _store.Payloads.CanRead(e.Type))
             .OrderByDescending(e => e.SequenceNr).ThenByDescending(e => e.Timestamp).FirstOrDefault();
         if (chosen is null) return null;
-        var record = await ReadAtAsync(stream, chosen.Revision, ct).ConfigureAwait(false);
+        // The latest save is usually the one chosen: its record is the one just read.
+        var record = chosen.Revision == lastAt!.Value.Value ? last : await ReadAtAsync(stream, chosen.Revision, ct).ConfigureAwait(false);
         if (record?.PayloadType is null || record.Payload is null)
             throw new InvalidOperationException($"{stream}@{chosen.Revision} holds no snapshot payload.");
         return new SelectedSnapshot(
@@ -48,7 +51,7 @@ public sealed class EventStoreSnapshotStore : SnapshotStore
         var (type, payload) = _store.Payloads.Write(snapshot);
         var timestamp = metadata.Timestamp == DateTime.MinValue ? DateTime.UtcNow.Ticks : metadata.Timestamp.ToUniversalTime().Ticks;
         return AppendAsync(metadata.PersistenceId, (alive, revision) =>
-            (alive.Where(e => e.SequenceNr != metadata.SequenceNr).Append(new Entry(metadata.SequenceNr, timestamp, revision)).ToList(), type, payload), ct);
+            (alive.Where(e => e.SequenceNr != metadata.SequenceNr).Append(new Entry(metadata.SequenceNr, timestamp, revision, type)).ToList(), type, payload), ct);
     }
 
     protected override Task DeleteAsync(SnapshotMetadata metadata, CancellationToken ct) =>

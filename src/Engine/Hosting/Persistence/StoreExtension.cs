@@ -46,6 +46,9 @@ internal sealed class PayloadCodec(EventSerializer serializer, ExtendedActorSyst
         return (AkkaType, JsonConvert.SerializeObject(new AkkaPayload(akka.Identifier, manifest, Convert.ToBase64String(bytes)), EventSerializer.Settings));
     }
 
+    /// Whether this build can read a payload stored under <paramref name="type"/>.
+    public bool CanRead(string type) => type == AkkaType || serializer.Knows(type);
+
     public object Read(string type, string data)
     {
         if (type != AkkaType) return serializer.Deserialize(type, data);
