@@ -36,7 +36,7 @@ public sealed class EngineHarness : IAsyncDisposable
         };
         var options = new ScoringEngineOptions();
         if (passivateAfter is { } idle)
-            options = options with { Actors = options.Actors with { PassivateAfter = idle }, PassivationSweep = TimeSpan.FromMilliseconds(500) };
+            options = options with { Actors = options.Actors with { PassivateAfter = idle } };
         var engine = new ScoringEngine(store, checkpoints, DomainSerializer.Create(), RuleSetDocument.Parse, options);
         return new EngineHarness(store, checkpoints, engine);
     }

@@ -50,15 +50,16 @@ public static class ScoringRegistration
         }
     }
 
-    /// `Scoring:MailboxCapacity` (messages one member actor may hold) and `Scoring:MaxInFlight` (deliveries
-    /// awaiting their actors at once) bound the memory scoring uses however far it falls behind;
-    /// `Scoring:MaxInFlightWhileRecording` is how far scoring steps back while people record.
+    /// `Scoring:MaxInFlight` (deliveries awaiting their actors at once; at most one per member) bounds the
+    /// memory scoring uses however far it falls behind; `Scoring:MaxInFlightWhileRecording` is how far scoring
+    /// steps back while people record. `Scoring:AskTimeout` is how long a delivery waits for its actor's reply
+    /// before it is sent again.
     private static ScoringEngineOptions EngineOptions(IConfiguration configuration)
     {
         var defaults = new ScoringEngineOptions();
         return defaults with
         {
-            Actors = defaults.Actors with { MailboxCapacity = configuration.GetValue("Scoring:MailboxCapacity", defaults.Actors.MailboxCapacity) },
+            Actors = defaults.Actors with { AskTimeout = configuration.GetValue("Scoring:AskTimeout", defaults.Actors.AskTimeout) },
             Dispatcher = defaults.Dispatcher with
             {
                 MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight),

@@ -79,6 +79,13 @@ public sealed class EventSerializer
             ? name
             : throw new InvalidOperationException($"{type.Name} has no stored name; register it first.");
 
+    /// Whether the type has a stored name (then events of it are stored as today's rows).
+    public bool TryStoredNameOf(Type type, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? name) =>
+        _byType.TryGetValue(type, out name);
+
+    /// Whether a stored type name is one this build reads (others come back as <see cref="OpaqueEvent"/>).
+    public bool Knows(string storedName) => _byName.ContainsKey(storedName);
+
     public EventData ToEventData(Guid eventId, object @event, EventMetadata metadata) =>
         new(eventId, StoredNameOf(@event.GetType()), Serialize(@event), metadata);
 

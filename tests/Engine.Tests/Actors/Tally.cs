@@ -41,3 +41,16 @@ public static class TallyDomain
 
     public static EventMetadata Metadata => new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.FromHours(8)), "secretary-1");
 }
+
+/// The Tally actors on the Akka host: a one-node cluster of their own, over <paramref name="store"/>.
+public static class TallyHosts
+{
+    public static readonly ActorOptions Quick = new() { AskTimeout = TimeSpan.FromSeconds(3) };
+
+    public static Task<ShardedActorHost<Tally, TallyCommand, Added>> StartAsync(
+        IEventStore store, EventSerializer serializer, ActorOptions? options = null, bool snapshots = false) =>
+        ShardedActorHost<Tally, TallyCommand, Added>.StartEmbeddedAsync(store, serializer, "tally",
+            new ActorShell<Tally, TallyCommand, Added>(decider: TallyDomain.Decider, streamOf: TallyDomain.StreamOf,
+                options: options ?? Quick, toSnapshot: snapshots ? t => t : null, fromSnapshot: snapshots ? o => (Tally)o : null,
+                onRejected: null));
+}

@@ -6,6 +6,7 @@ using PointsEngine.Domain.Organisation;
 using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Actors;
+using PointsEngine.Engine.Persistence;
 using PointsEngine.Engine.Rules;
 using PointsEngine.Engine.Scoring;
 using PointsEngine.Store;
@@ -170,7 +171,7 @@ public sealed class a_member_actor_recovering_from_a_snapshot : IAsyncLifetime
     public async Task DisposeAsync() => await _sqlite.DisposeAsync();
 
     private ScoringEngine NewEngine(IEventStore? store = null) => new(store ?? _sqlite.Store, new SqliteCheckpointStore(_sqlite.Store),
-        DomainSerializer.Create(), RuleSetDocument.Parse, new ScoringEngineOptions { Actors = new ActorOptions { SnapshotEvery = 10 } });
+        DomainSerializer.Create(), RuleSetDocument.Parse, new ScoringEngineOptions { Actors = new ActorOptions { SnapshotEvery = 10, AskTimeout = TimeSpan.FromSeconds(5) } });
 
     [Fact]
     public async Task decides_as_one_that_replayed_its_whole_stream()
@@ -183,10 +184,12 @@ public sealed class a_member_actor_recovering_from_a_snapshot : IAsyncLifetime
             foreach (var f in facts) head = (await engine.RecordAsync(f, "secretary-1")).LastPosition ?? head;
             await engine.StartAsync();
             await engine.WaitUntilScoredAsync(head);
+            // Snapshots are saved after the reply: wait for the member's before the engine stops.
+            var snapshots = EventStoreSnapshotStore.SnapshotStream(FactStreams.Member(member).Value);
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (await _sqlite.Store.ReadStreamRevisionAsync(snapshots) is null && DateTime.UtcNow < deadline) await Task.Delay(20);
+            Assert.NotNull(await _sqlite.Store.ReadStreamRevisionAsync(snapshots));
         }
-        var snapshot = await new EventStoreSnapshots<MemberStateDocument>(_sqlite.Store, ScoringEngine.MemberSnapshotVersion)
-            .LoadAsync(FactStreams.Member(member), default);
-        Assert.NotNull(snapshot);
 
         // A fresh engine recovers the member from that snapshot (plus the events after it) and scores
         // one more meeting: its decision must be the one a full replay would have made.

@@ -2,20 +2,16 @@ namespace PointsEngine.Engine.Actors;
 
 public sealed record ActorOptions
 {
-    /// Messages an actor may hold; one more is refused with <see cref="MailboxFullException"/> rather
-    /// than buffered without bound.
-    public int MailboxCapacity { get; init; } = 1_000;
-
-    /// An actor with nothing to do for this long is stopped; its state lives on in the store.
+    /// An actor with nothing to do for this long is stopped by Cluster Sharding
+    /// (<c>passivate-idle-entity-after</c>); its state lives on in the store.
     public TimeSpan PassivateAfter { get; init; } = TimeSpan.FromMinutes(2);
 
     /// A snapshot is written after this many events since the last one (0: never).
     public int SnapshotEvery { get; init; } = 200;
 
-    /// How often a decision is retried when another writer (another engine process) moved the stream
-    /// meanwhile. Every lost race means the other writer progressed, so this only bounds starvation;
-    /// under load two writers on one member can trade places many times.
-    public int MaxConcurrencyRetries { get; init; } = 100;
+    /// How long a sender waits for an actor's reply before it gives up (and the dispatcher retries): an
+    /// actor moving between nodes, or a stalled store.
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// The actor's mailbox is full: the caller should back off (HTTP 429/503 with Retry-After).
@@ -25,8 +21,8 @@ public sealed class MailboxFullException(string actorId, int capacity)
     public string ActorId { get; } = actorId;
 }
 
-/// The actor could not persist its decision and stopped; the message was not applied. The next message
-/// starts a fresh actor recovered from the store.
+/// The actor could not persist its decision (or could not decide) and stopped; the message was not
+/// applied. The next message starts a fresh actor recovered from the store.
 public sealed class PersistFailedException(string actorId, Exception inner)
     : Exception($"'{actorId}' could not persist its events and was stopped: {inner.Message}", inner)
 {

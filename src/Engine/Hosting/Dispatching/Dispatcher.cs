@@ -1,3 +1,4 @@
+using Akka.Actor;
 using PointsEngine.Engine.Actors;
 using PointsEngine.Store;
 
@@ -30,7 +31,9 @@ public sealed record DispatcherOptions
 /// Routes events from the global log to actors, in log order per actor, many actors at once. The
 /// checkpoint only passes an event once every delivery of it was persisted by its actor, so a crash
 /// re-delivers rather than loses; re-delivery awards nothing twice (state check + deterministic ids).
-/// A delivery that fails (store down, mailbox full) is retried, never skipped. <c>onStart</c> runs at
+/// A delivery that fails (store down, the actor stopped, no answer in time: an actor moving between nodes) is
+/// retried, never skipped. At most one delivery per actor is in flight: the next waits (holding its slot)
+/// until the one before it is done, so a retried message never overtakes a later one. <c>onStart</c> runs at
 /// every (re)start with the checkpoint, so state the routing folds can be rebuilt as of that position.
 /// With <c>streams</c>, only events of the streams it accepts are read and routed (the others would route
 /// to nothing); the log positions passed over still count as done.
@@ -52,8 +55,12 @@ public sealed class Dispatcher<TCommand>(
     private Pending? _tail; // the last one queued
     private readonly List<(LogPosition Position, TaskCompletionSource Done)> _waiters = [];
     private LogPosition _completed;
+    // Actors with a delivery in flight, and the deliveries waiting behind it (null: none waiting).
+    private readonly Dictionary<string, Queue<Waiting>?> _busy = new(StringComparer.Ordinal);
     private long _delivered;
     private long _retries;
+
+    private readonly record struct Waiting(Delivery<TCommand> Delivery, Pending Pending, SemaphoreSlim? Narrow);
 
     private sealed class Pending(LogPosition position, int remaining)
     {
@@ -90,6 +97,7 @@ public sealed class Dispatcher<TCommand>(
             // A restart after a failed run delivers again from the checkpoint: nothing earlier is pending.
             _inOrder.Clear();
             _tail = null;
+            _busy.Clear();
             _completed = start;
             // Waiting for a position the checkpoint already passed (asked before the run loaded it) is over
             // now: with no new events, no delivery would ever release it.
@@ -136,7 +144,7 @@ public sealed class Dispatcher<TCommand>(
                                 try { await narrow.WaitAsync(ct).ConfigureAwait(false); }
                                 catch (OperationCanceledException) { slots.Release(); throw; } // stopping waits for every slot
                             }
-                            _ = DeliverAsync(d, pending, slots, narrow, ct);
+                            Start(d, pending, slots, narrow, ct);
                         }
                     }
                 }
@@ -164,6 +172,21 @@ public sealed class Dispatcher<TCommand>(
         return now;
     }
 
+    /// Delivers now, or after the delivery to the same actor in flight.
+    private void Start(Delivery<TCommand> d, Pending pending, SemaphoreSlim slots, SemaphoreSlim? narrow, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (_busy.TryGetValue(d.ActorId, out var waiting))
+            {
+                (waiting ??= _busy[d.ActorId] = new Queue<Waiting>()).Enqueue(new Waiting(d, pending, narrow));
+                return;
+            }
+            _busy.Add(d.ActorId, null);
+        }
+        _ = DeliverAsync(d, pending, slots, narrow, ct);
+    }
+
     private async Task DeliverAsync(Delivery<TCommand> d, Pending pending, SemaphoreSlim slots, SemaphoreSlim? narrow, CancellationToken ct)
     {
         try
@@ -178,7 +201,7 @@ public sealed class Dispatcher<TCommand>(
                     Advance(pending);
                     return;
                 }
-                catch (Exception e) when (e is MailboxFullException or PersistFailedException && !ct.IsCancellationRequested)
+                catch (Exception e) when (e is MailboxFullException or PersistFailedException or AskTimeoutException && !ct.IsCancellationRequested)
                 {
                     Interlocked.Increment(ref _retries);
                     await Task.Delay(backoff, _clock, ct).ConfigureAwait(false);
@@ -194,6 +217,13 @@ public sealed class Dispatcher<TCommand>(
         {
             narrow?.Release();
             slots.Release();
+            Waiting? next = null;
+            lock (_gate)
+            {
+                if (_busy.TryGetValue(d.ActorId, out var waiting) && waiting is { Count: > 0 }) next = waiting.Dequeue();
+                else _busy.Remove(d.ActorId);
+            }
+            if (next is { } n) _ = DeliverAsync(n.Delivery, n.Pending, slots, n.Narrow, ct);
         }
     }
 

@@ -7,6 +7,8 @@ namespace PointsEngine.Engine.Scoring;
 
 public static class DomainSerializer
 {
+    public const string MemberSnapshotName = "Snapshot.MemberState.v1";
+
     /// A serializer knowing every domain event by its stable stored name, with hand-written codecs for the
     /// events written per scored activity and the meetings routed to them (they write and read the same
     /// text as the general serializer).
@@ -24,6 +26,9 @@ public static class DomainSerializer
     {
         var serializer = new EventSerializer();
         foreach (var (type, name) in DomainEventNames.All) serializer.Register(type, name);
+        // A member actor's snapshot (#17). Bump the name when MemberStateDocument changes shape: snapshots
+        // under the older name are then not read, and streams are replayed whole.
+        serializer.Register<MemberStateDocument>(MemberSnapshotName);
         return serializer;
     }
 }

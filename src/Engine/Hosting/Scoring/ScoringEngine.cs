@@ -1,3 +1,4 @@
+using Akka.Actor;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Rules;
@@ -12,23 +13,24 @@ public sealed record ScoringEngineOptions
 {
     public ActorOptions Actors { get; init; } = new();
     public DispatcherOptions Dispatcher { get; init; } = new();
-    public TimeSpan PassivationSweep { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// The scoring engine as one unit: facts are recorded durably into their streams; the dispatcher routes
-/// them from the log to one actor per member, which decides with the pure domain and persists awards to
-/// member-{id}. Scoring runs behind recording: a caller that needs its points visible waits for the
+/// them from the log to one actor per member (an Akka.Persistence actor under Cluster Sharding), which
+/// decides with the pure domain and persists awards to member-{id}. Scoring runs behind recording: a caller that needs its points visible waits for the
 /// position its fact was written at.
 public sealed class ScoringEngine : IAsyncDisposable
 {
     public const string DispatcherName = "scoring";
 
-    /// Bump when MemberStateDocument changes shape: older snapshots are then ignored and streams replayed.
-    public const string MemberSnapshotVersion = "member-state-v1";
+    /// The shard type name of the member actors.
+    public const string MemberActors = "member";
 
     private readonly IEventStore _store;
     private readonly EventSerializer _serializer;
-    private readonly ActorHost<MemberState, MemberMessage, IMemberEvent> _members;
+    private readonly ActorShell<MemberState, MemberMessage, IMemberEvent> _shell;
+    private readonly ActorSystem? _system;
+    private ShardedActorHost<MemberState, MemberMessage, IMemberEvent>? _members;
     private readonly ScoringRouter _router;
     private readonly Dispatcher<MemberMessage> _dispatcher;
     private readonly ScoringEngineOptions _options;
@@ -49,19 +51,17 @@ public sealed class ScoringEngine : IAsyncDisposable
         EventSerializer serializer,
         Func<RuleSetPublished, RuleSet> parseRuleSet,
         ScoringEngineOptions? options = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        ActorSystem? system = null)
     {
         _store = store;
         _serializer = serializer;
         _options = options ?? new ScoringEngineOptions();
         // MemberState holds abstract fact types Newtonsoft cannot read back; its document shape can.
-        var snapshots = new MappedSnapshots<MemberState, MemberStateDocument>(
-            new EventStoreSnapshots<MemberStateDocument>(store, MemberSnapshotVersion), MemberStateDocument.From, d => d.ToState());
-        _members = new ActorHost<MemberState, MemberMessage, IMemberEvent>(
-            store, serializer, MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors, snapshots, clock)
-        {
-            OnRejected = CountRejection,
-        };
+        _shell = new ActorShell<MemberState, MemberMessage, IMemberEvent>(
+            MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors,
+            state => MemberStateDocument.From(state), snapshot => ((MemberStateDocument)snapshot).ToState(), CountRejection);
+        _system = system;
         _router = new ScoringRouter(serializer, parseRuleSet);
         // The router is rebuilt as of the checkpoint at every dispatcher (re)start, so events delivered again
         // after a failure are decided with the rule book and calendar of their own place in the log.
@@ -70,7 +70,7 @@ public sealed class ScoringEngine : IAsyncDisposable
             FactStreams.HoldsRecordedFacts);
     }
 
-    public int ResidentMembers => _members.ResidentCount;
+    public int ResidentMembers => _shell.Resident;
     public long Delivered => _dispatcher.Delivered;
 
     /// Deliveries retried because a member's mailbox was full or its actor failed to persist.
@@ -132,15 +132,17 @@ public sealed class ScoringEngine : IAsyncDisposable
     /// Starts scoring from the dispatcher's checkpoint in the background. Starting again does nothing: two
     /// loops on one dispatcher would rebuild the router under each other (a flaky test did exactly that,
     /// and a correction for a back-dated rule set was decided with the older rule book).
-    public Task StartAsync(CancellationToken ct = default)
+    /// The member actors start first: in the system given (one that has joined its cluster), else in a
+    /// one-node cluster of this process.
+    public async Task StartAsync(CancellationToken ct = default)
     {
         ct.ThrowIfCancellationRequested();
-        if (Interlocked.Exchange(ref _started, 1) == 1) return Task.CompletedTask;
+        if (Interlocked.Exchange(ref _started, 1) == 1) return;
+        _members = _system is { } system
+            ? await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartAsync(system, MemberActors, _shell).ConfigureAwait(false)
+            : await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartEmbeddedAsync(_store, _serializer, MemberActors, _shell).ConfigureAwait(false);
         var stop = _stopping.Token;
-        _running = Task.WhenAll(
-            Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None),
-            Task.Run(() => _members.RunPassivationAsync(_options.PassivationSweep, stop), CancellationToken.None));
-        return Task.CompletedTask;
+        _running = Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None);
     }
 
     private async Task RunDispatcherAsync(CancellationToken ct)
@@ -181,7 +183,7 @@ public sealed class ScoringEngine : IAsyncDisposable
     // The actor's reply is the delivery's task itself (no async frame of its own per delivery; issue #7):
     // refusals are counted by the actor host as it answers.
     private Task DeliverAsync(Delivery<MemberMessage> d, CancellationToken ct) =>
-        _members.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct);
+        _members!.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct);
 
     private void CountRejection(string actorId, string commandId, string reason)
     {
@@ -198,7 +200,7 @@ public sealed class ScoringEngine : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         try { await _running.ConfigureAwait(false); }
         catch (OperationCanceledException) { }
-        await _members.DisposeAsync().ConfigureAwait(false);
+        if (_members is not null) await _members.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 }
