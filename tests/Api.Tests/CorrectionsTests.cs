@@ -105,4 +105,35 @@ public sealed class when_a_secretary_corrects_a_recorded_meeting : IAsyncLifetim
         noField.ErrorsFor("changes.Colour");
         Assert.Equal(head, await _api.HeadAsync());
     }
+
+    [Fact]
+    public async Task the_record_lists_member_filter_finds_the_meetings_that_listed_the_member()
+    {
+        // #19 (record list): filtering by member showed only the member's own facts, never the meetings they attended.
+        (await _secretary.PostJsonAsync("/api/branches/b1/meetings?wait=true", Meeting(), "m-1")).ShouldBe(HttpStatusCode.Created);
+        (await _secretary.PostJsonAsync("/api/adjustments?wait=true",
+            new { member = "d-02", occurredOn = "2026-03-20", points = 2, reason = "表彰", approver = "支委会" }, "a-1")).ShouldBe(HttpStatusCode.Created);
+        var page = _api.PageClient();
+        var token = _api.Token(Api.Access.Role.Secretary, "secretary-b1", ["b1"]);
+
+        async Task<string> ListAsync(string member)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/branches/b1/facts?From=2026-01-01&To=2026-12-31&Member={Uri.EscapeDataString(member)}");
+            request.Headers.Add("Cookie", $"pe_token={token}");
+            var response = await page.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        var byId = await ListAsync("d-05");
+        var byOther = await ListAsync("d-02");
+        var nobody = await ListAsync("no-such-member");
+
+        Assert.Contains("一季度党员大会", byId);
+        Assert.Contains("1 条", byId);
+        Assert.Contains("一季度党员大会", byOther);
+        Assert.Contains("表彰", byOther);
+        Assert.Contains("2 条", byOther);
+        Assert.Contains("0 条", nobody);
+    }
 }

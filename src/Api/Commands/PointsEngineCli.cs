@@ -16,6 +16,7 @@ public static class PointsEngineCli
             ServeCommand.Create(),
             InitAdminCommand.Create(console),
             ImportCommand.Create(console),
+            FactsCommand.Create(console),
             ExportCommand.Create(console),
             AppraisalCommand.Create(console),
             RebuildCommand.Create(console),

@@ -63,6 +63,27 @@ public sealed class RecordedFacts(IEventStore? store, EventSerializer serializer
         return (current, RevokedIn(facts) || RevokedIn(await ReadAsync(FactStreams.Revocations, ct).ConfigureAwait(false)));
     }
 
+    /// The stream's facts as they stand now (#19): the current version of each correctable fact, unless revoked,
+    /// in the order they were recorded — whether an import, a page or the API recorded them.
+    public async Task<IReadOnlyList<IFact>> LiveAsync(StreamName stream, CancellationToken ct)
+    {
+        var facts = await ReadAsync(stream, ct).ConfigureAwait(false);
+        var revoked = facts.Values.Concat((await ReadAsync(FactStreams.Revocations, ct).ConfigureAwait(false)).Values)
+            .OfType<FactRevoked>().Select(r => r.Target).ToHashSet();
+        return [.. facts.Values.Where(f => Amendments.Amendable(f) && !revoked.Contains(f.FactId) && !facts.ContainsKey(Amendments.NextVersion(f.FactId)))];
+    }
+
+    /// Every correctable fact of the stream, each version, in the order they were recorded.
+    public async Task<IReadOnlyList<IFact>> AllAsync(StreamName stream, CancellationToken ct) =>
+        [.. (await ReadAsync(stream, ct).ConfigureAwait(false)).Values.Where(Amendments.Amendable)];
+
+    /// The fact on record (current, not revoked) under <paramref name="fact"/>'s natural key, recorded under
+    /// another id than the import gives it (#19: a meeting recorded on the page), or null.
+    public async Task<IFact?> RecordedOtherwiseAsync(IFact fact, CancellationToken ct) =>
+        NaturalKey.Of(fact) is { } key
+            ? (await LiveAsync(FactStreams.For(fact), ct).ConfigureAwait(false)).FirstOrDefault(f => f.FactId != fact.FactId && NaturalKey.Of(f) == key)
+            : null;
+
     private async Task<Dictionary<FactId, IFact>> ReadAsync(StreamName stream, CancellationToken ct)
     {
         if (store is null) return [];

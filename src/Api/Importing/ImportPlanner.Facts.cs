@@ -19,6 +19,9 @@ public sealed partial class ImportPlanner
         ["扣分"] = LedgerFactType.Deduction, ["Deduction"] = LedgerFactType.Deduction,
     };
 
+    /// The fact type a 类型 cell names other than a meeting kind, or null.
+    internal static LedgerFactType? TypeOf(string text) => TypeNames.TryGetValue(text, out var type) ? type : null;
+
     private (LedgerFactType Type, MeetingKind? Kind)? ParseType(RowReader r)
     {
         if (r.Code(C.Type) is not { } text)

@@ -111,12 +111,17 @@ public sealed partial class ImportPlanner(OrganisationSnapshot snapshot, Recorde
                     cites: earlier.Source == r.Row.Source ? earlier.Number : null);
                 return null;
             }
-            if (await recorded.CurrentAsync(FactStreams.For(fact), fact.FactId, ct).ConfigureAwait(false) is not { } found)
+            var found = await recorded.CurrentAsync(FactStreams.For(fact), fact.FactId, ct).ConfigureAwait(false);
+            // #19: a fact recorded under another id (a meeting entered on the page) is found by its natural key,
+            // when the row stands for that one fact (a suggestion with its assessment keeps the import's ids).
+            if (found is null && facts.Count == 1 && await recorded.RecordedOtherwiseAsync(fact, ct).ConfigureAwait(false) is { } otherwise)
+                found = (otherwise, false);
+            if (found is not { } on)
             {
                 fresh.Add(fact);
                 continue;
             }
-            var (current, revoked) = found;
+            var (current, revoked) = on;
             var row = current is MeetingHeld held && fact is MeetingHeld listed ? WithAttendanceOf(held, listed) : fact;
             var next = Amendments.WithId(row, Amendments.NextVersion(current.FactId), serializer.SerializerSettings);
             if (revoked) fresh.Add(next);

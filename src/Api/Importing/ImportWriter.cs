@@ -52,15 +52,7 @@ public static class ImportWriter
         var byDate = plan.Facts.OrderBy(u => u.Facts.Min(f => f.OccurredOn)).ToList();
         await Parallel.ForEachAsync(byDate, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (unit, token) =>
         {
-            AppendResult result;
-            if (unit.Facts.Any(f => f is FactRevoked))
-            {
-                // A correction (#19): the revocation and the corrected fact in one append to the corrected fact's stream.
-                foreach (var fact in unit.Facts) await recorder.OpenYearOfAsync(fact, token).ConfigureAwait(false);
-                result = await session.Store.AppendToStreamAsync(unit.Stream, ExpectedRevision.Any,
-                    [.. unit.Facts.Select(f => recorder.EventDataOf(f, recordedBy))], token).ConfigureAwait(false);
-            }
-            else result = await recorder.RecordAsync(unit.Facts, recordedBy, token).ConfigureAwait(false);
+            var result = await AppendAsync(session, unit.Stream, unit.Facts, recordedBy, token).ConfigureAwait(false);
             Saw(result);
             if (result.AlreadyCommitted) Interlocked.Add(ref raced, unit.Rows.Count); // another import of the same file got there first
             else
@@ -71,6 +63,18 @@ public static class ImportWriter
             progress.Increment();
         }).ConfigureAwait(false);
         return new Outcome(rows, facts, raced, last == 0 ? null : new LogPosition(last));
+    }
+
+    /// One unit's atomic, idempotent append. A correction (#19: a revocation with the corrected fact) goes to the
+    /// corrected fact's stream in one append; anything else through ScoringEngine.RecordAsync. Also `facts revoke|amend`.
+    public static async Task<AppendResult> AppendAsync(CliSession session, StreamName stream, IReadOnlyList<IFact> facts, string recordedBy,
+        CancellationToken ct)
+    {
+        var recorder = session.Recorder;
+        if (!facts.Any(f => f is FactRevoked) || facts.All(f => f is FactRevoked)) return await recorder.RecordAsync(facts, recordedBy, ct).ConfigureAwait(false);
+        foreach (var fact in facts) await recorder.OpenYearOfAsync(fact, ct).ConfigureAwait(false);
+        return await session.Store.AppendToStreamAsync(stream, ExpectedRevision.Any, [.. facts.Select(f => recorder.EventDataOf(f, recordedBy))], ct)
+            .ConfigureAwait(false);
     }
 
     private static void InterlockedMax(ref long target, long value)

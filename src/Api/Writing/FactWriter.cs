@@ -308,7 +308,8 @@ public sealed class FactWriter(
         }
     }
 
-    private static ApiProblem? Precheck(IFact fact)
+    /// The domain's pre-checks of a fact as a problem (also `facts amend`'s).
+    internal static ApiProblem? Precheck(IFact fact)
     {
         var problems = FactChecks.Problems(fact);
         if (problems.Count == 0) return null;

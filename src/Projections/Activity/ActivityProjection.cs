@@ -34,6 +34,9 @@ public sealed partial class ActivityProjection : IProjection
             late INTEGER NOT NULL, excused INTEGER NOT NULL, absent INTEGER NOT NULL)
         """,
         "CREATE INDEX {p}meetings_branch ON {p}meetings (branch, occurred_on)",
+        // Who a meeting listed (#19 problem: the record list's member filter missed a member's meetings).
+        "CREATE TABLE {p}attendance (fact_id TEXT NOT NULL, member TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (fact_id, member))",
+        "CREATE INDEX {p}attendance_member ON {p}attendance (member)",
         """
         CREATE TABLE {p}revoked_facts (
             target TEXT NOT NULL, fact_id TEXT NOT NULL, occurred_on TEXT NOT NULL, reason TEXT NOT NULL, recorded_by TEXT NOT NULL,
@@ -70,6 +73,14 @@ public sealed partial class ActivityProjection : IProjection
                     ("@d", Sql.Date(m.OccurredOn)), ("@t", m.Topic), ("@n", m.Attendance.DistinctBy(a => a.Member).Count()),
                     ("@pr", Count(AttendanceStatus.Present)), ("@l", Count(AttendanceStatus.Late)), ("@ex", Count(AttendanceStatus.Excused)),
                     ("@ab", Count(AttendanceStatus.Absent))).ConfigureAwait(false);
+                var listed = m.Attendance.DistinctBy(a => a.Member).ToList();
+                if (listed.Count > 0)
+                    await w.WriteAsync($"""
+                        INSERT INTO {"{p}"}attendance (fact_id, member, status)
+                        VALUES {string.Join(", ", listed.Select((_, i) => $"(@f, @m{i}, @s{i})"))}
+                        ON CONFLICT (fact_id, member) DO NOTHING
+                        """, ct, [("@f", m.FactId.Value), .. listed.SelectMany((a, i) => new (string, object?)[] { ($"@m{i}", a.Member.Value), ($"@s{i}", a.Status.ToString()) })])
+                        .ConfigureAwait(false);
                 break;
             case FactRevoked r:
                 await w.WriteAsync("""

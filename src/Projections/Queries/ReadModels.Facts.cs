@@ -29,20 +29,29 @@ public sealed partial class ReadModels
 
     /// The record list (台账 of recorded facts, #19): facts as recorded, of the stored kinds given, in the date
     /// range, newest first, each with whether it was revoked. Which branch a member's fact belongs to is the
-    /// caller's to judge (the organisation directory knows the members' branches).
+    /// caller's to judge (the organisation directory knows the members' branches). With <paramref name="members"/>,
+    /// only the facts about those members: their own, and the meetings that listed them.
     public Task<IReadOnlyList<RecordedFactLine>> RecordedFactsAsync(IReadOnlyCollection<string> kinds, DateOnly from, DateOnly to, int limit,
-        CancellationToken ct = default) =>
-        ReadAsync<IReadOnlyList<RecordedFactLine>>(async r => await r.QueryAsync($"""
+        CancellationToken ct = default, IReadOnlyCollection<MemberId>? members = null)
+    {
+        var who = members is null ? "" : members.Count == 0 ? "AND 1 = 0" : $"""
+            AND (f.member IN ({string.Join(", ", members.Select((_, i) => $"@m{i}"))})
+                 OR EXISTS (SELECT 1 FROM {"{a}"}attendance at WHERE at.fact_id = f.fact_id AND at.member IN ({string.Join(", ", members.Select((_, i) => $"@m{i}"))})))
+            """;
+        return ReadAsync<IReadOnlyList<RecordedFactLine>>(async r => await r.QueryAsync($"""
             SELECT f.fact_id, f.kind, f.occurred_on, f.recorded_by, f.member, f.branch, f.title, f.summary,
                    EXISTS (SELECT 1 FROM {"{a}"}revoked_facts rf WHERE rf.target = f.fact_id)
             FROM {"{a}"}facts f
             WHERE f.occurred_on >= @from AND f.occurred_on <= @to AND f.kind IN ({string.Join(", ", kinds.Select((_, i) => $"@k{i}"))})
+            {who}
             ORDER BY f.occurred_on DESC, f.position DESC
             LIMIT {limit}
             """, x => new RecordedFactLine(new FactId(x.GetString(0)), x.GetString(1), Storage.Sql.Date(x, 2), x.GetString(3),
                 x.IsDBNull(4) ? null : new MemberId(x.GetString(4)), x.IsDBNull(5) ? null : new BranchId(x.GetString(5)),
                 x.IsDBNull(6) ? null : x.GetString(6), x.GetString(7), Storage.Sql.Long(x, 8) != 0),
-            ct, [("@from", Storage.Sql.Date(from)), ("@to", Storage.Sql.Date(to)), .. kinds.Select((k, i) => ($"@k{i}", (object?)k))]).ConfigureAwait(false), ct);
+            ct, [("@from", Storage.Sql.Date(from)), ("@to", Storage.Sql.Date(to)), .. kinds.Select((k, i) => ($"@k{i}", (object?)k)),
+                .. (members ?? []).Select((m, i) => ($"@m{i}", (object?)m.Value))]).ConfigureAwait(false), ct);
+    }
 
     /// The branch's meeting on record (not revoked) with this date, kind, group and topic, if any (#19
     /// problem 1: the meeting page offers it for correction instead of recording it twice).

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Features;
+using PointsEngine.Api.Reading;
 using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
 using PointsEngine.Api.Writing;
@@ -16,13 +17,7 @@ namespace PointsEngine.Api.Pages.Branches;
 [Microsoft.AspNetCore.Authorization.Authorize(Policy = WebAccess.Recorder)]
 public sealed class FactsModel(FactWriter writer, ReadModels reads, IFactLookup lookup, OrganisationDirectory directory, TimeProvider clock) : PageModel
 {
-    /// The stored kinds a secretary records, with their Chinese names, in the filter's order.
-    public static readonly IReadOnlyList<(string Kind, string Name)> Kinds =
-    [
-        ("V1.MeetingHeld", "会议签到"), ("V1.SuggestionSubmitted", "合理化建议"), ("V1.SuggestionAssessed", "建议评定"),
-        ("V1.GoldenIdeaSubmitted", "金点子"), ("V1.GoldenIdeaAwarded", "金点子评奖"), ("V1.GoldenIdeaImplemented", "金点子实施"),
-        ("V1.VolunteerServiceLogged", "志愿服务"), ("V1.ManualAdjustment", "加减分"),
-    ];
+    public static IReadOnlyList<(string Kind, string Name)> Kinds => RecordList.Kinds;
 
     private const int Limit = 2000;
 
@@ -67,7 +62,7 @@ public sealed class FactsModel(FactWriter writer, ReadModels reads, IFactLookup 
 
     public string NameOf(MemberId? member) => member is { } m && _org.Members.TryGetValue(m, out var e) ? e.Name : member?.Value ?? "";
 
-    public static string KindName(string kind) => Kinds.FirstOrDefault(k => k.Kind == kind).Name ?? kind;
+    public static string KindName(string kind) => RecordList.KindName(kind);
 
     public static string NewKey() => FormWrite.NewKey();
 
@@ -78,14 +73,7 @@ public sealed class FactsModel(FactWriter writer, ReadModels reads, IFactLookup 
         var to = Date(To) ?? today;
         From = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         To = to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var kinds = Kinds.Any(k => k.Kind == Kind) ? [Kind!] : Kinds.Select(k => k.Kind).ToList();
-        var branch = BranchId.Parse(Branch);
-        var member = Member?.Trim() is { Length: > 0 } m ? m : null;
-        var topic = Topic?.Trim() is { Length: > 0 } t ? t : null;
-        Lines = [.. (await reads.RecordedFactsAsync(kinds, from, to, Limit, ct)).Where(l =>
-            (l.Branch == branch || (l.Member is { } who && _org.Members.TryGetValue(who, out var e) && e.BranchOn(l.OccurredOn) == branch))
-            && (member is null || l.Member?.Value == member || NameOf(l.Member).Contains(member, StringComparison.Ordinal))
-            && (topic is null || l.Summary.Contains(topic, StringComparison.OrdinalIgnoreCase)))];
+        Lines = await RecordList.FindAsync(reads, _org, new RecordList.Filter(BranchId.Parse(Branch), from, to, Kind, Topic, Member), Limit, ct);
     }
 
     private static DateOnly? Date(string? text) =>
