@@ -140,7 +140,7 @@ public sealed class recording_a_meeting_in_the_browser(BrowserFixture web) : ICl
         Assert.Single(await web.Server.StreamAsync("branch-bbad"));
     }
 
-    private static async Task<Dictionary<string, (int Rank, decimal Points)>> RanksAsync(IPage page)
+    internal static async Task<Dictionary<string, (int Rank, decimal Points)>> RanksAsync(IPage page)
     {
         var rows = await page.Locator("table[data-testid=ranking] tr[data-member]").AllAsync();
         var ranks = new Dictionary<string, (int, decimal)>();
