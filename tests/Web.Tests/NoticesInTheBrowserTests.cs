@@ -69,6 +69,8 @@ public sealed class notices_in_the_browser(CheckInFixture web) : IClassFixture<C
         var phone = await PhoneAsync("bn-m02", "钱明2");
         await phone.GotoAsync("/");
         await phone.ClickAsync("a[href='/branches/bn/notices']");
+        Assert.Equal(0, await phone.Locator("[data-testid=publish-form]").CountAsync());
+        await ShotAsync(phone, "notices-390");
         await phone.ClickAsync($"a[data-period='{label}']");
         var published = await PointsOfAsync(phone, "bn-m02");
         await Expect(phone.Locator("tr.mine")).ToHaveAttributeAsync("data-member", "bn-m02");
@@ -108,6 +110,8 @@ public sealed class notices_in_the_browser(CheckInFixture web) : IClassFixture<C
         await desk.ClickAsync("button:has-text('确定公示结果')");
         await Expect(desk.Locator(".problem[data-code=objection-window-open]")).ToBeVisibleAsync();
         await ShotAsync(desk, "answered-desktop");
+        await desk.SetViewportSizeAsync(390, 844);
+        await ShotAsync(desk, "answered-390");
 
         // A day later the window has closed: another member is told so and offered no form; the secretary makes it final.
         web.Clock.Advance(TimeSpan.FromDays(1));
