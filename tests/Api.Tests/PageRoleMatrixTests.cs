@@ -176,6 +176,29 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         {
             ["formKey"] = c.Key(), ["target"] = await c.AdjustmentAsync(), ["reason"] = "登记错误",
         })),
+        // #20 公示 in the browser: b1's notices for whoever the API lets read them (as the ranking row), published by
+        // recorders; an objection by the branch's members (the API's Member policy and notice rule); answers and
+        // finalisation by recorders (within the window the result cannot be final yet: 409, said on the page).
+        new("GET", "/branches/{branch}/notices", [.. BranchStaff, Caller.Member, Caller.OtherMember, Caller.FormerMember], Get("/branches/b1/notices")),
+        new("POST", "/branches/{branch}/notices?handler=Publish", Recorders, Post("/branches/b1/notices?handler=Publish", c =>
+        {
+            var (year, month) = c.FreshMonth();
+            return new() { ["formKey"] = c.Key(), ["kind"] = "month", ["year"] = year, ["index"] = month };
+        })),
+        new("GET", "/branches/{branch}/notices/{period}", [.. BranchStaff, Caller.Member, Caller.OtherMember, Caller.FormerMember],
+            async c => new Request($"/branches/b1/notices/{await c.NoticeAsync()}")),
+        new("POST", "/branches/{branch}/notices/{period}?handler=Object", Members, async c => new Request($"/branches/b1/notices/{await c.NoticeAsync()}?handler=Object",
+            new Dictionary<string, string> { ["formKey"] = c.Key(), ["reason"] = c.Fresh("排名有误") })),
+        new("POST", "/branches/{branch}/notices/{period}?handler=Answer", Recorders, async c =>
+        {
+            var (period, objection) = await c.ObjectionAsync();
+            return new Request($"/branches/b1/notices/{period}?handler=Answer", new Dictionary<string, string>
+            {
+                ["formKey"] = c.Key(), ["objection"] = objection, ["outcome"] = "dismissed", ["reason"] = "经核对无误",
+            });
+        }),
+        new("POST", "/branches/{branch}/notices/{period}?handler=Finalise", Recorders, async c => new Request($"/branches/b1/notices/{await c.NoticeAsync()}?handler=Finalise",
+            new Dictionary<string, string> { ["formKey"] = c.Key() }), Ok: "409"),
         // Last: they end the caller's session.
         new("POST", "/signout", Everyone, Post("/signout", _ => []), Ok: "/signin"),
         new("POST", "/account?handler=Everywhere", SignedIn, Post("/account?handler=Everywhere", _ => []), Ok: "/signin"),
@@ -224,6 +247,36 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
             var code = await CheckInAsync(startsIn: 30);
             (await member.PostJsonAsync($"/api/checkins/{code}/leave", new { reason = "出差" })).ShouldBe(HttpStatusCode.Created);
             return code;
+        }
+
+        private string? _notice;
+        private int _month;
+
+        /// A month long past not yet published (each publication is a period of its own).
+        public (string Year, string Month) FreshMonth()
+        {
+            var n = Interlocked.Increment(ref _month);
+            return ((2001 + n / 12).ToString(CultureInfo.InvariantCulture), (n % 12 + 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        /// b1's notice of 2000, published by the admin through the API (once), its window open; returns its period.
+        public async Task<string> NoticeAsync()
+        {
+            if (_notice is null)
+            {
+                (await admin.PostJsonAsync("/api/branches/b1/notices?wait=true", new { period = "2000" })).ShouldBe(HttpStatusCode.Created);
+                _notice = "2000";
+            }
+            return _notice;
+        }
+
+        /// An objection of m-02 to that notice, raised through the API; returns the period and the objection's id.
+        public async Task<(string Period, string Objection)> ObjectionAsync()
+        {
+            var period = await NoticeAsync();
+            var raised = (await claimant.PostJsonAsync($"/api/branches/b1/notices/{period}/objections?wait=true", new { reason = Fresh("排名有误") }))
+                .ShouldBe(HttpStatusCode.Created);
+            return (period, raised["factId"]!);
         }
 
         public string AppraiserToken => appraiserToken;

@@ -19,6 +19,7 @@ namespace PointsEngine.Api.Features;
 /// for a period with an objection window; the branch's members read it and object within the window;
 /// the secretary answers each objection; the result is made final once the window has closed with every
 /// objection answered. Members see their branch's ranking here (the general rankings are not theirs).
+/// The handlers are also the 公示 pages' (Pages/Branches/Notices, Notice, #20): one set of checks and access rules.
 public static class NoticeEndpoints
 {
     /// Period: 2025-06 (month), 2025-Q2 (quarter) or 2025 (year). ObjectionsCloseOn defaults to
@@ -61,7 +62,7 @@ public static class NoticeEndpoints
         return group;
     }
 
-    private static Task<Results<Created<FactRecorded>, ProblemHttpResult>> PublishAsync(string branch, PublishNoticeRequest body, Caller caller,
+    public static Task<Results<Created<FactRecorded>, ProblemHttpResult>> PublishAsync(string branch, PublishNoticeRequest body, Caller caller,
         WorkflowStreams streams, ReadModels read, ReadModelSync sync, TimeProvider clock, IOptions<NoticeSettings> settings,
         [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
         writer.RecordAsync(write, async (id, org, token) =>
@@ -85,7 +86,7 @@ public static class NoticeEndpoints
             return Draft.At(expected, new NoticePublished(id, today, where.Value, label, period.Value.Start, period.Value.End, closesOn, lines));
         }, ct);
 
-    private static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> ListAsync(string branch, Caller caller, ReadModels read,
+    public static async Task<Results<Ok<NoticeList>, ProblemHttpResult>> ListAsync(string branch, Caller caller, ReadModels read,
         OrganisationDirectory directory, TimeProvider clock, CancellationToken ct)
     {
         var e = new FieldErrors();
@@ -100,7 +101,7 @@ public static class NoticeEndpoints
         return TypedResults.Ok(new NoticeList(visible.Count, visible));
     }
 
-    private static async Task<Results<Ok<NoticeDocument>, ProblemHttpResult>> GetAsync(string branch, string period, Caller caller, ReadModels read,
+    public static async Task<Results<Ok<NoticeDocument>, ProblemHttpResult>> GetAsync(string branch, string period, Caller caller, ReadModels read,
         OrganisationDirectory directory, TimeProvider clock, CancellationToken ct)
     {
         var e = new FieldErrors();
@@ -115,7 +116,7 @@ public static class NoticeEndpoints
         return TypedResults.Ok(Document(caller, notice, today));
     }
 
-    private static Task<Results<Created<FactRecorded>, ProblemHttpResult>> ObjectAsync(string branch, string period, RaiseObjectionRequest body,
+    public static Task<Results<Created<FactRecorded>, ProblemHttpResult>> ObjectAsync(string branch, string period, RaiseObjectionRequest body,
         Caller caller, WorkflowStreams streams, TimeProvider clock, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
         writer.RecordAsync(write, async (id, org, token) =>
         {
@@ -135,7 +136,7 @@ public static class NoticeEndpoints
             return Draft.At(expected, new ObjectionRaised(id, state.DateOf(id) ?? today, where.Value, label, member, reason!));
         }, ct);
 
-    private static Task<Results<Created<FactRecorded>, ProblemHttpResult>> AnswerAsync(string branch, string period, string objection,
+    public static Task<Results<Created<FactRecorded>, ProblemHttpResult>> AnswerAsync(string branch, string period, string objection,
         AnswerObjectionRequest body, Caller caller, WorkflowStreams streams, IFactLookup lookup, TimeProvider clock,
         [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
         writer.RecordAsync(write, async (id, org, token) =>
@@ -165,7 +166,7 @@ public static class NoticeEndpoints
                 outcome.Value, reason!, correction));
         }, ct);
 
-    private static Task<Results<Created<FactRecorded>, ProblemHttpResult>> FinaliseAsync(string branch, string period, Caller caller,
+    public static Task<Results<Created<FactRecorded>, ProblemHttpResult>> FinaliseAsync(string branch, string period, Caller caller,
         WorkflowStreams streams, ReadModels read, ReadModelSync sync, TimeProvider clock, [AsParameters] WriteOptions write, FactWriter writer,
         CancellationToken ct) =>
         writer.RecordAsync(write, async (id, org, token) =>

@@ -25,6 +25,11 @@ public static class WebAccess
     public static IActionResult Refuse(this PageModel page, ApiProblem problem) =>
         problem.Status == StatusCodes.Status404NotFound ? page.NotFound() : page.Forbid(PageTokenHandler.SchemeName);
 
+    /// A page's answer to an API handler's refusal: an unusable or unknown id as 404, anything else to the "denied" page.
+    public static IActionResult Refuse(this PageModel page, IResult? refusal) =>
+        refusal is Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult { StatusCode: StatusCodes.Status400BadRequest or StatusCodes.Status404NotFound }
+            ? page.NotFound() : page.Forbid(PageTokenHandler.SchemeName);
+
     /// The branch a recording page works on: unknown as 404, one the caller does not manage to the "denied" page.
     public static IActionResult? ManagedBranch(this PageModel page, OrganisationSnapshot org, string branch, out BranchEntry entry)
     {

@@ -34,9 +34,11 @@ public sealed class AdjustmentModel(FactWriter writer, ReadModels reads, Organis
 
     private OrganisationSnapshot _org = OrganisationSnapshot.Empty;
 
-    public IActionResult OnGet(string branch)
+    /// <param name="member">preselected (the 公示 page links here for an objector's correction).</param>
+    public IActionResult OnGet(string branch, string? member)
     {
         if (Load(branch) is { } refused) return refused;
+        Member = member;
         FormKey = FormWrite.NewKey();
         OccurredOn = DateOnly.FromDateTime(clock.GetLocalNow().DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return Page();
@@ -47,18 +49,9 @@ public sealed class AdjustmentModel(FactWriter writer, ReadModels reads, Organis
     {
         if (Load(branch) is { } refused) return refused;
         (Member, Direction, Points, Reason, Approver, OccurredOn, FormKey) = (member, direction == "deduct" ? "deduct" : "add", points, reason, approver, occurredOn, formKey);
-        FormOutcome outcome;
-        if (!string.IsNullOrWhiteSpace(points) && !decimal.TryParse(points.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out _))
-            outcome = FormOutcome.Refused(ApiProblem.Field(StatusCodes.Status400BadRequest, "points", "not-a-number",
-                "分值须为数字，如 2 或 0.5。", "Points must be a number, e.g. 2 or 0.5."));
-        else
-        {
-            decimal? value = string.IsNullOrWhiteSpace(points) ? null : decimal.Parse(points.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture);
-            if (value is { } v && Direction == "deduct") value = -Math.Abs(v);
-            DateOnly? on = DateOnly.TryParseExact(occurredOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-            var request = new AdjustmentEndpoints.RecordAdjustmentRequest(member, value, reason, approver, on);
-            outcome = await writer.RecordAsync(HttpContext, formKey, (id, org, _) => ValueTask.FromResult(AdjustmentEndpoints.Build(id, org, request)), ct);
-        }
+        var (request, invalid) = FormRequest(member, Direction, points, reason, approver, occurredOn);
+        var outcome = invalid is not null ? FormOutcome.Refused(invalid)
+            : await writer.RecordAsync(HttpContext, formKey, (id, org, _) => ValueTask.FromResult(AdjustmentEndpoints.Build(id, org, request!)), ct);
         if (outcome.Problem is { } problem)
         {
             Errors = new FormErrors(problem, Labels);
@@ -70,6 +63,20 @@ public sealed class AdjustmentModel(FactWriter writer, ReadModels reads, Organis
             Updated = await reads.StandingAsync(m, date.Year, ct: ct);
         FormKey = FormWrite.NewKey();
         return Page();
+    }
+
+    /// The form's fields as the API's request: a number typed with a comma or a word is refused beside 「分值」,
+    /// and 扣分 makes the points negative. Also the 公示 answer's correction (Pages/Branches/Notice).
+    public static (AdjustmentEndpoints.RecordAdjustmentRequest? Request, ApiProblem? Problem) FormRequest(string? member, string? direction, string? points,
+        string? reason, string? approver, string? occurredOn)
+    {
+        if (!string.IsNullOrWhiteSpace(points) && !decimal.TryParse(points.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out _))
+            return (null, ApiProblem.Field(StatusCodes.Status400BadRequest, "points", "not-a-number",
+                "分值须为数字，如 2 或 0.5。", "Points must be a number, e.g. 2 or 0.5."));
+        decimal? value = string.IsNullOrWhiteSpace(points) ? null : decimal.Parse(points.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture);
+        if (value is { } v && direction == "deduct") value = -Math.Abs(v);
+        DateOnly? on = DateOnly.TryParseExact(occurredOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return (new AdjustmentEndpoints.RecordAdjustmentRequest(member, value, reason, approver, on), null);
     }
 
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal) { ["reason"] = "加减分理由" };

@@ -13,6 +13,7 @@ namespace PointsEngine.Api.Pages.Branches;
 /// secretary see it at any time; the branch's members only once it is published (公示).
 public sealed class RankingModel(ReadModels reads, OrganisationDirectory directory, IPublishedRankings published, TimeProvider clock) : PageModel
 {
+    public string Branch { get; private set; } = "";
     public string BranchName { get; private set; } = "";
     public Period Period { get; private set; }
     public string PeriodName { get; private set; } = "";
@@ -31,12 +32,8 @@ public sealed class RankingModel(ReadModels reads, OrganisationDirectory directo
         if (!Ids.TryParse<BranchId>(branch, out var id) || !org.Branches.TryGetValue(id, out var entry)) return NotFound();
         var today = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
         Period = PeriodOf(kind, year, index, today);
-        PeriodName = Period.Kind switch
-        {
-            PeriodKind.Month => $"{Period.Year} 年 {Period.Index} 月",
-            PeriodKind.Quarter => $"{Period.Year} 年第 {Period.Index} 季度",
-            _ => $"{Period.Year} 年度",
-        };
+        PeriodName = PeriodNames.Of(Period);
+        Branch = id.Value;
         BranchName = entry.Name;
         GroupNames = org.Groups.Values.Where(g => g.Branch == id).ToDictionary(g => g.Id, g => g.Name);
 
