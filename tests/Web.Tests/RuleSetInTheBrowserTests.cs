@@ -42,6 +42,13 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await BrowserFixture.ScreenshotAsync(page, Path.Combine(Shots, name));
     }
 
+    /// What the screen shows (not the whole page), to look at the top of a long page.
+    private static async Task Screen(IPage page, string name)
+    {
+        Directory.CreateDirectory(Path.Combine(BrowserFixture.Screenshots, Shots));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.Screenshots, Shots, name + ".png") });
+    }
+
     private static async Task NoSideways(IPage page, string what) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.scrollingElement.scrollWidth <= window.innerWidth"),
             $"{what}: the page is {await page.EvaluateAsync<int>("() => document.scrollingElement.scrollWidth")} px wide at 390 px");
@@ -78,6 +85,8 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await Expect(page.Locator("form[data-testid=preview-form] button")).ToBeDisabledAsync();
         await Expect(points).ToHaveValueAsync("八");
         await Shot(page, "draft-error-desktop");
+        await points.ScrollIntoViewIfNeededAsync();
+        await Screen(page, "draft-error-desktop-screen");
 
         var phone = await web.PageAsync(phone: true, width: 390, height: 844);
         await web.SignInAsync(phone, admin);
@@ -85,6 +94,8 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await Expect(phone.Locator("form[data-testid=fields-form] input[data-path='$.rules[0].points'] + .field-error")).ToContainTextAsync("必须是数字");
         await NoSideways(phone, "the draft with an error");
         await Shot(phone, "draft-error-390");
+        await phone.Locator("form[data-testid=fields-form] input[data-path='$.rules[0].points']").ScrollIntoViewIfNeededAsync();
+        await Screen(phone, "draft-error-390-screen");
 
         // Corrected: 8 points for a 党员大会.
         await points.FillAsync("8");
@@ -106,10 +117,12 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await Expect(page.Locator($"table[data-testid=preview-members] tr[data-member='{members[2]}']")).ToHaveAttributeAsync("data-grade-changed", "false");
         await Expect(page.Locator("table[data-testid=preview-ranking][data-scope=rl]")).ToBeVisibleAsync();
         await Shot(page, "preview-desktop");
+        await Screen(page, "preview-desktop-screen");
         await phone.GotoAsync("/admin/rules?handler=Preview&year=2025");
         await Expect(phone.Locator($"table[data-testid=preview-members] tr[data-member='{members[0]}']")).ToHaveClassAsync("grade-changed");
         await NoSideways(phone, "the preview");
         await Shot(phone, "preview-390");
+        await Screen(phone, "preview-390-screen");
 
         // 4. Published from 2025-03-01, once confirmed; the confirmation names the version and the date.
         var before = (await web.Server.StreamAsync("rules")).Count;
@@ -117,8 +130,16 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await page.ClickAsync("form[data-testid=publish-form] button");
         await Expect(page.GetByTestId("confirm-text")).ToContainTextAsync("确认发布积分规则 typical-2025.2，自 2025-03-01 起生效");
         Assert.Equal(before, (await web.Server.StreamAsync("rules")).Count);
+        var confirmed = await page.EvalOnSelectorAsync<Dictionary<string, string>>("form[data-testid=confirm-form]", "f => Object.fromEntries(new FormData(f))");
         await page.ClickAsync("form[data-testid=confirm-form] button");
         await Expect(page.GetByTestId("message")).ToContainTextAsync("已发布积分规则 typical-2025.2，自 2025-03-01 起生效");
+        Assert.Equal(before + 1, (await web.Server.StreamAsync("rules")).Count);
+        // The same confirmation sent again (a double click, a browser retry), after the draft is gone: published once.
+        var again = page.Context.APIRequest.CreateFormData();
+        foreach (var (name, value) in confirmed) again.Set(name, value);
+        var retry = await page.Context.APIRequest.PostAsync("/admin/rules?handler=Publish", new() { Form = again });
+        Assert.Equal(200, retry.Status);
+        Assert.Contains("只发布一次", await retry.TextAsync(), StringComparison.Ordinal);
         Assert.Equal(before + 1, (await web.Server.StreamAsync("rules")).Count);
         // The draft is gone with the publication.
         await Expect(page.GetByTestId("start-form")).ToBeVisibleAsync();
