@@ -1,4 +1,4 @@
-using System.Data.Common;
+using PointsEngine.Api.Hosting;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
 
@@ -20,14 +20,11 @@ public sealed class RuleDrafts(IEventStore store)
     public const int MaxLength = 256 * 1024;
 
     private const string Table = "rule_drafts";
-    private readonly ReadModelDatabase _database = ReadModelDatabase.For(store);
-    private readonly SemaphoreSlim _schema = new(1, 1);
-    private volatile bool _ready;
+    private readonly StoreTable _table = new(store, $"CREATE TABLE IF NOT EXISTS {Table} (owner TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at TEXT NOT NULL)");
 
     public async Task<RuleDraft?> FindAsync(string owner, CancellationToken ct)
     {
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
         await using var sql = new Sql(c);
         var rows = await sql.QueryAsync($"SELECT document, saved_at FROM {Table} WHERE owner = @o",
             r => new RuleDraft(owner, r.GetString(0), DateTimeOffset.Parse(r.GetString(1), System.Globalization.CultureInfo.InvariantCulture)), ct, ("@o", owner)).ConfigureAwait(false);
@@ -37,8 +34,7 @@ public sealed class RuleDrafts(IEventStore store)
     public async Task SaveAsync(string owner, string document, DateTimeOffset at, CancellationToken ct)
     {
         if (document.Length > MaxLength) throw new ArgumentOutOfRangeException(nameof(document), "The draft is longer than RuleDrafts.MaxLength.");
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
         await using var sql = new Sql(c);
         await sql.ExecuteAsync($"""
             INSERT INTO {Table} (owner, document, saved_at) VALUES (@o, @d, @t)
@@ -48,38 +44,8 @@ public sealed class RuleDrafts(IEventStore store)
 
     public async Task DiscardAsync(string owner, CancellationToken ct)
     {
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
         await using var sql = new Sql(c);
         await sql.ExecuteAsync($"DELETE FROM {Table} WHERE owner = @o", ct, ("@o", owner)).ConfigureAwait(false);
-    }
-
-    private async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (_ready) return;
-        await _schema.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_ready) return;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
-                    await using var sql = new Sql(c);
-                    await sql.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Table} (owner TEXT PRIMARY KEY, document TEXT NOT NULL, saved_at TEXT NOT NULL)", ct).ConfigureAwait(false);
-                    break;
-                }
-                catch (DbException) when (attempt < 3)
-                {
-                    // Another process creating it at the same instant (PostgreSQL's IF NOT EXISTS is not atomic).
-                }
-            }
-            _ready = true;
-        }
-        finally
-        {
-            _schema.Release();
-        }
     }
 }
