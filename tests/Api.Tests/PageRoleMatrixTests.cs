@@ -102,6 +102,19 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("POST", "/admin?handler=Group", AdminOnly, Post("/admin?handler=Group", c => new() { ["formKey"] = c.Key(), ["group"] = c.Fresh("g"), ["branch"] = "b1", ["name"] = "党小组", ["occurredOn"] = On })),
         new("POST", "/admin?handler=Members", AdminOnly, Post("/admin?handler=Members", c => new() { ["formKey"] = c.Key(), ["branch"] = "b1", ["lines"] = $"{c.Fresh("nm")},新党员", ["occurredOn"] = On })),
         new("POST", "/admin?handler=Token", AdminOnly, Post("/admin?handler=Token", c => new() { ["role"] = "appraiser", ["subject"] = c.Fresh("ap"), ["days"] = "1" })),
+        // #20: the admin's rule set. In this order for the admin: a draft started, edited in the form and as JSON (a
+        // valid document), previewed, a publish asked (answered with the confirmation: nothing is written before it is
+        // confirmed), discarded. The draft is the admin's own; nobody else reaches any of it.
+        new("GET", "/admin/rules", AdminOnly, Get("/admin/rules?on=2025-06-01")),
+        new("POST", "/admin/rules?handler=Start", AdminOnly, Post("/admin/rules?handler=Start", _ => new() { ["on"] = On })),
+        new("POST", "/admin/rules?handler=Form", AdminOnly, Post("/admin/rules?handler=Form", _ => new() { ["$.baseScore"] = "60" })),
+        new("POST", "/admin/rules?handler=Json", AdminOnly, Post("/admin/rules?handler=Json", c => new()
+        {
+            ["document"] = PointsEngine.TestSupport.TypicalRules.Document().Replace("default-2025.1", c.Fresh("matrix"), StringComparison.Ordinal),
+        })),
+        new("GET", "/admin/rules?handler=Preview", AdminOnly, Get("/admin/rules?handler=Preview&year=2025")),
+        new("POST", "/admin/rules?handler=Publish", AdminOnly, Post("/admin/rules?handler=Publish", c => new() { ["formKey"] = c.Key(), ["effectiveFrom"] = "2099-01-01" })),
+        new("POST", "/admin/rules?handler=Discard", AdminOnly, Post("/admin/rules?handler=Discard", _ => [])),
         new("POST", "/branches/{branch}/meetings/new", Recorders, Post("/branches/b1/meetings/new", c => new()
         {
             ["Form.FormKey"] = c.Key(), ["Form.OccurredOn"] = On, ["Form.Kind"] = "PartyLecture", ["Form.Mode"] = "InPerson", ["Form.Topic"] = c.Fresh("党课"),

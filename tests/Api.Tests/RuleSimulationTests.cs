@@ -53,6 +53,22 @@ public sealed class when_a_draft_rule_set_is_simulated(BranchYearFixture fixture
         Assert.Equal(74m, (decimal)(await Api.Admin.GetJsonAsync("/api/members/a1/standing?year=2025")).Body["total"]!);
     }
 
+    /// #20: the preview highlights the members whose year-end grade the draft changes, so the simulation says which.
+    [Fact]
+    public async Task raising_the_qualified_band_to_72_changes_the_grade_of_exactly_the_members_at_70()
+    {
+        var result = await SimulateAsync(Draft("draft-grades", d => d["appraisal"]!["grades"]![1]!["minScore"] = 72));
+
+        // Totals a1 74, a2 70, a3 64, a4 70, c1 60 (no democratic appraisal: the final score is the total); 合格 from 70 → 72.
+        var grades = ((JArray)result.Body["members"]!).ToDictionary(m => (string)m["member"]!, m => ((string?)m["currentGrade"], (string?)m["simulatedGrade"], (bool)m["gradeChanged"]!));
+        Assert.Equal(new Dictionary<string, (string?, string?, bool)>
+        {
+            ["a1"] = ("合格", "合格", false), ["a2"] = ("合格", "基本合格", true), ["a3"] = ("基本合格", "基本合格", false),
+            ["a4"] = ("合格", "基本合格", true), ["c1"] = ("基本合格", "基本合格", false),
+        }, grades);
+        Assert.Equal((2, 0), ((int)result.Body["gradesChanged"]!, (int)result.Body["membersChanged"]!));
+    }
+
     [Fact]
     public async Task the_draft_takes_effect_from_its_effective_date_like_a_real_publication()
     {

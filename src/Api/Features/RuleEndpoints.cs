@@ -67,13 +67,16 @@ public static class RuleEndpoints
     {
         if (text is null) return NotJson();
         var (set, problems) = RuleSetDocument.Validate(text);
-        if (set is null)
-        {
-            var errors = new FieldErrors();
-            foreach (var p in problems) errors.Add(p.Path, "invalid-rule-set", p.Chinese, p.English);
-            return errors.ToProblem();
-        }
+        if (set is null) return Problem(problems);
         return Draft.Of(new RuleSetPublished(id, publishedOn ?? set.EffectiveFrom, set.Version, set.EffectiveFrom, text));
+    }
+
+    /// A document's problems, each under its JSON path (the pages show each beside its field).
+    public static ApiProblem Problem(IEnumerable<RuleSetProblem> problems)
+    {
+        var errors = new FieldErrors();
+        foreach (var p in problems) errors.Add(p.Path, "invalid-rule-set", p.Chinese, p.English);
+        return errors.ToProblem();
     }
 
     /// The body as text, or null when it is not sent as JSON.

@@ -6,6 +6,7 @@ using PointsEngine.Api.Hosting;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Reading;
 using PointsEngine.Api.Writing;
+using PointsEngine.Domain.Facts;
 using PointsEngine.Projections.Simulation;
 using PointsEngine.Store;
 
@@ -31,30 +32,32 @@ public static class RuleSimulationEndpoints
                 using (var reader = new StreamReader(request.Body, Encoding.UTF8)) text = await reader.ReadToEndAsync(ct);
 
                 var (draft, problems) = RuleSimulation.Draft(text);
-                if (draft is null)
-                {
-                    var errors = new FieldErrors();
-                    foreach (var p in problems) errors.Add(p.Path, "invalid-rule-set", p.Chinese, p.English);
-                    return errors.ToProblem().ToResult();
-                }
+                if (draft is null) return RuleEndpoints.Problem(problems).ToResult();
 
-                // Compare against what is recorded, so let scoring catch up first (bounded: the answer says
-                // which log position it read).
-                if (scoring.Running)
-                {
-                    var head = await store.ReadHeadPositionAsync(ct);
-                    try
-                    {
-                        await scoring.Engine.WaitUntilScoredAsync(head, ct).WaitAsync(TimeSpan.FromSeconds(settings.Value.WaitSeconds), ct);
-                    }
-                    catch (TimeoutException)
-                    {
-                        // Simulate over what is scored so far.
-                    }
-                }
-                return TypedResults.Ok(await RuleSimulation.RunAsync(store, serializer, draft, y, ct));
+                return TypedResults.Ok(await SimulateAsync(draft, y, store, serializer, scoring, settings.Value, ct));
             })
             .RequireAuthorization(AccessPolicies.Admin).Accepts<System.Text.Json.JsonElement>("application/json")
             .WithTags("Rules 积分规则").ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(413).ProducesProblem(415)
             .WithSummary("Simulate a draft rule set over the real history, writing nothing 规则模拟（?year=2025）");
+
+    /// The simulation as the API and the admin's rules page (#20) answer it.
+    public static async Task<SimulationResult> SimulateAsync(RuleSetPublished draft, int year, IEventStore store, EventSerializer serializer,
+        ScoringHost scoring, ApiSettings settings, CancellationToken ct)
+    {
+        // Compare against what is recorded, so let scoring catch up first (bounded: the answer says
+        // which log position it read).
+        if (scoring.Running)
+        {
+            var head = await store.ReadHeadPositionAsync(ct);
+            try
+            {
+                await scoring.Engine.WaitUntilScoredAsync(head, ct).WaitAsync(TimeSpan.FromSeconds(settings.WaitSeconds), ct);
+            }
+            catch (TimeoutException)
+            {
+                // Simulate over what is scored so far.
+            }
+        }
+        return await RuleSimulation.RunAsync(store, serializer, draft, year, ct);
+    }
 }

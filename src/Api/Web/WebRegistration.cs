@@ -47,6 +47,7 @@ public static class WebRegistration
             .AddPolicy(WebAccess.Recorder, Policy(Roles.Admin, Roles.Secretary))
             .AddPolicy(WebAccess.Admin, Policy(Roles.Admin));
         services.AddSingleton<IPublishedRankings, NoticeRankings>();
+        services.AddSingleton<RuleDrafts>();
         return services;
     }
 

@@ -1,4 +1,4 @@
-using System.Data.Common;
+using PointsEngine.Api.Hosting;
 using System.Security.Cryptography;
 using PointsEngine.Projections.Storage;
 using PointsEngine.Store;
@@ -28,23 +28,22 @@ public sealed class AttachmentStore(IEventStore store)
     }
 
     private const string Table = "claim_files";
-    private readonly ReadModelDatabase _database = ReadModelDatabase.For(store);
-    private readonly SemaphoreSlim _schema = new(1, 1);
+    // BYTEA: PostgreSQL's binary type; SQLite keeps a blob in a column of any declared type.
+    private readonly StoreTable _table = new(store,
+        $"CREATE TABLE IF NOT EXISTS {Table} (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL, content BYTEA NOT NULL)");
     // Saving and discarding take turns, so a file cannot be found present by one request and deleted by another in between.
     private readonly SemaphoreSlim _files = new(1, 1);
     // The files added by a request that may still take them back, by hash.
     private readonly Dictionary<string, Saved> _revocable = new(StringComparer.Ordinal);
-    private volatile bool _ready;
 
     public async Task<Saved> SaveAsync(IReadOnlyList<AttachmentFile> files, CancellationToken ct)
     {
         if (files.Count == 0) return new Saved([]);
-        await EnsureTableAsync(ct).ConfigureAwait(false);
         await _files.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             var added = new List<string>();
-            await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+            await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
             await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (var sql = new Sql(c, tx))
             {
@@ -94,7 +93,7 @@ public sealed class AttachmentStore(IEventStore store)
             var mine = saved.Added.Where(h => _revocable.TryGetValue(h, out var owner) && owner == saved).ToList();
             foreach (var h in mine) _revocable.Remove(h);
             if (mine.Count == 0) return;
-            await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+            await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
             await using var sql = new Sql(c);
             foreach (var h in mine)
                 await sql.ExecuteAsync($"DELETE FROM {Table} WHERE sha256 = @h", ct, ("@h", h)).ConfigureAwait(false);
@@ -109,45 +108,12 @@ public sealed class AttachmentStore(IEventStore store)
     /// match the hash the claim event recorded (the chain covers the event, the hash covers the file).
     public async Task<StoredAttachment?> ReadAsync(string sha256, CancellationToken ct)
     {
-        await EnsureTableAsync(ct).ConfigureAwait(false);
-        await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
+        await using var c = await _table.OpenAsync(ct).ConfigureAwait(false);
         await using var sql = new Sql(c);
         var rows = await sql.QueryAsync($"SELECT media_type, content FROM {Table} WHERE sha256 = @h",
             r => (MediaType: r.GetString(0), Content: (byte[])r.GetValue(1)), ct, ("@h", sha256)).ConfigureAwait(false);
         if (rows.Count == 0) return null;
         var (mediaType, content) = rows[0];
         return new StoredAttachment(mediaType, content, Convert.ToHexStringLower(SHA256.HashData(content)) == sha256);
-    }
-
-    private async Task EnsureTableAsync(CancellationToken ct)
-    {
-        if (_ready) return;
-        await _schema.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (_ready) return;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await using var c = await _database.OpenAsync(ct).ConfigureAwait(false);
-                    await using var sql = new Sql(c);
-                    // BYTEA: PostgreSQL's binary type; SQLite keeps a blob in a column of any declared type.
-                    await sql.ExecuteAsync($"""
-                        CREATE TABLE IF NOT EXISTS {Table} (sha256 TEXT PRIMARY KEY, media_type TEXT NOT NULL, size BIGINT NOT NULL, content BYTEA NOT NULL)
-                        """, ct).ConfigureAwait(false);
-                    break;
-                }
-                catch (DbException) when (attempt < 3)
-                {
-                    // Another process creating it at the same instant (PostgreSQL's IF NOT EXISTS is not atomic).
-                }
-            }
-            _ready = true;
-        }
-        finally
-        {
-            _schema.Release();
-        }
     }
 }

@@ -1,3 +1,4 @@
+using PointsEngine.Domain.Appraisal;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
@@ -41,8 +42,11 @@ public static class RuleSimulation
         var recorded = new RecordedEvent(FactStreams.Rules, StreamRevision.Start, new LogPosition(head.Value + 1), published.EventId,
             published.Type, published.Data, published.Metadata, DateTimeOffset.UtcNow);
 
+        var schemeNow = router.Rules.InForceOn(new DateOnly(year, 12, 31))?.Appraisal;
         var simulated = new Dictionary<MemberId, MemberState>(history.Members);
-        foreach (var delivery in router.Route(recorded))
+        var deliveries = router.Route(recorded);
+        var schemeThen = router.Rules.InForceOn(new DateOnly(year, 12, 31))?.Appraisal;
+        foreach (var delivery in deliveries)
         {
             var message = delivery.Command;
             var member = message.Command.Member;
@@ -56,6 +60,9 @@ public static class RuleSimulation
             .OrderBy(s => s.Member.Value, StringComparer.Ordinal)
             .Select(s => Compare(s, simulated[s.Member], year))
             .ToList();
+        var gradesNow = Grades(schemeNow, members.Select(m => history.Members[m.Member]), year);
+        var gradesThen = Grades(schemeThen, members.Select(m => simulated[m.Member]), year);
+        members = [.. members.Select(m => m with { CurrentGrade = gradesNow.GetValueOrDefault(m.Member), SimulatedGrade = gradesThen.GetValueOrDefault(m.Member) })];
 
         var rankings = new List<SimulatedRanking>();
         var branches = history.Members.Values.SelectMany(s => Spells(s, year).Select(p => p.Branch)).Distinct()
@@ -66,8 +73,14 @@ public static class RuleSimulation
         rankings.Add(Rank(RankingScope.Organisation, null, null, history.Members.Values, simulated, year, _ => true));
 
         return new SimulationResult(year, draft.Version, draft.EffectiveFrom, head.Value, members.Count(m => m.Change != 0 || m.ByCategory.Any(c => c.Change != 0)),
-            members, rankings);
+            members, rankings) { GradesChanged = members.Count(m => m.GradeChanged) };
     }
+
+    /// Each member's year-end grade (its name) under the appraisal scheme in force on 31 December, as the year-end
+    /// report grades it; none without a scheme.
+    private static Dictionary<MemberId, string> Grades(AppraisalScheme? scheme, IEnumerable<MemberState> members, int year) =>
+        scheme is null ? [] : YearEndAppraisal.Appraise(scheme, members.Select(s => Standing.Of(s, year, scheme.AbsenceExemptCategories)))
+            .ToDictionary(a => a.Member, a => a.GradeName);
 
     private static SimulatedMember Compare(MemberState now, MemberState then, int year)
     {

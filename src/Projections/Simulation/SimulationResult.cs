@@ -14,7 +14,11 @@ public sealed record SimulationResult(
     long ReadUpTo,
     int MembersChanged,
     IReadOnlyList<SimulatedMember> Members,
-    IReadOnlyList<SimulatedRanking> Rankings);
+    IReadOnlyList<SimulatedRanking> Rankings)
+{
+    /// Members whose year-end grade the draft would change (#20: highlighted in the preview).
+    public int GradesChanged { get; init; }
+}
 
 /// A member's year total as recorded now and as the draft would make it, with the difference per category.
 public sealed record SimulatedMember(
@@ -24,7 +28,15 @@ public sealed record SimulatedMember(
     decimal Current,
     decimal Simulated,
     decimal Change,
-    IReadOnlyList<SimulatedCategory> ByCategory);
+    IReadOnlyList<SimulatedCategory> ByCategory)
+{
+    /// The year-end grade (its name) under the scheme in force on 31 December now and with the draft; null without one.
+    public string? CurrentGrade { get; init; }
+
+    public string? SimulatedGrade { get; init; }
+
+    public bool GradeChanged => CurrentGrade != SimulatedGrade;
+}
 
 public sealed record SimulatedCategory(string Category, decimal Current, decimal Simulated, decimal Change);
 

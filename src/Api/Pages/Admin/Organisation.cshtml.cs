@@ -43,12 +43,7 @@ public sealed class OrganisationModel(FactWriter writer, OrganisationDirectory d
         var outcome = await writer.RecordAsync(HttpContext, formKey, (id, _, _) =>
         {
             var (set, problems) = RuleSetDocument.Validate(text);
-            if (set is null)
-            {
-                var e = new FieldErrors();
-                foreach (var p in problems) e.Add(p.Path, "invalid-rule-set", p.Chinese, p.English);
-                return ValueTask.FromResult<Draft>(e.ToProblem());
-            }
+            if (set is null) return ValueTask.FromResult<Draft>(RuleEndpoints.Problem(problems));
             return ValueTask.FromResult(Draft.Of(new RuleSetPublished(id, set.EffectiveFrom, set.Version, set.EffectiveFrom, text)));
         }, ct);
         return Done(outcome, "已发布通用积分规则。Published the default rule set.");
