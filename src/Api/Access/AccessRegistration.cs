@@ -34,6 +34,7 @@ public static class AccessRegistration
         services.AddSingleton<AccountSessions>();
         services.AddSingleton<AccountInvitations>();
         services.AddSingleton<IntegrationTokens>();
+        services.AddSingleton<AccountAudit>();
         services.AddAuthentication(BearerTokens.SchemeName).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(BearerTokens.SchemeName).Configure<TokenService>(BearerTokens.Configure);
         services.AddAuthorizationBuilder()
