@@ -15,16 +15,9 @@ public sealed class managing_accounts_and_tokens_in_the_browser(BrowserFixture w
 {
     static managing_accounts_and_tokens_in_the_browser() => SetDefaultExpectTimeout(90_000);
 
-    private static readonly string Shots = Path.Combine(BrowserFixture.Screenshots, "tokens");
+    private static Task ShotAsync(IPage page, string name) => BrowserFixture.ScreenshotAsync(page, "tokens", name);
 
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        Directory.CreateDirectory(Shots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Shots, name + ".png"), FullPage = true });
-    }
-
-    private static async Task NoSidewaysScrollAsync(IPage page) =>
-        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{page.Url} scrolls sideways");
+    private static Task NoSidewaysScrollAsync(IPage page) => BrowserFixture.NoSidewaysScrollAsync(page);
 
     [Fact]
     public async Task a_secretary_issues_and_revokes_a_members_token_and_the_admin_reads_the_audit()
