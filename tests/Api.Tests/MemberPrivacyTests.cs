@@ -165,6 +165,8 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         ["/api/branches/{branch}/notices"] = "",
         ["/api/branches/{branch}/notices/{period}"] = "",
         ["/api/checkins/{session}"] = "",
+        // #18: an account's integration tokens (a member's account is its member id); staff only, names and dates.
+        ["/api/accounts/{account}/tokens"] = "",
     };
 
     private static string OwnValue(string parameter, Holder h) => parameter switch
@@ -175,6 +177,7 @@ public sealed partial class when_a_member_asks_for_another_members_data(ITestOut
         "sha256" => h.Attachment,
         "period" => NoticePeriod,
         "session" => h.CheckIn,
+        "account" => h.Member,
         _ => throw new Xunit.Sdk.XunitException($"route parameter {{{parameter}}} has no value in {nameof(OwnValue)}"),
     };
 

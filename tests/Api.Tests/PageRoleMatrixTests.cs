@@ -76,6 +76,18 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("GET", "/branches/{branch}/accounts", Recorders, Get("/branches/b1/accounts")),
         new("POST", "/branches/{branch}/accounts?handler=Invite", Recorders, Post("/branches/b1/accounts?handler=Invite", c => new() { ["formKey"] = c.Key(), ["member"] = "m-04" })),
         new("POST", "/branches/{branch}/accounts?handler=Withdraw", Recorders, Post("/branches/b1/accounts?handler=Withdraw", _ => new() { ["member"] = "m-04" })),
+        // #18: one account's page (m-04's, invited by the row above): admins and the secretary of m-04's branch.
+        new("GET", "/accounts/{account}", Recorders, Get("/accounts/m-04")),
+        new("POST", "/accounts/{account}?handler=Enable", Recorders, Post("/accounts/m-04?handler=Enable", _ => [])),
+        new("POST", "/accounts/{account}?handler=Token", Recorders, Post("/accounts/m-04?handler=Token", c => new() { ["formKey"] = c.Key(), ["name"] = c.Fresh("脚本"), ["days"] = "30" })),
+        new("POST", "/accounts/{account}?handler=Revoke", Recorders, async c => new Request("/accounts/m-04?handler=Revoke",
+            new Dictionary<string, string> { ["token"] = await c.AccountTokenAsync("m-04") })),
+        new("POST", "/accounts/{account}?handler=Link", Recorders, Post("/accounts/m-04?handler=Link", c => new() { ["formKey"] = c.Key() })),
+        new("POST", "/accounts/{account}?handler=Disable", Recorders, Post("/accounts/m-04?handler=Disable", _ => [])),
+        // #18: every account, inviting appraisers and admins, and the audit of account events: admins only.
+        new("GET", "/admin/accounts", AdminOnly, Get("/admin/accounts")),
+        new("POST", "/admin/accounts?handler=Invite", AdminOnly, Post("/admin/accounts?handler=Invite", c => new() { ["formKey"] = c.Key(), ["name"] = "考核员", ["login"] = c.Fresh("kh"), ["role"] = "appraiser" })),
+        new("GET", "/admin/audit", AdminOnly, Get("/admin/audit?kind=token-issued")),
         new("POST", "/branches/{branch}/accounts?handler=Disable", Recorders, Post("/branches/b1/accounts?handler=Disable", _ => new() { ["member"] = "m-04" })),
         new("GET", "/me", Members, Get("/me"), Refused: c => c == Caller.Anonymous ? "/signin" : "/"),
         new("GET", "/members/{member?}", MemberNow, Get($"/members/m-01?year={ThisYear}")),
@@ -297,6 +309,10 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         public string Fresh(string prefix) => $"{prefix}-{Interlocked.Increment(ref _next)}";
 
         public string Key() => $"web-{Guid.NewGuid():N}";
+
+        /// An integration token the admin issued to the account through the API; returns its id.
+        public async Task<string> AccountTokenAsync(string account) =>
+            (await admin.PostJsonAsync($"/api/accounts/{account}/tokens", new { name = Fresh("令牌") })).ShouldBe(HttpStatusCode.Created)["info.id"]!;
 
         /// An adjustment of m-02 in b1, recorded by the admin through the API; returns its id.
         public async Task<string> AdjustmentAsync() =>

@@ -53,6 +53,10 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("POST", "/api/access/tokens", AdminOnly, c => Task.FromResult(new Request("/api/access/tokens", new { role = "appraiser", subject = c.Fresh("appraiser") }))),
         new("GET", "/api/access/me", Readers, _ => Task.FromResult(new Request("/api/access/me"))),
         // #18: what an account may do (m-01's account, invited in the set-up; it is a member already, so nothing is written).
+        // #18: integration tokens of m-01's account: admins, and the secretary of m-01's branch.
+        new("GET", "/api/accounts/{account}/tokens", Recorders, _ => Task.FromResult(new Request("/api/accounts/m-01/tokens"))),
+        new("POST", "/api/accounts/{account}/tokens", Recorders, c => Task.FromResult(new Request("/api/accounts/m-01/tokens", new { name = c.Fresh("脚本") }))),
+        new("DELETE", "/api/accounts/{account}/tokens/{token}", Recorders, async c => new Request($"/api/accounts/m-01/tokens/{await c.AccountTokenAsync()}")),
         new("PUT", "/api/accounts/{account}/role", AdminOnly, _ => Task.FromResult(new Request("/api/accounts/m-01/role", new { role = "member" }))),
         new("POST", "/api/network-zones", AdminOnly, c => Task.FromResult(new Request("/api/network-zones", new { zone = c.Fresh("zone"), name = "网络区", occurredOn = On }))),
         new("POST", "/api/branches", AdminOnly, c => Task.FromResult(new Request("/api/branches", new { branch = c.Fresh("branch"), name = "新支部", occurredOn = On }))),
@@ -203,6 +207,10 @@ public sealed class the_role_matrix : IAsyncLifetime
             return member;
         }
 
+        /// An integration token the admin issued to m-01's account; returns its id.
+        public async Task<string> AccountTokenAsync() =>
+            (await admin.PostJsonAsync("/api/accounts/m-01/tokens", new { name = Fresh("令牌") })).ShouldBe(HttpStatusCode.Created)["info.id"]!;
+
         /// Writes as the admin and returns the fact id.
         public async Task<string> AdminWritesAsync(string path, object body) =>
             (await admin.PostJsonAsync(path, body)).ShouldBe(HttpStatusCode.Created)["factId"]!;
@@ -278,7 +286,7 @@ public sealed class the_role_matrix : IAsyncLifetime
                 var head = await _api.HeadAsync();
                 var answer = await SendAsync(clients[caller], row.Method, request);
 
-                var expected = row.Allowed.Contains(caller) ? (row.Method is "GET" or "PUT" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
+                var expected = row.Allowed.Contains(caller) ? (row.Method is "GET" or "PUT" or "DELETE" || row.Pattern is "/api/rules/validate" or "/api/rules/simulate" ? 200 : 201)
                     : Refused401.Contains(caller) ? 401 : 403;
                 if ((int)answer.Status != expected)
                 {
@@ -321,6 +329,7 @@ public sealed class the_role_matrix : IAsyncLifetime
     private static Task<Answer> SendAsync(HttpClient client, string method, Request request) =>
         method == "GET" ? client.GetJsonAsync(request.Path)
         : method == "PUT" ? client.PutJsonAsync(request.Path, request.Body!)
+        : method == "DELETE" ? client.DeleteJsonAsync(request.Path)
         : request.RawJson is { } raw ? client.PostRawAsync(request.Path, raw, Guid.NewGuid().ToString("N"))
         : client.PostJsonAsync(request.Path, request.Body!);
 }

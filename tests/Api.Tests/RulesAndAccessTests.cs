@@ -137,34 +137,39 @@ public sealed class the_init_admin_command : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pe-init-").FullName;
 
+    // #18: the key lives outside the data directory; the tests give it a place of its own (Auth:KeyFile).
+    private string KeyFile => Path.Combine(_dir, "config", SigningKey.FileName);
+
     [Fact]
-    public async Task creates_an_owner_only_signing_key_beside_the_database_and_prints_a_working_admin_token()
+    public async Task creates_an_owner_only_signing_key_outside_the_data_and_prints_a_working_admin_token_of_the_admin_account()
     {
-        var database = Path.Combine(_dir, "points.db");
+        var database = Path.Combine(_dir, "data", "points.db");
         var output = new StringWriter();
         var messages = new StringWriter();
 
-        var exit = InitAdminCommand.Run(["--name", "张三", "--Store:Path", database], output, messages);
+        var exit = InitAdminCommand.Run(["--name", "张三", "--Store:Path", database, "--Auth:KeyFile", KeyFile], output, messages);
 
         Assert.Equal(0, exit);
-        var keyFile = Path.Combine(_dir, SigningKey.FileName);
-        Assert.True(File.Exists(keyFile));
-        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        Assert.True(File.Exists(KeyFile));
+        Assert.False(File.Exists(Path.Combine(_dir, "data", SigningKey.FileName)));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
         var token = output.ToString().Trim();
         Assert.DoesNotContain(token, messages.ToString());
-        Assert.DoesNotContain(File.ReadAllText(keyFile), output + messages.ToString());
+        Assert.DoesNotContain(File.ReadAllText(KeyFile), output + messages.ToString());
 
-        // `serve` on the same database finds the key file by itself.
-        await using var api = ApiHost.InDirectory(_dir, testKey: false);
+        // `serve` with the same configuration finds the key file; the token is the admin account's, listed on it.
+        await using var api = ApiHost.InDirectory(Path.Combine(_dir, "data"), b => b.UseSetting("Auth:KeyFile", KeyFile), testKey: false);
         var admin = api.Client(token);
         var me = (await admin.GetJsonAsync("/api/access/me")).ShouldBe(HttpStatusCode.OK);
-        Assert.Equal("张三", me["subject"]);
+        Assert.Equal("person-张三", me["subject"]);
         Assert.Equal("admin", me["role"]);
         (await admin.PostJsonAsync("/api/branches", new { branch = "b1", name = "第一党支部", occurredOn = "2025-01-01" })).ShouldBe(HttpStatusCode.Created);
+        var listed = (await admin.GetJsonAsync("/api/accounts/person-张三/tokens")).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("init-admin", listed["tokens[0].name"]);
 
         // A second run keeps the key: the first token still works, and so does the new one.
         var again = new StringWriter();
-        Assert.Equal(0, InitAdminCommand.Run(["--name", "王五", "--Store:Path", database], again, new StringWriter()));
+        Assert.Equal(0, InitAdminCommand.Run(["--name", "王五", "--Store:Path", database, "--Auth:KeyFile", KeyFile], again, new StringWriter()));
         (await api.Client(again.ToString().Trim()).GetJsonAsync("/api/access/me")).ShouldBe(HttpStatusCode.OK);
         (await admin.GetJsonAsync("/api/access/me")).ShouldBe(HttpStatusCode.OK);
     }
@@ -175,11 +180,11 @@ public sealed class the_init_admin_command : IDisposable
     {
         var database = Path.Combine(_dir, "points.db");
         var messages = new StringWriter();
-        Assert.Equal(0, InitAdminCommand.Run(["--name", "张三", "--Store:Path", database, "--url", "https://points.example.org"], new StringWriter(), messages));
+        Assert.Equal(0, InitAdminCommand.Run(["--name", "张三", "--Store:Path", database, "--Auth:KeyFile", KeyFile, "--url", "https://points.example.org"], new StringWriter(), messages));
         var link = System.Text.RegularExpressions.Regex.Match(messages.ToString(), @"https://points\.example\.org/i/([A-Za-z0-9_-]{22})");
         Assert.True(link.Success, messages.ToString());
 
-        await using var api = ApiHost.InDirectory(_dir, testKey: false);
+        await using var api = ApiHost.InDirectory(_dir, b => b.UseSetting("Auth:KeyFile", KeyFile), testKey: false);
         var browser = new PageVisitor(api.PageClient());
         var code = link.Groups[1].Value;
         await browser.GetAsync($"/i/{code}");

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PointsEngine.Api.Access.Accounts;
 
@@ -33,8 +33,10 @@ public static class AccessRegistration
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountSessions>();
         services.AddSingleton<AccountInvitations>();
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        services.AddSingleton<IntegrationTokens>();
+        services.AddSingleton<AccountAudit>();
+        services.AddAuthentication(BearerTokens.SchemeName).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(BearerTokens.SchemeName).Configure<TokenService>(BearerTokens.Configure);
         services.AddAuthorizationBuilder()
             .AddPolicy(AccessPolicies.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(AccessPolicies.Recorder, p => p.RequireRole(Roles.Admin, Roles.Secretary))

@@ -1,144 +1,131 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Api.Access;
 
-/// Signs and checks bearer tokens: compact JWS (RFC 7515/7519) with HMAC-SHA256, so standard tools can
-/// read them. Microsoft.AspNetCore.Authentication.JwtBearer 10.0.x does not restore from the registry
-/// these machines use (it needs Microsoft.IdentityModel 8.x, which is missing), hence this small
-/// implementation: one algorithm, fixed header, constant-time signature check, expiry always required.
-public sealed class TokenService(SigningKey key, TimeProvider clock)
+/// Signs bearer tokens and says how they are checked: compact JWS (RFC 7515/7519), HMAC-SHA256 with the
+/// signing key, through Microsoft.IdentityModel's JsonWebTokenHandler (#18: the standard JwtBearer handler
+/// validates them with <see cref="Parameters"/>; the page cookie's token is checked with the same). One
+/// algorithm, expiry always required and checked against the server's clock, no clock skew.
+public sealed class TokenService
 {
     public const int MaxTokenLength = 8 * 1024;
+    /// The claim naming the account an integration token was issued to (#18); such a token is checked
+    /// against the account on every request (not revoked, account enabled).
+    public const string AccountClaim = "acc";
 
-    private static readonly string Header = Base64Url(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}"""));
+    private readonly SymmetricSecurityKey _key;
+    private readonly TimeProvider _clock;
+    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false, SetDefaultTimesOnTokenCreation = false, MaximumTokenSizeInBytes = MaxTokenLength };
 
-    public string Issue(AccessToken token)
+    public TokenService(SigningKey key, TimeProvider clock)
     {
-        var payload = new Payload
+        _key = new SymmetricSecurityKey(key.Bytes);
+        _clock = clock;
+        Parameters = new TokenValidationParameters
         {
-            Sub = token.Subject,
-            Name = token.Name,
-            Role = Roles.NameOf(token.Role),
-            Branches = token.Branches.Count == 0 ? null : [.. token.Branches.Select(b => b.Value)],
-            Member = token.Member?.Value,
-            Iat = token.IssuedAt.ToUnixTimeSeconds(),
-            Exp = token.ExpiresAt.ToUnixTimeSeconds(),
-            Jti = token.TokenId,
+            IssuerSigningKey = _key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuerSigningKey = true,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ClockSkew = TimeSpan.Zero,
+            // The server's clock, not the machine's: tests move it, and expiry follows.
+            LifetimeValidator = (_, expires, _, _) => expires is { } e && e > _clock.GetUtcNow().UtcDateTime,
+            NameClaimType = Caller.SubjectClaim,
+            RoleClaimType = Caller.RoleClaim,
         };
-        var signingInput = $"{Header}.{Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload, PayloadJson.Default.Payload))}";
-        return $"{signingInput}.{Base64Url(Sign(signingInput))}";
+    }
+
+    public TokenValidationParameters Parameters { get; }
+
+    public JsonWebTokenHandler Handler => _handler;
+
+    public string Issue(AccessToken token, string? account = null)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            [Caller.SubjectClaim] = token.Subject,
+            [Caller.NameClaim] = token.Name,
+            [Caller.RoleClaim] = Roles.NameOf(token.Role),
+            [JwtRegisteredClaimNames.Jti] = token.TokenId,
+        };
+        if (token.Branches.Count > 0) claims[BranchesClaim] = token.Branches.Select(b => b.Value).ToArray();
+        if (token.Member is { } m) claims[Caller.MemberClaim] = m.Value;
+        if (account is not null) claims[AccountClaim] = account;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Claims = claims,
+            IssuedAt = token.IssuedAt.UtcDateTime,
+            NotBefore = token.IssuedAt.UtcDateTime,
+            Expires = token.ExpiresAt.UtcDateTime,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
     }
 
     /// A new token for someone, valid from now for <paramref name="lifetime"/>.
-    public (string Token, AccessToken Grant) IssueNew(string subject, string name, Role role, IReadOnlyList<BranchId> branches, MemberId? member, TimeSpan lifetime)
+    public (string Token, AccessToken Grant) IssueNew(string subject, string name, Role role, IReadOnlyList<BranchId> branches, MemberId? member,
+        TimeSpan lifetime, string? account = null, string? tokenId = null)
     {
-        var now = clock.GetUtcNow();
-        var grant = new AccessToken(subject, name, role, branches, member, now, now + lifetime, Guid.NewGuid().ToString("N"));
-        return (Issue(grant), grant);
+        var now = _clock.GetUtcNow();
+        var grant = new AccessToken(subject, name, role, branches, member, now, now + lifetime, tokenId ?? Guid.NewGuid().ToString("N"));
+        return (Issue(grant, account), grant);
     }
 
-    /// Tokens whose signature and payload were checked already, with their grant: a client sends the same
-    /// token with every request, and checking it again (HMAC, base64, JSON) cost more than the rest of the
-    /// authentication. Only genuine tokens get in (they need the key); expiry is still checked on every use.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TokenCheck> _checked = new(StringComparer.Ordinal);
-    private const int MaxChecked = 4_096;
+    public const string BranchesClaim = "branches";
 
-    public TokenCheck Check(string token)
-    {
-        if (_checked.TryGetValue(token, out var known))
-            return known.Grant!.ExpiresAt <= clock.GetUtcNow() ? TokenCheck.Expired : known;
-        var check = CheckSignedPayload(token);
-        if (check.Grant is not null)
-        {
-            // A bound on memory, not a policy: past it the cache starts over.
-            if (_checked.Count >= MaxChecked) _checked.Clear();
-            _checked[token] = check;
-        }
-        return check;
-    }
-
-    private TokenCheck CheckSignedPayload(string token)
+    /// Signature, algorithm and expiry, as the JwtBearer handler checks them; then the grant the claims carry.
+    public async Task<TokenCheck> ValidateAsync(string token)
     {
         if (token.Length > MaxTokenLength) return TokenCheck.Malformed;
-        var parts = token.Split('.');
-        if (parts.Length != 3) return TokenCheck.Malformed;
-        // Only our own header is accepted: no "alg": "none", no algorithm chosen by the token.
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(parts[0]), Encoding.ASCII.GetBytes(Header)))
-            return TokenCheck.Malformed;
-        if (!TryBase64Url(parts[2], out var signature)) return TokenCheck.Malformed;
-        if (!CryptographicOperations.FixedTimeEquals(signature, Sign($"{parts[0]}.{parts[1]}"))) return TokenCheck.BadSignature;
-        if (!TryBase64Url(parts[1], out var json)) return TokenCheck.Malformed;
+        var result = await _handler.ValidateTokenAsync(token, Parameters).ConfigureAwait(false);
+        return result.IsValid ? FromClaims(new ClaimsPrincipal(result.ClaimsIdentity)) : TokenCheck.Failed(FailureOf(result.Exception));
+    }
 
-        Payload? payload;
+    /// The failure code of a token the handler refused (the bilingual 401 names it).
+    public static string FailureOf(Exception? e) => e switch
+    {
+        SecurityTokenExpiredException or SecurityTokenInvalidLifetimeException or SecurityTokenNoExpirationException => "token-expired",
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "invalid-signature",
+        _ => "malformed-token",
+    };
+
+    /// The grant the validated claims carry; malformed when a claim the engine needs is missing or wrong.
+    public static TokenCheck FromClaims(ClaimsPrincipal principal)
+    {
+        var subject = principal.FindFirstValue(Caller.SubjectClaim);
+        if (subject is not { Length: > 0 } || !Roles.TryParse(principal.FindFirstValue(Caller.RoleClaim), out var role)
+            || !long.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Exp), out var exp))
+            return TokenCheck.Malformed;
         try
         {
-            payload = JsonSerializer.Deserialize(json, PayloadJson.Default.Payload);
-        }
-        catch (JsonException)
-        {
-            return TokenCheck.Malformed;
-        }
-        if (payload?.Sub is not { Length: > 0 } subject || !Roles.TryParse(payload.Role, out var role) || payload.Exp is not { } exp)
-            return TokenCheck.Malformed;
-        AccessToken grant;
-        try
-        {
-            grant = new AccessToken(subject, payload.Name ?? subject, role,
-                [.. (payload.Branches ?? []).Select(BranchId.Parse)],
-                payload.Member is { } m ? MemberId.Parse(m) : null,
-                DateTimeOffset.FromUnixTimeSeconds(payload.Iat ?? 0),
-                DateTimeOffset.FromUnixTimeSeconds(exp),
-                payload.Jti ?? "");
+            _ = long.TryParse(principal.FindFirstValue(JwtRegisteredClaimNames.Iat), out var iat);
+            return TokenCheck.Valid(new AccessToken(subject, principal.FindFirstValue(Caller.NameClaim) ?? subject, role,
+                [.. principal.FindAll(BranchesClaim).Select(c => BranchId.Parse(c.Value))],
+                principal.FindFirstValue(Caller.MemberClaim) is { } m ? MemberId.Parse(m) : null,
+                DateTimeOffset.FromUnixTimeSeconds(iat), DateTimeOffset.FromUnixTimeSeconds(exp),
+                principal.FindFirstValue(JwtRegisteredClaimNames.Jti) ?? ""), principal.FindFirstValue(AccountClaim));
         }
         catch (ArgumentException)
         {
             return TokenCheck.Malformed;
         }
-        return grant.ExpiresAt <= clock.GetUtcNow() ? TokenCheck.Expired : TokenCheck.Valid(grant);
-    }
-
-    private byte[] Sign(string signingInput) => HMACSHA256.HashData(key.Bytes, Encoding.ASCII.GetBytes(signingInput));
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryBase64Url(string text, out byte[] bytes)
-    {
-        bytes = [];
-        var s = text.Replace('-', '+').Replace('_', '/');
-        s = (s.Length % 4) switch { 2 => s + "==", 3 => s + "=", 0 => s, _ => "!" };
-        var buffer = new byte[s.Length];
-        if (!Convert.TryFromBase64String(s, buffer, out var written)) return false;
-        bytes = buffer[..written];
-        return true;
-    }
-
-    internal sealed class Payload
-    {
-        [JsonPropertyName("sub")] public string? Sub { get; set; }
-        [JsonPropertyName("name")] public string? Name { get; set; }
-        [JsonPropertyName("role")] public string? Role { get; set; }
-        [JsonPropertyName("branches")] public string[]? Branches { get; set; }
-        [JsonPropertyName("member")] public string? Member { get; set; }
-        [JsonPropertyName("iat")] public long? Iat { get; set; }
-        [JsonPropertyName("exp")] public long? Exp { get; set; }
-        [JsonPropertyName("jti")] public string? Jti { get; set; }
     }
 }
 
-[JsonSerializable(typeof(TokenService.Payload))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-internal sealed partial class PayloadJson : JsonSerializerContext;
-
-/// The outcome of checking a token; <see cref="Grant"/> is set only when it is valid.
-public sealed record TokenCheck(string? Failure, AccessToken? Grant)
+/// The outcome of checking a token; <see cref="Grant"/> is set only when it is valid, <see cref="Account"/>
+/// when it is an integration token issued to an account.
+public sealed record TokenCheck(string? Failure, AccessToken? Grant, string? Account = null)
 {
     public static readonly TokenCheck Malformed = new("malformed-token", null);
     public static readonly TokenCheck BadSignature = new("invalid-signature", null);
     public static readonly TokenCheck Expired = new("token-expired", null);
-    public static TokenCheck Valid(AccessToken grant) => new(null, grant);
+    public static readonly TokenCheck Revoked = new("token-revoked", null);
+    public static TokenCheck Failed(string code) => new(code, null);
+    public static TokenCheck Valid(AccessToken grant, string? account = null) => new(null, grant, account);
 }

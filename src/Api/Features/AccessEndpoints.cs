@@ -4,6 +4,8 @@ using PointsEngine.Api.Access.Accounts;
 using PointsEngine.Domain.Accounts;
 using PointsEngine.Api.Problems;
 using PointsEngine.Api.Registry;
+using PointsEngine.Api.Workflows;
+using PointsEngine.Api.Writing;
 using PointsEngine.Domain.Values;
 
 namespace PointsEngine.Api.Features;
@@ -12,8 +14,9 @@ namespace PointsEngine.Api.Features;
 /// Tokens are stateless (signed, with an expiry) and never logged.
 public static class AccessEndpoints
 {
-    public const int MaxLifetimeDays = 3650;
-    public const int DefaultLifetimeDays = 365;
+    // #18: a year at most, 90 days unless asked, as for the tokens issued to accounts.
+    public const int MaxLifetimeDays = AccountTokens.MaxLifetimeDays;
+    public const int DefaultLifetimeDays = AccountTokens.DefaultLifetimeDays;
 
     /// Role: admin, secretary (with branches), appraiser, member (with member). Subject defaults to the
     /// member id for members; it is the name every fact the token records is attributed to.
@@ -24,6 +27,15 @@ public static class AccessEndpoints
     public sealed record SetRoleRequest(string? Role, List<string?>? Branches);
 
     public sealed record AccountRole(string Account, string Role, IReadOnlyList<string> Branches);
+
+    public sealed record IssueAccountTokenRequest(string? Name, int? ExpiresInDays);
+
+    /// An integration token as listed: never the token itself, which is shown once when issued.
+    public sealed record AccountTokenInfo(string Id, string Name, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string IssuedBy, DateTimeOffset? RevokedAt, string State);
+
+    public sealed record AccountTokenList(string Account, IReadOnlyList<AccountTokenInfo> Tokens);
+
+    public sealed record IssuedAccountToken(string Token, AccountTokenInfo Info);
 
     public sealed record Me(string Subject, string Name, string Role, IReadOnlyList<string> Branches, string? Member);
 
@@ -85,8 +97,66 @@ public static class AccessEndpoints
             .RequireAuthorization(AccessPolicies.Admin)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).WithSummary("Set what an account may do 设置账号角色");
 
+        MapAccountTokens(app);
         return group;
     }
+
+    /// #18: integration tokens issued to an account, listed and revoked one by one; admins for every account,
+    /// a secretary for their branches' members (<see cref="AccountAccess"/>).
+    private static void MapAccountTokens(IEndpointRouteBuilder app)
+    {
+        var tokens = app.MapGroup("/api/accounts/{account}/tokens").WithTags("Access 访问控制").RequireAuthorization(AccessPolicies.Recorder);
+
+        tokens.MapGet("", async Task<Results<Ok<AccountTokenList>, ProblemHttpResult>> (
+                string account, AccountBook book, OrganisationDirectory directory, Caller caller, TimeProvider clock, CancellationToken ct) =>
+            {
+                if (await ManagedAsync(account, book, directory, caller, ct) is { } refused) return refused.ToResult();
+                var now = clock.GetUtcNow();
+                return TypedResults.Ok(new AccountTokenList(account, [.. book.Find(account)!.Tokens.Values
+                    .OrderByDescending(t => t.IssuedAt).ThenBy(t => t.TokenId, StringComparer.Ordinal).Select(t => Info(t, now))]));
+            })
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).WithSummary("An account's integration tokens 账号的集成令牌");
+
+        tokens.MapPost("", async Task<Results<Created<IssuedAccountToken>, ProblemHttpResult>> (
+                string account, IssueAccountTokenRequest body, HttpRequest request, AccountBook book, IntegrationTokens integration,
+                OrganisationDirectory directory, Caller caller, TimeProvider clock, CancellationToken ct) =>
+            {
+                string? key = request.Headers[IdempotencyKeys.Header];
+                if (IdempotencyKeys.Check(key) is { } badKey) return badKey.ToResult();
+                var e = new FieldErrors();
+                var name = e.Text(body.Name, "name", max: AccountTokens.MaxNameLength);
+                if (e.Any) return e.ToProblem().ToResult();
+                if (await ManagedAsync(account, book, directory, caller, ct) is { } refused) return refused.ToResult();
+                var (issued, no) = await integration.IssueAsync(account, name, body.ExpiresInDays, caller.Subject, key, ct);
+                if (no is not null) return no.ToProblem(no.Code switch { "out-of-range" => "expiresInDays", "name-required" => "name", _ => "account" }).ToResult();
+                return TypedResults.Created($"/api/accounts/{account}/tokens", new IssuedAccountToken(issued!.Token, Info(issued.Info, clock.GetUtcNow())));
+            })
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409)
+            .WithSummary("Issue an integration token to an account (shown once) 签发集成令牌");
+
+        tokens.MapDelete("/{token}", async Task<Results<Ok<AccountTokenInfo>, ProblemHttpResult>> (
+                string account, string token, IntegrationTokens integration, AccountBook book, OrganisationDirectory directory, Caller caller,
+                TimeProvider clock, CancellationToken ct) =>
+            {
+                if (await ManagedAsync(account, book, directory, caller, ct) is { } refused) return refused.ToResult();
+                var (state, no) = await integration.RevokeAsync(account, token, caller.Subject, ct);
+                if (no is not null) return no.ToProblem("token").ToResult();
+                return TypedResults.Ok(Info(state!.Tokens[token], clock.GetUtcNow()));
+            })
+            .ProducesProblem(401).ProducesProblem(403).ProducesProblem(404).WithSummary("Revoke one integration token 收回集成令牌");
+    }
+
+    private static async Task<ApiProblem?> ManagedAsync(string account, AccountBook book, OrganisationDirectory directory, Caller caller, CancellationToken ct)
+    {
+        await book.CatchUpAsync(ct);
+        if (book.Find(account) is not { } state)
+            return ApiProblem.Field(404, "account", "unknown-account", $"没有账号 {account}。", $"There is no account {account}.");
+        return AccountAccess.Manages(caller, state, directory.Current) ? null
+            : new ApiProblem(403, "account-forbidden", "你无权管理这个账号。", "You may not manage this account.");
+    }
+
+    public static AccountTokenInfo Info(IntegrationToken t, DateTimeOffset now) =>
+        new(t.TokenId, t.Name, t.IssuedAt, t.ExpiresAt, t.By, t.RevokedAt, t.RevokedAt is not null ? "revoked" : t.ExpiresAt <= now ? "expired" : "live");
 
     /// A role by its wire name and the branches it keeps, as a token request and a role change both give them.
     private static (Role Role, List<BranchId> Branches) RoleAndBranches(FieldErrors e, string? roleName, List<string?>? branchIds)

@@ -8,7 +8,7 @@ namespace PointsEngine.Api.Pages;
 
 /// Sign in with login name and password (#18), or by pasting a bearer token (admins, scripts): the token is
 /// checked exactly as the API checks it, then kept in the page cookie.
-public sealed class SignInModel(TokenService tokens, AccountSessions sessions) : PageModel
+public sealed class SignInModel(IntegrationTokens tokens, AccountSessions sessions) : PageModel
 {
     public sealed record Reason(string Code, string Zh, string En);
 
@@ -49,7 +49,7 @@ public sealed class SignInModel(TokenService tokens, AccountSessions sessions) :
             $"The login name or password is not correct, and there were too many attempts: try again in {minutes} minute(s).");
     }
 
-    public IActionResult OnPostToken(string? token, string? returnUrl)
+    public async Task<IActionResult> OnPostTokenAsync(string? token, string? returnUrl)
     {
         ReturnUrl = Local(returnUrl);
         var text = token?.Trim() ?? "";
@@ -59,7 +59,7 @@ public sealed class SignInModel(TokenService tokens, AccountSessions sessions) :
             Message = Explain("missing-token");
             return Page();
         }
-        var check = tokens.Check(text);
+        var check = await tokens.ValidateAsync(text, HttpContext.RequestAborted);
         if (check.Grant is not { } grant)
         {
             Message = Explain(check.Failure!);
@@ -78,6 +78,8 @@ public sealed class SignInModel(TokenService tokens, AccountSessions sessions) :
         "invalid-signature" => new(code, "访问令牌无效：签名不符（可能抄错、被改动，或由其他服务器签发）。", "The access token is not valid: its signature does not match (mistyped, altered, or issued by another server)."),
         "malformed-token" => new(code, "访问令牌格式不对，请完整复制管理员给你的令牌（三段，用“.”分隔）。", "The access token is malformed; copy the whole token (three parts separated by dots)."),
         "signed-out" => new(code, "已退出登录。", "You are signed out."),
+        "token-revoked" => new(code, "访问令牌已被收回，请向管理员申请新令牌。", "The access token was revoked; ask an administrator for a new one."),
+        "account-disabled" => new(code, "该令牌所属账号已停用。", "The account this token was issued to is disabled."),
         "session-ended" => new(code, "你的登录已失效（已在别处退出、密码已重设或账号已停用），请重新登录。", "Your session has ended (signed out elsewhere, password reset, or account disabled); please sign in again."),
         _ => new("missing-token", "请先登录。", "Please sign in."),
     };

@@ -8,14 +8,14 @@ namespace PointsEngine.Api.Web;
 
 /// The web pages' sign-in: an account's session (#18: login name and password, the cookie a random secret
 /// whose session the log can end; who the person is and may be read anew on every request), or the same bearer token the API takes, pasted once and kept in an HttpOnly,
-/// SameSite=Strict cookie (Secure whenever the browser used HTTPS, also behind a trusted proxy), checked by the same <see cref="TokenService"/> on every
+/// SameSite=Strict cookie (Secure whenever the browser used HTTPS, also behind a trusted proxy), checked as the API checks it (<see cref="IntegrationTokens"/>) on every
 /// request, so an expired or re-keyed token stops working in the browser exactly as in the API.
 /// Not a scheme of /api: the API answers bearer tokens only, so no cookie can ride a cross-site request there.
 public sealed class PageTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenService tokens,
+    IntegrationTokens tokens,
     AccountSessions sessions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -41,7 +41,7 @@ public sealed class PageTokenHandler(
         }
         if (!Request.Cookies.TryGetValue(CookieName, out var token) || string.IsNullOrWhiteSpace(token))
             return AuthenticateResult.NoResult();
-        var check = tokens.Check(token);
+        var check = await tokens.ValidateAsync(token, Context.RequestAborted);
         if (check.Grant is not { } grant)
         {
             Context.Items[FailureKey] = check.Failure;

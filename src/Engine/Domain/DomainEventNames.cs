@@ -69,6 +69,9 @@ public static class DomainEventNames
         (typeof(AccountDisabled), "V1.AccountDisabled"),
         (typeof(SessionStarted), "V1.SessionStarted"),
         (typeof(SessionEnded), "V1.SessionEnded"),
+        (typeof(AccountEnabled), "V1.AccountEnabled"),
+        (typeof(TokenIssued), "V1.TokenIssued"),
+        (typeof(TokenRevoked), "V1.TokenRevoked"),
         // Member stream: decisions
         (typeof(PointsAwarded), "V1.PointsAwarded"),
         (typeof(PointsReverted), "V1.PointsReverted"),

@@ -37,6 +37,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint
         "period" => OpenPeriod,
         "documentName" => "v1",
         "session" => _checkIns.Open,
+        "account" => "m-01",
         _ => throw new Xunit.Sdk.XunitException($"GET route parameter {{{parameter}}} has no valid value in {nameof(RouteValue)}"),
     };
 

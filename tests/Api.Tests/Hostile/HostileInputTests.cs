@@ -151,7 +151,7 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
         [
             new("POST /api/access/tokens", [Sender.Admin], () => Start("POST /api/access/tokens", new { role = "member", member = "m-01" }),
             [
-                BadEnum("role"), UnknownRef("member", "ghost-"), BadNumber("expiresInDays", false, "0", "-5", "3651", "2147483648", "1.5"),
+                BadEnum("role"), UnknownRef("member", "ghost-"), BadNumber("expiresInDays", false, "0", "-5", "366", "2147483648", "1.5"),
                 OptionalText("subject", 128), OptionalText("name", 100),
                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary without branches")),
                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary").SetField("branches", new JArray("b404"), "unknown branch")),
@@ -166,6 +166,16 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
                 Gen.Constant<Func<Draft, Draft>>(d => d.SetField("role", "secretary", "secretary").SetField("branches", new JArray("has space"), "bad branch id")),
                 .. Envelope(keyed: false),
             ]),
+            // #18: integration tokens of an account (m-01's is invited in the set-up; m-02 has none).
+            new("POST /api/accounts/{account}/tokens", [Sender.Admin, Sender.SecretaryOfB1],
+                () => Start("POST /api/accounts/{account}/tokens", new { name = "导入脚本", expiresInDays = 30 }, ("account", "m-01")),
+            [
+                RequiredText("name", 60), BadNumber("expiresInDays", false, "0", "-5", "366", "2147483648", "1.5"), BadRoute("account", "ghost-1", "m-02"),
+                .. Envelope(),
+            ]),
+            new("DELETE /api/accounts/{account}/tokens/{token}", [Sender.Admin, Sender.SecretaryOfB1],
+                () => Start("DELETE /api/accounts/{account}/tokens/{token}", new { }, ("account", "m-01"), ("token", "not-issued")),
+                [BadRoute("token", "not-issued", "ghost"), BadRoute("account", "ghost-1", "m-02")]),
             new("POST /api/network-zones", [Sender.Admin], () => Start("POST /api/network-zones", new { zone = $"z-{Guid.NewGuid():N}", name = "网络区", occurredOn = On }),
                 [BadId("zone"), RequiredText("name", 100), BadDate(), .. Envelope()]),
             new("POST /api/branches", [Sender.Admin], () => Start("POST /api/branches", new { branch = $"b-{Guid.NewGuid():N}", name = "支部", occurredOn = On }),

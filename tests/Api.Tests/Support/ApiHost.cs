@@ -145,6 +145,9 @@ public static class HttpExtensions
     public static async Task<Answer> PutJsonAsync(this HttpClient client, string path, object body) =>
         await SendAsync(client, new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent(JsonConvert.SerializeObject(body), Encoding.UTF8, "application/json") });
 
+    public static async Task<Answer> DeleteJsonAsync(this HttpClient client, string path) =>
+        await SendAsync(client, new HttpRequestMessage(HttpMethod.Delete, path));
+
     public static async Task<Answer> GetJsonAsync(this HttpClient client, string path) =>
         await SendAsync(client, new HttpRequestMessage(HttpMethod.Get, path));
 

@@ -72,6 +72,16 @@ public class BrowserFixture : IAsyncLifetime
         await page.ClickAsync("#token-signin button[type=submit]");
     }
 
+    /// A full-page screenshot into a folder of its own under <see cref="Screenshots"/>.
+    public static async Task ScreenshotAsync(IPage page, string folder, string name)
+    {
+        Directory.CreateDirectory(Path.Combine(Screenshots, folder));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, folder, name + ".png"), FullPage = true });
+    }
+
+    public static async Task NoSidewaysScrollAsync(IPage page) =>
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"{page.Url} scrolls sideways");
+
     public static async Task<string> ScreenshotAsync(IPage page, string name)
     {
         var path = Path.Combine(Screenshots, name + ".png");

@@ -140,6 +140,9 @@ public sealed class AccountBook(IEventStore store, EventSerializer serializer, T
         AccountDisabled x => x.Account,
         SessionStarted x => x.Account,
         SessionEnded x => x.Account,
+        AccountEnabled x => x.Account,
+        TokenIssued x => x.Account,
+        TokenRevoked x => x.Account,
         _ => null,
     };
 }

@@ -6,7 +6,7 @@ namespace PointsEngine.Api.Access.Accounts;
 
 /// Password hashes (ASP.NET Core Identity's PasswordHasher: PBKDF2-HMAC-SHA512, 100,000 iterations, salted)
 /// kept OUT of the hash-chained log, in a side file readable by the server's user only (0600, beside the
-/// signing key by default; `Auth:CredentialsFile` to move it). The log's AccountActivated/PasswordChanged
+/// database by default; `Auth:CredentialsFile` to move it). The log's AccountActivated/PasswordChanged
 /// carry only the SHA-256 of the hash, so an export of the log gives nothing to attack, and a side file
 /// restored from an older backup is noticed (its hash no longer matches the log) rather than trusted.
 /// Passwords and hashes are never logged.
@@ -28,7 +28,7 @@ public sealed class Credentials
     {
         _path = configuration["Auth:CredentialsFile"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(Path.GetDirectoryName(SigningKey.KeyFilePath(configuration))!, FileName);
+            : Path.Combine(SigningKey.DataDirectory(configuration), FileName);
         _hashes = Read();
     }
 

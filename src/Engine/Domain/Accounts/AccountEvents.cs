@@ -34,3 +34,13 @@ public sealed record AccountDisabled(string Account, string By, string Reason, D
 public sealed record SessionStarted(string Account, string Session, string Device, bool Remember, DateTimeOffset At, DateTimeOffset ExpiresAt);
 
 public sealed record SessionEnded(string Account, string Session, string Reason, DateTimeOffset At);
+
+/// A disabled account may sign in again (a member who came back); its old sessions stay ended.
+public sealed record AccountEnabled(string Account, string By, DateTimeOffset At);
+
+/// An integration token (the CLI, a script, another system) issued to an account. <paramref name="TokenId"/> is
+/// the token's "jti"; the token itself is shown once and never stored.
+public sealed record TokenIssued(string Account, string TokenId, string Name, DateTimeOffset ExpiresAt, string By, DateTimeOffset At);
+
+/// A token revoked one by one: refused on its next request.
+public sealed record TokenRevoked(string Account, string TokenId, string By, DateTimeOffset At);

@@ -6,6 +6,12 @@ namespace PointsEngine.Domain.Accounts;
 
 public sealed record Invitation(string Stamp, DateTimeOffset ExpiresAt, bool Used, bool Withdrawn);
 
+/// An integration token issued to the account (#18); <see cref="RevokedAt"/> once revoked.
+public sealed record IntegrationToken(string TokenId, string Name, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string By, DateTimeOffset? RevokedAt)
+{
+    public bool Live(DateTimeOffset now) => RevokedAt is null && ExpiresAt > now;
+}
+
 /// One account folded from its events.
 public sealed record AccountState(
     string Account,
@@ -20,6 +26,12 @@ public sealed record AccountState(
     ImmutableDictionary<string, SessionStarted> Sessions)
 {
     public bool Active => PasswordStamp is not null && !Disabled;
+
+    /// The account's integration tokens by id, live and revoked (#18).
+    public ImmutableDictionary<string, IntegrationToken> Tokens { get; init; } = ImmutableDictionary<string, IntegrationToken>.Empty;
+
+    /// When the holder last signed in on a page (null: never).
+    public DateTimeOffset? LastSignIn { get; init; }
 
     /// The invitation still open (at most one: a new one withdraws the others).
     public Invitation? OpenInvitation(DateTimeOffset now) => Invitations.LastOrDefault(i => !i.Used && !i.Withdrawn && i.ExpiresAt > now);
@@ -52,7 +64,10 @@ public static class AccountRules
         ({ } s, PasswordChanged p) => s with { PasswordStamp = p.PasswordStamp, Disabled = false, Invitations = Mark(s.Invitations, p.Invitation, i => i with { Used = true }) },
         ({ } s, AccountRoleSet r) => s with { Role = r.Role, Branches = [.. r.Branches] },
         ({ } s, AccountDisabled) => s with { Disabled = true },
-        ({ } s, SessionStarted st) => s with { Sessions = s.Sessions.SetItem(st.Session, st) },
+        ({ } s, AccountEnabled) => s with { Disabled = false },
+        ({ } s, TokenIssued t) => s with { Tokens = s.Tokens.SetItem(t.TokenId, new IntegrationToken(t.TokenId, t.Name, t.At, t.ExpiresAt, t.By, null)) },
+        ({ } s, TokenRevoked r) when s.Tokens.TryGetValue(r.TokenId, out var t) => s with { Tokens = s.Tokens.SetItem(r.TokenId, t with { RevokedAt = r.At }) },
+        ({ } s, SessionStarted st) => s with { Sessions = s.Sessions.SetItem(st.Session, st), LastSignIn = st.At },
         ({ } s, SessionEnded en) => s with { Sessions = s.Sessions.Remove(en.Session) },
         _ => state,
     };
