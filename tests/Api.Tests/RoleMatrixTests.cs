@@ -76,6 +76,8 @@ public sealed class the_role_matrix : IAsyncLifetime
             new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/awards", new { level = "二等奖", occurredOn = On })),
         new("POST", "/api/golden-ideas/{idea}/implementations", Recorders, async c =>
             new Request($"/api/golden-ideas/{await c.AdminWritesAsync("/api/golden-ideas", new { member = "m-01", title = "金点子", occurredOn = On })}/implementations", new { occurredOn = On })),
+        // #22: an activity of a kind the rule set declares (the typical rule set declares 参加党校培训).
+        new("POST", "/api/activities", Recorders, c => Task.FromResult(new Request("/api/activities", new { member = "m-01", kind = "training", occurredOn = On, values = new { days = 3 } }))),
         new("POST", "/api/volunteer-service", Recorders, c => Task.FromResult(new Request("/api/volunteer-service", new { member = "m-01", hours = 2.5, activity = c.Fresh("社区服务"), occurredOn = On }))),
         new("POST", "/api/adjustments", Recorders, c => Task.FromResult(new Request("/api/adjustments", new { member = "m-01", points = 2, reason = c.Fresh("表彰"), approver = "支委会", occurredOn = On }))),
         new("POST", "/api/revocations", Recorders, async c =>

@@ -89,6 +89,7 @@ public static class ServeCommand
         app.MapSuggestions();
         app.MapGoldenIdeas();
         app.MapVolunteerService();
+        app.MapActivities();
         app.MapAdjustments();
         app.MapRevocations();
         app.MapAmendments();

@@ -70,7 +70,8 @@ public sealed class FieldErrors
             if (required) Missing(field);
             return null;
         }
-        if (ChineseNames.TryParse<TEnum>(value, out var parsed)) return parsed;
+        // Enum.TryParse forgives surrounding spaces ("present "); a value that is not exactly a name is refused like any other.
+        if (value.Length > 0 && !char.IsWhiteSpace(value[0]) && !char.IsWhiteSpace(value[^1]) && ChineseNames.TryParse<TEnum>(value, out var parsed)) return parsed;
         var allowed = string.Join(", ", System.Enum.GetValues<TEnum>().Select(v => $"{v} ({ChineseOf(v)})"));
         Add(field, "unknown-value", $"{field} 的取值“{Shorten(value)}”无效，可选：{allowed}。", $"'{Shorten(value)}' is not a valid {field}; use one of {allowed}.");
         return null;

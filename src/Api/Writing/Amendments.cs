@@ -42,6 +42,7 @@ public static class Amendments
         GoldenIdeaImplemented g => [g.Member],
         VolunteerServiceLogged v => [v.Member],
         ManualAdjustment a => [a.Member],
+        ActivityLogged a => [a.Member],
         MemberEnrolled or MemberTransferred or MemberLeft or MemberCategoryChanged or MemberStatusChanged => [((Domain.Members.IMemberEvent)fact).Member],
         _ => null,
     };

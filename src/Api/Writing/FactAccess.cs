@@ -79,6 +79,7 @@ public static class FactAccess
             GoldenIdeaImplemented g => Of(g.Member),
             VolunteerServiceLogged v => Of(v.Member),
             ManualAdjustment a => Of(a.Member),
+            ActivityLogged a => Of(a.Member),
             // A claim is decided by the secretary of the branch it was claimed in; a notice is its branch's.
             ClaimAccepted c => [c.Branch],
             ClaimRejected c => [c.Branch],

@@ -109,6 +109,7 @@ public static class FactConsistency
             case GoldenIdeaImplemented g: Active(f, org, "member", g.Member, g.OccurredOn); break;
             case VolunteerServiceLogged v: Active(f, org, "member", v.Member, v.OccurredOn); break;
             case ManualAdjustment a: Active(f, org, "member", a.Member, a.OccurredOn); break;
+            case ActivityLogged a: Active(f, org, "member", a.Member, a.OccurredOn); break;
             case ClaimSubmitted c: Active(f, org, "member", c.Member, c.OccurredOn); break;
             case YearClosed y when org.Calendar.IsClosed(y.Year):
                 f.Add(409, "year", "year-already-closed", $"{y.Year} 年度已经关闭。", $"The year {y.Year} is already closed.");
@@ -130,7 +131,7 @@ public static class FactConsistency
     /// Facts a closed year refuses: everything but the organisation's own records, the calendar and rules.
     private static bool IsInCalendar(IFact fact) =>
         fact is MeetingHeld or SuggestionSubmitted or SuggestionAssessed or GoldenIdeaSubmitted or GoldenIdeaAwarded
-            or GoldenIdeaImplemented or VolunteerServiceLogged or ManualAdjustment or FactRevoked or ClaimSubmitted;
+            or GoldenIdeaImplemented or VolunteerServiceLogged or ManualAdjustment or ActivityLogged or FactRevoked or ClaimSubmitted;
 
     private static void Active(Findings f, OrganisationSnapshot org, string field, MemberId id, DateOnly on, bool leavingNow = false)
     {

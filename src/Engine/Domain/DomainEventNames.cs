@@ -36,6 +36,7 @@ public static class DomainEventNames
         (typeof(YearClosed), "V1.YearClosed"),
         (typeof(YearReopened), "V1.YearReopened"),
         (typeof(RuleSetPublished), "V1.RuleSetPublished"),
+        (typeof(ActivityLogged), "V1.ActivityLogged"),
         // Workflows: member claims (申报) and public notices (公示) with objections (异议)
         (typeof(ClaimSubmitted), "V1.ClaimSubmitted"),
         (typeof(ClaimAccepted), "V1.ClaimAccepted"),
@@ -58,6 +59,7 @@ public static class DomainEventNames
         (typeof(GoldenIdeaImplementationRecorded), "V1.GoldenIdeaImplementationRecorded"),
         (typeof(VolunteerServiceRecorded), "V1.VolunteerServiceRecorded"),
         (typeof(AdjustmentRecorded), "V1.AdjustmentRecorded"),
+        (typeof(ActivityRecorded), "V1.ActivityRecorded"),
         (typeof(RevocationRecorded), "V1.RevocationRecorded"),
         (typeof(MemberYearOpened), "V1.MemberYearOpened"),
         // Accounts (#18): who signs in; secrets only as digests

@@ -109,6 +109,7 @@ public sealed partial class ActivityProjection : IProjection
         GoldenIdeaImplemented g => new("金点子已实施", g.Member, Subject: g.Idea),
         VolunteerServiceLogged v => new($"志愿服务 {v.Hours.ToString("0.##", CultureInfo.InvariantCulture)} 小时：{v.Activity}", v.Member,
             AssessedBy: v.Verifier, Hours: v.Hours),
+        ActivityLogged a => new(a.Description.Length == 0 ? a.KindName : $"{a.KindName}：{a.Description}", a.Member),
         ManualAdjustment a => new($"{(a.Points.IsNegative ? "扣分" : "加分")} {a.Points}：{a.Reason}", a.Member, AssessedBy: a.Approver),
         FactRevoked r => new($"撤销 {r.Target}：{r.Reason}", Subject: r.Target),
         YearOpened y => new($"{y.Year} 年度开始"),

@@ -92,6 +92,12 @@ public static partial class LineExplanations
             happened = Happening(f);
             details.Add("计 0 分");
         }
+        else if (line.Rule.Value == YearScorer.WithdrawnRule)
+        {
+            // #22: the record's kind is not declared by the rule set in force on its date, so no rule scores it.
+            title = $"活动类别已停用（规则集 {line.Version}{(set is null ? "" : $" 自 {set.EffectiveFrom:yyyy-MM-dd} 起")}不再声明此类活动）";
+            happened = Happening(f);
+        }
         else if (line.Rule.Value == YearScorer.BaseRule)
         {
             title = $"基础分 {Num(set?.BaseScore.Value ?? line.Requested)}";

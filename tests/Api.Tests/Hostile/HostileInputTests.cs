@@ -219,6 +219,8 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
                 [BadRoute("idea", "f-404", s.Suggestion), BadDate(), .. Envelope()]),
             new("POST /api/volunteer-service", Recorders, () => Start("POST /api/volunteer-service", new { member = "m-01", hours = 2.5, activity = "社区服务", occurredOn = On }),
                 [Member("member"), BadNumber("hours", "0", "-1", "-0.5", "24.5", "25", "1000", "2.345"), RequiredText("activity", 200), OptionalText("verifier", 100), BadDate(), .. Envelope()]),
+            new("POST /api/activities", Recorders, () => Start("POST /api/activities", new { member = "m-01", kind = "training", occurredOn = On, values = new { days = 3 } }),
+                [Member("member"), RequiredText("kind", 128), BadDate(), .. Envelope()]),
             new("POST /api/adjustments", Recorders, () => Start("POST /api/adjustments", new { member = "m-01", points = 2, reason = "表彰", approver = "支委会", occurredOn = On }),
                 [Member("member"), BadNumber("points", "0", "-0", "1000001", "-1000001", "0.001", "1.234"), RequiredText("reason", 500), RequiredText("approver", 100), BadDate(), .. Envelope()]),
             new("POST /api/revocations", Recorders, () => Start("POST /api/revocations", new { target = s.Adjustment, reason = "登记错误", occurredOn = On }),

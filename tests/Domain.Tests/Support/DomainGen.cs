@@ -43,10 +43,22 @@ public static class DomainGen
         from points in Gen.Choose(-5, 5)
         select (Func<FactId, MemberFact>)(id => new AdjustmentRecorded(id, date, member, points, "测试调整", "支部书记"));
 
+    /// A declared activity (#22): a training of some days (scored by bands) or an article, sometimes with a city-level
+    /// award (a bonus rule on the yes/no field). The article kind is not declared by every scheme (see DeclaredKinds).
+    public static Gen<Func<FactId, MemberFact>> Activity(int year, MemberId member) =>
+        from date in DateIn(year)
+        from training in Gen.Elements(true, false)
+        from days in Gen.Choose(1, 90)
+        from award in Gen.Elements(true, false)
+        select (Func<FactId, MemberFact>)(id => training
+            ? new ActivityRecorded(id, date, member, "training", new RuleSetVersion("v1"), [new ActivityValue("days", Number: days)])
+            : new ActivityRecorded(id, date, member, "article", new RuleSetVersion("v1"),
+                [new ActivityValue("title", Text: "学习心得"), new ActivityValue("cityAward", YesNo: award)]));
+
     public static Gen<Func<FactId, MemberFact>> AnyFact(int year, MemberId member) =>
         Gen.Frequency(
             (7, Attendance(year, member)), (1, Volunteer(year, member)),
-            (1, Suggestion(year, member)), (1, Adjustment(year, member)));
+            (1, Suggestion(year, member)), (1, Adjustment(year, member)), (2, Activity(year, member)));
 
     /// Facts with ids f000, f001, … (unique within the history).
     public static Gen<List<MemberFact>> History(Gen<Func<FactId, MemberFact>> shape, int maxCount) =>
@@ -69,6 +81,7 @@ public static class DomainGen
         from deduction in Gen.Choose(0, 4)
         from basePoints in Gen.Elements(0, 60)
         from floor in Gen.Elements<int?>(null, 0, 50)
+        from kinds in DeclaredKinds()
         select new RuleSet(new RuleSetVersion(version), effectiveFrom ?? new DateOnly(2020, 1, 1), version, basePoints,
             floor is { } f ? [Cap.YearlyFloor(f)] : [], [],
             [
@@ -76,8 +89,25 @@ public static class DomainGen
                     TestRules.Present($"present.{kind}", kind, points[i], caps[i] is { } c ? [c] : [])),
                 TestRules.Attendance("absent", null, [AttendanceStatus.Absent], -deduction),
                 TestRules.Adjustments(),
+                .. kinds.Rules,
             ],
-            [], null);
+            [], null) { Kinds = kinds.Kinds };
+
+    /// Declared kinds (#22) and their rules: training by bands of days with a yearly cap, an article at fixed points
+    /// with a bonus when the city-level award is set. One scheme in four does not declare the article, so its
+    /// records score 0 (a kind withdrawn by a later rule set, when the scheme is a back-dated second version).
+    public static Gen<(ActivityKind[] Kinds, Rule[] Rules)> DeclaredKinds() =>
+        from shortDays in Gen.Choose(0, 3)
+        from longDays in Gen.Choose(2, 5)
+        from trainingCap in Gen.Elements<int?>(null, 6, 10)
+        from article in Gen.Choose(1, 4)
+        from award in Gen.Choose(0, 3)
+        from declaresArticle in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        select (
+            declaresArticle ? [TestRules.Training, TestRules.Article] : new[] { TestRules.Training },
+            declaresArticle
+                ? [TestRules.TrainingBands(shortDays, longDays, trainingCap), TestRules.ArticlePoints(article), TestRules.ArticleAward(award)]
+                : new[] { TestRules.TrainingBands(shortDays, longDays, trainingCap) });
 
     /// The simple scheme plus category caps, volunteer hours and a quarterly completeness bonus.
     public static Gen<RuleSet> FullScheme(string version = "v1", DateOnly? effectiveFrom = null) =>

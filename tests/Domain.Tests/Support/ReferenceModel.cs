@@ -51,6 +51,13 @@ public static class ReferenceModel
             && (rule.When.MeetingKinds is null || rule.When.MeetingKinds.Contains(a.Meeting))
             && (rule.When.Attendance is null || rule.When.Attendance.Contains(a.Status)) => rule.Amount.Value,
         AdjustmentRecorded adj when rule.Basis == PointsBasis.AsRecorded => adj.Points.Value,
+        // A declared activity (#22): the rule of its kind, if the set still declares the kind; a bonus rule only with its flag set.
+        ActivityRecorded a when rule.Fact == Values.FactKind.Activity && rule.Activity == a.Activity
+            && (rule.When.Flags ?? []).All(flag => a.Values.Any(v => v.Field == flag && v.YesNo == true)) => rule.Basis switch
+        {
+            PointsBasis.Bands => rule.Bands!.FirstOrDefault(b => a.Number(rule.Field) is { } n && n >= b.From && (b.To is null || n <= b.To))?.Points.Value,
+            _ => rule.Amount.Value,
+        },
         _ => null,
     };
 }

@@ -35,6 +35,26 @@ public static class TestRules
         new(new RuleId(id), id, "adjustment", FactKind.Adjustment, RuleConditions.Always, PointsBasis.AsRecorded,
             Points.Zero, null, null, Rounding.Cents, [], null);
 
+    // Declared activity kinds (#22) for the generators and examples.
+    public static readonly ActivityKind Training = new("training", "参加培训",
+        [new ActivityField("days", "天数", ActivityFieldType.Number, [], ActivityUnit.Days, true)], [ActivityRecorder.Secretary]);
+
+    public static readonly ActivityKind Article = new("article", "撰写心得体会",
+        [new ActivityField("title", "题目", ActivityFieldType.Text, [], null, true),
+         new ActivityField("cityAward", "获市级奖励", ActivityFieldType.YesNo, [], null, false)], [ActivityRecorder.Secretary, ActivityRecorder.Member]);
+
+    /// 1–6 days → shortDays, 7 days and more → longDays.
+    public static Rule TrainingBands(Points shortDays, Points longDays, int? yearlyCap) =>
+        new(new RuleId("training"), "参加培训", "study", FactKind.Activity, RuleConditions.Always, PointsBasis.Bands, Points.Zero, null, null,
+            Rounding.Cents, yearlyCap is { } cap ? [Cap.YearlyMax(cap)] : [], null)
+        { Activity = "training", Field = "days", Bands = [new Band(0, 6, shortDays), new Band(7, null, longDays)] };
+
+    public static Rule ArticlePoints(Points points) =>
+        Rule.Fixed("article", "study", FactKind.Activity, points) with { Activity = "article" };
+
+    public static Rule ArticleAward(Points points) =>
+        Rule.Fixed("article.city-award", "study", FactKind.Activity, points, new RuleConditions(Flags: ["cityAward"])) with { Activity = "article" };
+
     public static Cap Yearly(Points max) => Cap.YearlyMax(max);
     public static Cap Every(PeriodKind period, Points max) => new(period, max, null);
 

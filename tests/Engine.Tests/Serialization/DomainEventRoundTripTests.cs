@@ -4,6 +4,7 @@ using PointsEngine.Domain.Accounts;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Members;
 using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
 using PointsEngine.Domain.Workflows;
 using PointsEngine.Store;
@@ -44,6 +45,10 @@ public sealed class when_domain_events_are_stored_and_read_back
         new YearClosed(F("y1"), D, 2024),
         new YearReopened(F("y2"), D, 2024, "补录"),
         new RuleSetPublished(F("p1"), D, new RuleSetVersion("2025.2"), new DateOnly(2025, 1, 1), "{\"version\":\"2025.2\"}"),
+        // #22: one generic fact for every declared kind, and its member copy.
+        new ActivityLogged(F("ac1"), D, M, "training", new RuleSetVersion("2025.2"),
+            [new ActivityValue("days", Number: 21.5m), new ActivityValue("cityAward", YesNo: true), new ActivityValue("level", Text: "市级")],
+            "参加党校培训", "天数 21.5 天，获市级奖励 是"),
         new ClaimSubmitted(F("cl1"), D, M, B, ClaimKind.VolunteerService, "社区义诊", "协助量血压", 3.5m,
             [new ClaimAttachment("照片.jpg", "image/jpeg", 20480, new string('a', 64))]),
         new ClaimAccepted(F("ca1"), D, F("cl1"), M, B, F("cl1-scored")),
@@ -66,6 +71,8 @@ public sealed class when_domain_events_are_stored_and_read_back
         new GoldenIdeaImplementationRecorded(F("gm1"), D, M, F("gi1")),
         new VolunteerServiceRecorded(F("v1"), D, M, 1.5m, "义务植树"),
         new AdjustmentRecorded(F("a1"), D, M, new Points(3), "抗洪抢险", "党委"),
+        new ActivityRecorded(F("ac1"), D, M, "training", new RuleSetVersion("2025.2"),
+            [new ActivityValue("days", Number: 21.5m), new ActivityValue("cityAward", YesNo: false), new ActivityValue("title", Text: "心得")]),
         new RevocationRecorded(F("r1"), D, M, F("mt1"), "登记错误"),
         new MemberYearOpened(M, 2025),
         new AccountInvited("acc-1", new string('c', 64), "13800000000", "张三", M, "secretary", [B], T.AddDays(7), "admin", T),

@@ -1,5 +1,7 @@
+using Newtonsoft.Json.Linq;
 using PointsEngine.Domain.Facts;
 using PointsEngine.Domain.Organisation;
+using PointsEngine.Domain.Rules;
 using PointsEngine.Domain.Values;
 using PointsEngine.Engine.Rules;
 
@@ -15,6 +17,19 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
 
     public override string ToString() => $"seed {Seed}, {Facts.Count} facts";
 
+    /// The typical rule set with a rule for its declared kind 参加党校培训 (#22): 1–6 days +1, 7 days and more +2, in the
+    /// volunteer category (so its yearly cap is shared).
+    private static string WithTrainingRule(string document)
+    {
+        var json = JObject.Parse(document);
+        ((JArray)json["rules"]!).Add(new JObject
+        {
+            ["id"] = "training", ["name"] = "参加党校培训 1–6 天 +1，7 天以上 +2", ["category"] = "volunteer", ["fact"] = "activity", ["kind"] = "training",
+            ["bands"] = new JArray(new JObject { ["from"] = 0, ["to"] = 6, ["points"] = 1 }, new JObject { ["from"] = 7, ["points"] = 2 }),
+        });
+        return json.ToString();
+    }
+
     public static OrganisationCase Generate(int seed)
     {
         var random = new Random(seed);
@@ -24,8 +39,9 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
         DateOnly Day() => new DateOnly(2025, 1, 1).AddDays(random.Next(365));
         T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
-        var rules = RuleSetDocument.Parse(PointsEngine.TestSupport.TypicalRules.Document());
-        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, PointsEngine.TestSupport.TypicalRules.Document()));
+        var document = WithTrainingRule(PointsEngine.TestSupport.TypicalRules.Document());
+        var rules = RuleSetDocument.Parse(document);
+        facts.Add(new RuleSetPublished(Next("rules"), new DateOnly(2024, 12, 20), rules.Version, rules.EffectiveFrom, document));
         facts.Add(new NetworkZoneRegistered(Next("zone"), new DateOnly(2024, 12, 1), Zone, "网络区"));
 
         var branches = Enumerable.Range(1, random.Next(1, 4)).Select(b => new BranchId($"b{b}")).ToList();
@@ -97,6 +113,15 @@ public sealed record OrganisationCase(int Seed, IReadOnlyList<IFact> Facts, IRea
                 var v = new VolunteerServiceLogged(Next("volunteer"), Day(), m, random.Next(1, 17) / 2m, "志愿服务", "社区");
                 facts.Add(v);
                 revocable.Add((v.FactId, [m]));
+            }
+            else if (roll < 75 && roll >= 71)
+            {
+                // #22: an activity of the kind the typical rule set declares, scored by bands of its days.
+                var days = random.Next(1, 30);
+                var a = new ActivityLogged(Next("activity"), Day(), m, "training", rules.Version, [new ActivityValue("days", Number: days)],
+                    "参加党校培训", $"培训天数 {days} 天");
+                facts.Add(a);
+                revocable.Add((a.FactId, [m]));
             }
             else if (roll < 75)
             {

@@ -20,6 +20,7 @@ public static class FactRouting
         GoldenIdeaAwarded g => [new ScoreFact(new GoldenIdeaAwardRecorded(g.FactId, g.OccurredOn, g.Member, g.Idea, g.Level))],
         GoldenIdeaImplemented i => [new ScoreFact(new GoldenIdeaImplementationRecorded(i.FactId, i.OccurredOn, i.Member, i.Idea))],
         VolunteerServiceLogged v => [new ScoreFact(new VolunteerServiceRecorded(v.FactId, v.OccurredOn, v.Member, v.Hours, v.Activity))],
+        ActivityLogged a => [new ScoreFact(new ActivityRecorded(a.FactId, a.OccurredOn, a.Member, a.Kind, a.DeclaredIn, a.Values))],
         ManualAdjustment a => [new ScoreFact(new AdjustmentRecorded(a.FactId, a.OccurredOn, a.Member, a.Points, a.Reason, a.Approver))],
         FactRevoked r => [.. r.Members.Distinct().Select(m => new RevokeFact(new RevocationRecorded(r.FactId, r.OccurredOn, m, r.Target, r.Reason)))],
         MemberEnrolled or MemberTransferred or MemberLeft or MemberCategoryChanged or MemberStatusChanged => [new RecordMembership((IMemberEvent)fact)],

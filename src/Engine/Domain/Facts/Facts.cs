@@ -31,6 +31,22 @@ public sealed record VolunteerServiceLogged(
 public sealed record ManualAdjustment(
     FactId FactId, DateOnly OccurredOn, MemberId Member, Points Points, string Reason, string Approver) : IFact;
 
+/// An activity of a kind the rule set declares (#22): 参加党校培训 10 天, 撰写心得体会 (获市级奖励), … One generic fact for
+/// every declared kind, naming the kind and the rule-set version whose declaration it was checked against; the
+/// values are those the declaration asks for. KindName and Description are the declaration's words at recording
+/// time, so the record still reads the same when a later rule set renames or drops the kind.
+public sealed record ActivityLogged(
+    FactId FactId, DateOnly OccurredOn, MemberId Member, string Kind, RuleSetVersion DeclaredIn, IReadOnlyList<Rules.ActivityValue> Values,
+    string KindName, string Description) : IFact
+{
+    // Equal by content (a record compares lists by reference): a re-delivered copy is the same fact.
+    public bool Equals(ActivityLogged? other) =>
+        other is not null && FactId == other.FactId && OccurredOn == other.OccurredOn && Member == other.Member && Kind == other.Kind
+        && DeclaredIn == other.DeclaredIn && Values.SequenceEqual(other.Values) && KindName == other.KindName && Description == other.Description;
+
+    public override int GetHashCode() => HashCode.Combine(FactId, OccurredOn, Member, Kind, DeclaredIn, Values.Count);
+}
+
 /// Revokes an earlier fact. <paramref name="Members"/> are the members the target concerned (the
 /// recorder copies them from the target), so routing stays a pure function of this event alone.
 public sealed record FactRevoked(

@@ -59,6 +59,32 @@ public sealed record AdjustmentRecorded(FactId FactId, DateOnly OccurredOn, Memb
     public override FactKind Kind => FactKind.Adjustment;
 }
 
+/// A declared activity (#22) as the member's ledger keeps it: the kind (Activity), the version that declared it, the values.
+public sealed record ActivityRecorded(
+    FactId FactId, DateOnly OccurredOn, MemberId Member, string Activity, RuleSetVersion DeclaredIn, IReadOnlyList<Rules.ActivityValue> Values)
+    : MemberFact(FactId, OccurredOn, Member)
+{
+    [IgnoreDataMember]
+    public override FactKind Kind => FactKind.Activity;
+
+    public decimal? Number(string? field) => Value(field)?.Number;
+    public string? Text(string? field) => Value(field)?.Text;
+    public bool IsSet(string field) => Value(field)?.YesNo == true;
+
+    private Rules.ActivityValue? Value(string? field)
+    {
+        for (var i = 0; i < Values.Count; i++)
+            if (Values[i].Field == field) return Values[i];
+        return null;
+    }
+
+    public bool Equals(ActivityRecorded? other) =>
+        other is not null && FactId == other.FactId && OccurredOn == other.OccurredOn && Member == other.Member && Activity == other.Activity
+        && DeclaredIn == other.DeclaredIn && Values.SequenceEqual(other.Values);
+
+    public override int GetHashCode() => HashCode.Combine(FactId, OccurredOn, Member, Activity, DeclaredIn, Values.Count);
+}
+
 /// A revocation as it concerns this member. Recorded even when the target has not arrived yet, so
 /// the target is ignored whenever it does (arrival order never matters).
 public sealed record RevocationRecorded(FactId FactId, DateOnly OccurredOn, MemberId Member, FactId Target, string Reason)

@@ -50,7 +50,8 @@ public sealed record StoredMemberFact(
     GoldenIdeaAwardRecorded? GoldenIdeaAward = null,
     GoldenIdeaImplementationRecorded? GoldenIdeaImplementation = null,
     VolunteerServiceRecorded? VolunteerService = null,
-    AdjustmentRecorded? Adjustment = null)
+    AdjustmentRecorded? Adjustment = null,
+    ActivityRecorded? Activity = null) // #22; absent from snapshots taken before declared kinds, which read as before
 {
     public static StoredMemberFact Of(MemberFact fact) => fact switch
     {
@@ -60,13 +61,14 @@ public sealed record StoredMemberFact(
         GoldenIdeaImplementationRecorded i => new(GoldenIdeaImplementation: i),
         VolunteerServiceRecorded v => new(VolunteerService: v),
         AdjustmentRecorded a => new(Adjustment: a),
+        ActivityRecorded a => new(Activity: a),
         _ => throw new ArgumentException($"Unknown member fact {fact.GetType().Name}.", nameof(fact)),
     };
 
     [IgnoreDataMember]
     public MemberFact Fact =>
         (MemberFact?)Attendance ?? SuggestionAssessment ?? GoldenIdeaAward ?? GoldenIdeaImplementation ?? VolunteerService
-        ?? (MemberFact?)Adjustment ?? throw new InvalidOperationException("A stored member fact holds no fact.");
+        ?? (MemberFact?)Adjustment ?? Activity ?? throw new InvalidOperationException("A stored member fact holds no fact.");
 }
 
 /// Exactly one membership change, in whichever field its type names.

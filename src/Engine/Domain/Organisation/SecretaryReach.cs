@@ -84,6 +84,7 @@ public static class SecretaryReach
         GoldenIdeaImplemented g => [(g.Member, "member")],
         VolunteerServiceLogged v => [(v.Member, "member")],
         ManualAdjustment a => [(a.Member, "member")],
+        ActivityLogged a => [(a.Member, "member")],
         _ => [],
     };
 }

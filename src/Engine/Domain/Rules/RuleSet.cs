@@ -16,6 +16,16 @@ public sealed record RuleSet(
     IReadOnlyList<PeriodBonus> Bonuses,
     AppraisalScheme? Appraisal)
 {
+    /// The activity kinds the set declares beyond the four built-ins (#22).
+    public IReadOnlyList<ActivityKind> Kinds { get; init; } = [];
+
+    public ActivityKind? KindOf(string id)
+    {
+        for (var i = 0; i < Kinds.Count; i++)
+            if (Kinds[i].Id == id) return Kinds[i];
+        return null;
+    }
+
     public ScoringCategory? CategoryOf(string id)
     {
         // A handful of categories: a scan beats a dictionary and keeps the record a plain value. Indexed, as

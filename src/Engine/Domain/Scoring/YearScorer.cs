@@ -14,6 +14,12 @@ public static class YearScorer
     public const string BaseRule = "base";
     public const string BaseCategory = "base";
 
+    /// The line of a declared activity whose kind the rule set in force no longer declares (#22): 0 points, kept
+    /// so the evidence says why the record scores nothing from that rule set's effective date.
+    public const string WithdrawnRule = "kind-withdrawn";
+    public const string WithdrawnCategory = "kind-withdrawn";
+    private static readonly RuleId WithdrawnRuleId = new(WithdrawnRule);
+
     // Allocation order within a day: the base score, then facts, then period bonuses.
     private static class Stage
     {
@@ -123,10 +129,17 @@ public static class YearScorer
         var set = book.InForceOn(fact.OccurredOn);
         if (set is null) return;
         var member = state.Profile.On(fact.OccurredOn, state.Revoked);
+        var activity = fact.Record as ActivityRecorded;
+        if (activity is not null && set.KindOf(activity.Activity) is null)
+        {
+            items.Add(new ScoredItem(fact.OccurredOn, Stage.Fact, null, fact.Id, 0, set, WithdrawnRuleId, WithdrawnCategory, Points.Zero, []));
+            return;
+        }
         for (var order = 0; order < set.Rules.Count; order++)
         {
             var rule = set.Rules[order];
             if (rule.Fact != fact.Kind || !Matches(rule.When, fact, member)) continue;
+            if (activity is not null && (rule.Activity != activity.Activity || !FlagsSet(rule.When, activity))) continue;
             if (Requested(rule, fact.Record, member) is not { } requested) continue;
             items.Add(new ScoredItem(fact.OccurredOn, Stage.Fact, null, fact.Id, order, set, rule.Id, rule.Category, requested, rule.Caps));
         }
@@ -148,6 +161,14 @@ public static class YearScorer
         return true;
     }
 
+    private static bool FlagsSet(RuleConditions when, ActivityRecorded activity)
+    {
+        if (when.Flags is not { } flags) return true;
+        foreach (var flag in flags)
+            if (!activity.IsSet(flag)) return false;
+        return true;
+    }
+
     // The record of a fact other than an attendance (null for an attendance: only fixed amounts apply to it).
     private static Points? Requested(Rule rule, MemberFact? fact, MemberAsOf member)
     {
@@ -157,14 +178,26 @@ public static class YearScorer
             case PointsBasis.Fixed:
                 return amount;
             case PointsBasis.PerUnit:
-                if (fact is not VolunteerServiceRecorded v) return null;
-                var units = rule.MaxUnitsPerFact is { } max ? Math.Min(v.Hours, max) : v.Hours;
+                var given = fact switch
+                {
+                    VolunteerServiceRecorded v => v.Hours,
+                    ActivityRecorded a => a.Number(rule.Field),
+                    _ => null,
+                };
+                if (given is not { } count) return null;
+                var units = rule.MaxUnitsPerFact is { } max ? Math.Min(count, max) : count;
                 return rule.Rounding.Apply(units * amount.Value);
+            case PointsBasis.Bands:
+                if (fact is not ActivityRecorded { } banded || banded.Number(rule.Field) is not { } number || rule.Bands is not { } bands) return null;
+                foreach (var band in bands)
+                    if (band.Holds(number)) return band.Points;
+                return null;
             case PointsBasis.LevelTable:
                 var level = fact switch
                 {
                     SuggestionAssessmentRecorded s => LevelNames.Of(s.Level),
                     GoldenIdeaAwardRecorded g => LevelNames.Of(g.Level),
+                    ActivityRecorded a => a.Text(rule.Field),
                     _ => null,
                 };
                 return level is not null && rule.Levels is { } table && table.TryGetValue(level, out var points) ? points : null;

@@ -34,6 +34,7 @@ public enum FactKind
     GoldenIdeaImplementation,
     VolunteerService,
     Adjustment,
+    Activity,   // an activity of a kind the rule set declares (#22)
 }
 
 public static class ChineseNames

@@ -67,7 +67,7 @@ public static class RuleSetDocument
         public RuleSet? RuleSet(JToken root)
         {
             if (root is not JObject o) { Problem("$", "must be an object", "必须是对象"); return null; }
-            Known(o, "$", "version", "effectiveFrom", "name", "description", "baseScore", "total", "categories", "rules", "bonuses", "appraisal");
+            Known(o, "$", "version", "effectiveFrom", "name", "description", "baseScore", "total", "categories", "kinds", "rules", "bonuses", "appraisal");
             var version = Id(o, "version", "$", required: true, s => new RuleSetVersion(s));
             var effective = Date(o, "effectiveFrom", "$");
             var name = Str(o, "name", "$") ?? version?.Value ?? "";
@@ -84,19 +84,26 @@ public static class RuleSetDocument
             Unique(categories, c => c.Id, "$.categories", "id");
             var categoryIds = categories.Select(c => c.Id).ToHashSet();
 
-            var rules = List(o, "rules", "$", required: true, (t, p) => Rule(t, p, categoryIds));
+            var kinds = List(o, "kinds", "$", required: false, Kind);
+            Unique(RawIds(o, "kinds"), k => k, "$.kinds", "id");
+            var kindTable = kinds.GroupBy(k => k.Id).ToDictionary(g => g.Key, g => g.First());
+
+            var rules = List(o, "rules", "$", required: true, (t, p) => Rule(t, p, categoryIds, kindTable));
             if (o["rules"] is JArray { Count: 0 }) Problem("$.rules", "must hold at least one rule", "至少需要一条规则");
             var bonuses = List(o, "bonuses", "$", required: false, (t, p) => Bonus(t, p, categoryIds));
             // Ids as written, so a duplicate is reported even when that rule has other problems.
             var ruleIds = RawIds(o, "rules").Concat(RawIds(o, "bonuses")).ToList();
             Unique(ruleIds, s => s, "$.rules", "id");
             if (ruleIds.Contains(Domain.Scoring.YearScorer.BaseRule)) Problem("$.rules", "the id 'base' is reserved for the base score", "id 'base' 保留给基础分");
+            if (ruleIds.Contains(Domain.Scoring.YearScorer.WithdrawnRule))
+                Problem("$.rules", $"the id '{Domain.Scoring.YearScorer.WithdrawnRule}' is reserved for records of a kind no longer declared",
+                    $"id '{Domain.Scoring.YearScorer.WithdrawnRule}' 保留给已停用活动类别的记录");
 
             AppraisalScheme? appraisal = null;
             if (Obj(o, "appraisal", "$") is { } a) appraisal = Appraisal(a, "$.appraisal");
 
             if (Problems.Count > 0 || version is null || effective is null) return null;
-            return new RuleSet(version.Value, effective.Value, name, baseScore, totalCaps, categories, rules, bonuses, appraisal);
+            return new RuleSet(version.Value, effective.Value, name, baseScore, totalCaps, categories, rules, bonuses, appraisal) { Kinds = kinds };
         }
 
         private static IEnumerable<string> RawIds(JObject o, string name) =>
@@ -112,23 +119,26 @@ public static class RuleSetDocument
             return id is null ? null : new ScoringCategory(id, name, caps);
         }
 
-        private Rule? Rule(JToken t, string path, HashSet<string> categories)
+        private Rule? Rule(JToken t, string path, HashSet<string> categories, IReadOnlyDictionary<string, ActivityKind> kinds)
         {
             if (t is not JObject o) { Problem(path, "must be an object", "必须是对象"); return null; }
-            Known(o, path, "id", "name", "description", "category", "fact", "when", "points", "perUnit", "maxUnitsPerFact", "rounding",
-                "levels", "asRecorded", "categoryPoints", "caps");
+            Known(o, path, "id", "name", "description", "category", "fact", "kind", "field", "when", "points", "perUnit", "maxUnitsPerFact", "rounding",
+                "levels", "bands", "asRecorded", "categoryPoints", "caps");
             var id = Id(o, "id", path, required: true, s => new RuleId(s));
             var name = Str(o, "name", path) ?? id?.Value ?? "";
             var category = Str(o, "category", path, required: true);
             if (category is not null && !categories.Contains(category))
                 Problem($"{path}.category", $"'{category}' is not declared in $.categories", $"类别 '{category}' 未在 categories 中声明");
             var fact = Enum<FactKind>(o["fact"], $"{path}.fact", required: true);
-            var when = Conditions(o, path, fact);
+            var activity = ActivityOf(o, path, fact, kinds);
+            var when = Conditions(o, path, fact, activity);
 
-            var bases = new[] { "points", "perUnit", "levels", "asRecorded" }.Where(k => o[k] is not null).ToList();
+            var bases = new[] { "points", "perUnit", "levels", "bands", "asRecorded" }.Where(k => o[k] is not null).ToList();
             if (bases.Count != 1)
-                Problem(path, bases.Count == 0 ? "needs one of points, perUnit, levels or asRecorded" : $"has {string.Join(" and ", bases)}; use exactly one",
-                    bases.Count == 0 ? "需要 points、perUnit、levels 或 asRecorded 之一" : "只能使用其中一种计分方式");
+                Problem(path, bases.Count == 0 ? "needs one of points, perUnit, levels, bands or asRecorded" : $"has {string.Join(" and ", bases)}; use exactly one",
+                    bases.Count == 0 ? "需要 points、perUnit、levels、bands 或 asRecorded 之一" : "只能使用其中一种计分方式");
+            string? field = null;
+            IReadOnlyList<Band>? bands = null;
             var basis = bases.Count == 1 ? bases[0] : null;
             var amount = Points.Zero;
             IReadOnlyDictionary<string, Points>? levels = null;
@@ -143,15 +153,28 @@ public static class RuleSetDocument
                 case "perUnit":
                     kind = PointsBasis.PerUnit;
                     amount = Pts(o, "perUnit", path) ?? Points.Zero;
-                    if (fact is not null and not FactKind.VolunteerService)
-                        Problem($"{path}.perUnit", "applies to volunteerService facts only (hours)", "仅适用于志愿服务（按小时）");
+                    if (fact is FactKind.Activity) field = FieldOf(o, path, activity, ActivityFieldType.Number);
+                    else if (fact is not null and not FactKind.VolunteerService)
+                        Problem($"{path}.perUnit", "applies to volunteerService and declared activity facts only", "仅适用于志愿服务和声明的活动类别");
                     maxUnits = Num(o, "maxUnitsPerFact", path);
                     if (maxUnits is <= 0) Problem($"{path}.maxUnitsPerFact", "must be greater than 0", "必须大于 0");
                     if (Obj(o, "rounding", path) is { } r) rounding = Rounding(r, $"{path}.rounding") ?? rounding;
                     break;
                 case "levels":
                     kind = PointsBasis.LevelTable;
-                    levels = Levels(o, path, fact);
+                    if (fact is FactKind.Activity)
+                    {
+                        field = FieldOf(o, path, activity, ActivityFieldType.Level);
+                        levels = ActivityLevels(o, path, activity?.Field(field ?? ""));
+                    }
+                    else levels = Levels(o, path, fact);
+                    break;
+                case "bands":
+                    kind = PointsBasis.Bands;
+                    if (fact is not null and not FactKind.Activity)
+                        Problem($"{path}.bands", "applies to declared activity facts only", "仅适用于声明的活动类别");
+                    else field = FieldOf(o, path, activity, ActivityFieldType.Number);
+                    bands = Bands(o, path);
                     break;
                 case "asRecorded":
                     kind = PointsBasis.AsRecorded;
@@ -164,6 +187,8 @@ public static class RuleSetDocument
             if (basis != "perUnit")
                 foreach (var key in new[] { "maxUnitsPerFact", "rounding" })
                     if (o[key] is not null) Problem($"{path}.{key}", "applies to perUnit rules only", "仅适用于按单位计分的规则");
+            if (o["field"] is not null && (fact is not FactKind.Activity || basis is not ("perUnit" or "levels" or "bands")))
+                Problem($"{path}.field", "applies to perUnit, levels and bands rules of a declared activity only", "仅适用于声明的活动类别的按单位、等级和分段计分规则");
 
             IReadOnlyDictionary<MemberCategory, Points>? categoryPoints = null;
             if (Obj(o, "categoryPoints", path) is { } cp)
@@ -179,14 +204,182 @@ public static class RuleSetDocument
             }
             var caps = Caps(o, path);
             if (id is null || category is null || fact is null) return null;
-            return new Rule(id.Value, name, category, fact.Value, when, kind, amount, levels, maxUnits, rounding, caps, categoryPoints);
+            return new Rule(id.Value, name, category, fact.Value, when, kind, amount, levels, maxUnits, rounding, caps, categoryPoints)
+            {
+                Activity = activity?.Id,
+                Field = field,
+                Bands = bands,
+            };
         }
 
-        private RuleConditions Conditions(JObject rule, string path, FactKind? fact)
+        // ---- declared activity kinds (#22) ----
+
+        private ActivityKind? Kind(JToken t, string path)
+        {
+            if (t is not JObject o) { Problem(path, "must be an object", "必须是对象"); return null; }
+            Known(o, path, "id", "name", "description", "fields", "recordedBy");
+            var id = Id(o, "id", path, required: true, s => new RuleId(s))?.Value;
+            if (id is not null && System.Enum.TryParse<FactKind>(id, ignoreCase: true, out _))
+                Problem($"{path}.id", $"'{id}' is a built-in fact; a declared kind needs its own id", $"'{id}' 是内置事实，声明的活动类别须另取 id");
+            var name = Str(o, "name", path, required: true);
+            var fields = List(o, "fields", path, required: false, ActivityFieldOf);
+            Unique(RawIds(o, "fields"), f => f, $"{path}.fields", "id");
+            var recordedBy = new List<ActivityRecorder>();
+            var who = StrList(o, "recordedBy", path);
+            for (var i = 0; i < who.Count; i++)
+            {
+                switch (who[i].ToLowerInvariant())
+                {
+                    case "secretary" or "支部书记" or "书记": recordedBy.Add(ActivityRecorder.Secretary); break;
+                    case "member" or "党员" or "党员申报": recordedBy.Add(ActivityRecorder.Member); break;
+                    default: Problem($"{path}.recordedBy[{i}]", "must be secretary or member (a member's claim)", "必须是 secretary（支部书记登记）或 member（党员申报）"); break;
+                }
+            }
+            if (o["recordedBy"] is null) recordedBy.Add(ActivityRecorder.Secretary);
+            else if (o["recordedBy"] is JArray { Count: 0 }) Problem($"{path}.recordedBy", "must name at least one recorder", "至少需要一种登记人");
+            return id is null || name is null ? null : new ActivityKind(id, name, fields, [.. recordedBy.Distinct()]);
+        }
+
+        private ActivityField? ActivityFieldOf(JToken t, string path)
+        {
+            if (t is not JObject o) { Problem(path, "must be an object", "必须是对象"); return null; }
+            Known(o, path, "id", "name", "type", "levels", "unit", "required");
+            var id = Id(o, "id", path, required: true, s => new RuleId(s))?.Value;
+            var name = Str(o, "name", path) ?? id ?? "";
+            ActivityFieldType? type = Str(o, "type", path, required: true)?.ToLowerInvariant() switch
+            {
+                null => null,
+                "level" or "等级" => ActivityFieldType.Level,
+                "number" or "数量" or "数字" => ActivityFieldType.Number,
+                "yesno" or "是否" => ActivityFieldType.YesNo,
+                "text" or "文字" => ActivityFieldType.Text,
+                var other => Invalid($"{path}.type", $"'{other}' must be level, number, yesNo or text", "必须是 level（等级）、number（数量）、yesNo（是否）或 text（文字）"),
+            };
+            var levels = StrList(o, "levels", path);
+            if (type == ActivityFieldType.Level && levels.Count == 0) Problem($"{path}.levels", "a level field lists its levels", "等级字段须列出等级");
+            if (type is not null and not ActivityFieldType.Level && o["levels"] is not null) Problem($"{path}.levels", "applies to level fields only", "仅适用于等级字段");
+            Unique(levels, l => l, $"{path}.levels", "level");
+            ActivityUnit? unit = null;
+            var unitText = Str(o, "unit", path);
+            if (type == ActivityFieldType.Number && unitText is null) Problem($"{path}.unit", $"a number field states its unit: {ActivityUnits.All}", $"数量字段须写明单位：{ActivityUnits.All}");
+            if (unitText is not null)
+            {
+                if (type is not null and not ActivityFieldType.Number) Problem($"{path}.unit", "applies to number fields only", "仅适用于数量字段");
+                else if (ActivityUnits.TryParse(unitText, out var u)) unit = u;
+                else Problem($"{path}.unit", $"'{unitText}' must be one of {ActivityUnits.All}", $"单位 '{unitText}' 无效，可选：{ActivityUnits.All}");
+            }
+            var required = o["required"] switch
+            {
+                null => true,
+                JValue { Type: JTokenType.Boolean } b => (bool)b,
+                _ => Invalid<bool>($"{path}.required", "must be true or false", "必须是 true 或 false"),
+            };
+            return id is null || type is null ? null : new ActivityField(id, name, type.Value, levels, unit, required);
+        }
+
+        private T? Invalid<T>(string path, string english, string chinese)
+        {
+            Problem(path, english, chinese);
+            return default;
+        }
+
+        private ActivityFieldType? Invalid(string path, string english, string chinese)
+        {
+            Problem(path, english, chinese);
+            return null;
+        }
+
+        /// The kind a rule of fact "activity" scores; "kind" is required there and refused elsewhere.
+        private ActivityKind? ActivityOf(JObject rule, string path, FactKind? fact, IReadOnlyDictionary<string, ActivityKind> kinds)
+        {
+            var id = Str(rule, "kind", path, required: fact == FactKind.Activity);
+            if (id is null) return null;
+            if (fact is not null and not FactKind.Activity) { Problem($"{path}.kind", "applies to rules of fact \"activity\" only", "仅适用于 fact 为 activity 的规则"); return null; }
+            if (kinds.TryGetValue(id, out var kind)) return kind;
+            Problem($"{path}.kind", $"'{id}' is not declared in $.kinds", $"活动类别 '{id}' 未在 kinds 中声明");
+            return null;
+        }
+
+        /// The field a per-unit, level or band rule reads: "field", or the kind's only field of that type.
+        private string? FieldOf(JObject rule, string path, ActivityKind? kind, ActivityFieldType type)
+        {
+            var named = Str(rule, "field", path);
+            if (kind is null) return named;
+            var typeName = type == ActivityFieldType.Number ? "number" : "level";
+            if (named is null)
+            {
+                var candidates = kind.Fields.Where(f => f.Type == type).ToList();
+                if (candidates.Count == 1) return candidates[0].Id;
+                Problem($"{path}.field", candidates.Count == 0 ? $"kind '{kind.Id}' has no {typeName} field to score" : $"kind '{kind.Id}' has several {typeName} fields; name one",
+                    candidates.Count == 0 ? $"活动类别 '{kind.Id}' 没有可计分的{(type == ActivityFieldType.Number ? "数量" : "等级")}字段" : $"活动类别 '{kind.Id}' 有多个{(type == ActivityFieldType.Number ? "数量" : "等级")}字段，须指明 field");
+                return null;
+            }
+            var field = kind.Field(named);
+            if (field is null) Problem($"{path}.field", $"'{named}' is not a field of kind '{kind.Id}'", $"'{named}' 不是活动类别 '{kind.Id}' 的字段");
+            else if (field.Type != type) Problem($"{path}.field", $"'{named}' is not a {typeName} field", $"'{named}' 不是{(type == ActivityFieldType.Number ? "数量" : "等级")}字段");
+            return named;
+        }
+
+        private Dictionary<string, Points>? ActivityLevels(JObject rule, string path, ActivityField? field)
+        {
+            var p = $"{path}.levels";
+            if (Obj(rule, "levels", path) is not { } table) return null;
+            var result = new Dictionary<string, Points>();
+            foreach (var prop in table.Properties())
+            {
+                var lp = Member(p, prop.Name);
+                if (field is not null && !field.Levels.Contains(prop.Name))
+                {
+                    Problem(lp, $"'{prop.Name}' is not a declared level of field '{field.Id}'; use one of {string.Join(", ", field.Levels)}",
+                        $"'{prop.Name}' 不是字段 '{field.Id}' 声明的等级，可选：{string.Join("、", field.Levels)}");
+                    continue;
+                }
+                if (PtsValue(prop.Value, lp) is { } v) result[prop.Name] = v;
+            }
+            if (table.Count == 0) Problem(p, "must list at least one level", "至少需要一个等级");
+            return result;
+        }
+
+        private List<Band>? Bands(JObject rule, string path)
+        {
+            var bands = List(rule, "bands", path, required: true, (t, p) =>
+            {
+                if (t is not JObject o) { Problem(p, "must be an object", "必须是对象"); return null; }
+                Known(o, p, "from", "to", "points");
+                var from = Num(o, "from", p, required: true);
+                var to = Num(o, "to", p);
+                var points = Pts(o, "points", p, required: true);
+                if (from is { } f && to is { } u && u < f) Problem($"{p}.to", "must not be less than from", "不能小于 from");
+                return from is null || points is null ? null : new Band(from.Value, to, points.Value);
+            });
+            if (rule["bands"] is JArray { Count: 0 }) Problem($"{path}.bands", "must hold at least one band", "至少需要一个分段");
+            for (var i = 0; i < bands.Count; i++)
+                for (var j = 0; j < i; j++)
+                    if (bands[i].From <= (bands[j].To ?? decimal.MaxValue) && bands[j].From <= (bands[i].To ?? decimal.MaxValue))
+                        Problem($"{path}.bands[{i}]", $"overlaps band {j}", $"与第 {j} 段重叠");
+            return bands;
+        }
+
+        private RuleConditions Conditions(JObject rule, string path, FactKind? fact, ActivityKind? activity)
         {
             if (Obj(rule, "when", path) is not { } w) return RuleConditions.Always;
             var p = $"{path}.when";
-            Known(w, p, "meetingKinds", "modes", "attendance", "memberStatuses", "memberCategories", "exemptCategories");
+            Known(w, p, "meetingKinds", "modes", "attendance", "memberStatuses", "memberCategories", "exemptCategories", "flags");
+            string[]? flags = null;
+            if (w["flags"] is not null)
+            {
+                if (fact is not null and not FactKind.Activity) Problem($"{p}.flags", "applies to declared activity facts only", "仅适用于声明的活动类别");
+                var list = StrList(w, "flags", p);
+                if (w["flags"] is JArray { Count: 0 }) Problem($"{p}.flags", "must not be empty (leave it out to mean any)", "不能为空数组（省略表示不限）");
+                for (var i = 0; i < list.Count; i++)
+                {
+                    if (activity?.Field(list[i]) is { Type: not ActivityFieldType.YesNo })
+                        Problem($"{p}.flags[{i}]", $"'{list[i]}' is not a yes/no field", $"'{list[i]}' 不是是否字段");
+                    else if (activity is not null && activity.Field(list[i]) is null)
+                        Problem($"{p}.flags[{i}]", $"'{list[i]}' is not a field of kind '{activity.Id}'", $"'{list[i]}' 不是活动类别 '{activity.Id}' 的字段");
+                }
+                flags = [.. list];
+            }
             if (fact is not null and not FactKind.Attendance)
                 foreach (var key in new[] { "meetingKinds", "modes", "attendance" })
                     if (w[key] is not null) Problem($"{p}.{key}", "applies to attendance facts only", "仅适用于出勤事实");
@@ -196,7 +389,8 @@ public static class RuleSetDocument
                 EnumList<AttendanceStatus>(w, "attendance", p),
                 EnumList<MemberStatus>(w, "memberStatuses", p),
                 EnumList<MemberCategory>(w, "memberCategories", p),
-                EnumList<MemberCategory>(w, "exemptCategories", p));
+                EnumList<MemberCategory>(w, "exemptCategories", p),
+                flags);
         }
 
         private Dictionary<string, Points>? Levels(JObject rule, string path, FactKind? fact)

@@ -60,6 +60,7 @@ public static class FactStreams
         GoldenIdeaImplemented g => new StreamName(MemberFactsPrefix + g.Member.Value),
         VolunteerServiceLogged v => new StreamName(MemberFactsPrefix + v.Member.Value),
         ManualAdjustment a => new StreamName(MemberFactsPrefix + a.Member.Value),
+        ActivityLogged a => new StreamName(MemberFactsPrefix + a.Member.Value),
         ClaimSubmitted c => MemberFacts(c.Member),
         ClaimAccepted c => MemberFacts(c.Member),
         ClaimRejected c => MemberFacts(c.Member),
