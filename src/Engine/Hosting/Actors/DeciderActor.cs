@@ -57,12 +57,14 @@ public sealed class DeciderActor<TState, TCommand, TEvent> : UntypedPersistentAc
     private long _snapshotAt;
     private IActorRef? _replyTo;
 
-    public DeciderActor(ActorShell<TState, TCommand, TEvent> shell, string id)
+    /// One Props for all of a host's actors (#17 memory: no Props, argument array and producer per entity):
+    /// each actor's id is its name, which Cluster Sharding gives it from the entity id, URL-encoded.
+    public DeciderActor(ActorShell<TState, TCommand, TEvent> shell)
     {
         _shell = shell;
-        _id = id;
-        _state = shell.Decider.Initial(id);
-        PersistenceId = shell.StreamOf(id).Value;
+        _id = Uri.UnescapeDataString(Self.Path.Name);
+        _state = shell.Decider.Initial(_id);
+        PersistenceId = shell.StreamOf(_id).Value;
     }
 
     public override string PersistenceId { get; }
