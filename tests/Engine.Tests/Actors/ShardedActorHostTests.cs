@@ -71,6 +71,22 @@ public sealed class a_sharded_actor_host : IAsyncLifetime
     }
 
     [Fact]
+    public async Task an_id_of_any_characters_is_the_actors_own_and_names_its_stream()
+    {
+        // The actors share one Props and read their id from their name (#17 memory), which sharding encodes.
+        await using var host = await NewHost();
+        const string odd = "党员 b/1%2F?#&+.~";
+
+        var first = await Ask(host, odd, new Add("fact-1", 5), "fact-1");
+        var plain = await Ask(host, "b%2F1", new Add("fact-1", 7), "fact-1");
+
+        Assert.Equal(5, Assert.IsType<Accepted>(first).State.Total);
+        Assert.Equal(7, Assert.IsType<Accepted>(plain).State.Total);
+        Assert.Equal(DeterministicIds.For(TallyDomain.StreamOf(odd).Value, "fact-1", 0), Assert.Single(await StreamOf(odd)).EventId);
+        Assert.Single(await StreamOf("b%2F1"));
+    }
+
+    [Fact]
     public async Task a_refusal_is_returned_with_its_reason_and_writes_nothing()
     {
         await using var host = await NewHost();

@@ -35,9 +35,10 @@ public sealed class ShardedActorHost<TState, TCommand, TEvent> : IAsyncDisposabl
     public static async Task<ShardedActorHost<TState, TCommand, TEvent>> StartAsync(
         ActorSystem system, string typeName, ActorShell<TState, TCommand, TEvent> shell, bool ownsSystem = false)
     {
+        system.Settings.InjectTopLevelFallback(MemberMailbox.Configuration); // a system built elsewhere knows it too
+        var props = Props.Create(() => new DeciderActor<TState, TCommand, TEvent>(shell)).WithMailbox(MemberMailbox.Id);
         var region = await ClusterSharding.Get(system).StartAsync(
-            typeName, id => Props.Create(() => new DeciderActor<TState, TCommand, TEvent>(shell, id)),
-            ClusterShardingSettings.Create(system), new Extractor()).ConfigureAwait(false);
+            typeName, _ => props, ClusterShardingSettings.Create(system), new Extractor()).ConfigureAwait(false);
         return new ShardedActorHost<TState, TCommand, TEvent>(system, region, shell, ownsSystem);
     }
 
