@@ -44,6 +44,32 @@ public sealed class when_a_branch_records_activities_of_declared_kinds : IAsyncL
         Assert.Equal(60m + 2 + 3 + 3 + 3 + 5, (decimal)e.Body["total"]!);
     }
 
+    [Fact]
+    public async Task a_draft_that_changes_or_drops_a_declared_kind_is_simulated_with_nothing_written()
+    {
+        (await Record(new { member = "m-01", kind = "training", occurredOn = "2025-05-20", values = new { days = 21 } })).ShouldBe(HttpStatusCode.Created);
+        var head = await _api.HeadAsync();
+
+        async Task<decimal> Change(Action<JObject> edit)
+        {
+            var draft = JObject.Parse(RealSchemes.Document(RealSchemes.Waiban));
+            draft["version"] = "waiban-draft";
+            edit(draft);
+            var answer = (await _api.Admin.PostRawAsync("/api/rules/simulate?year=2025", draft.ToString(), null)).ShouldBe(HttpStatusCode.OK);
+            return (decimal)((JArray)answer.Body["members"]!).Single(m => (string)m["member"]! == "m-01")["change"]!;
+        }
+
+        // 7–59 days now +4 instead of +2.
+        Assert.Equal(2m, await Change(d => d["rules"]!.Single(r => (string)r["id"]! == "training")["bands"]![1]!["points"] = 4));
+        // The kind is no longer declared: the record scores 0.
+        Assert.Equal(-2m, await Change(d =>
+        {
+            ((JArray)d["kinds"]!).Single(k => (string)k["id"]! == "training").Remove();
+            ((JArray)d["rules"]!).Single(r => (string)r["id"]! == "training").Remove();
+        }));
+        Assert.Equal(head, await _api.HeadAsync());
+    }
+
     [Theory]
     [InlineData("""{ "member": "m-01", "kind": "lecture", "occurredOn": "2025-03-05", "values": { "days": 3 } }""", "kind", "unknown-kind")]
     [InlineData("""{ "member": "m-01", "kind": "training", "occurredOn": "2025-03-05", "values": { } }""", "values.days", "required")]
