@@ -69,6 +69,7 @@ public sealed class the_admins_rule_set_in_the_browser(BrowserFixture web) : ICl
         await Expect(page.GetByTestId("in-force-version")).ToContainTextAsync("default-2025.1");
         await Expect(page.GetByTestId("in-force")).ToContainTextAsync("参加党员大会 +5：每次 5 分（党员大会；出席或迟到）");
         await Expect(page.GetByTestId("grades")).ToContainTextAsync("合格：综合得分 ≥ 70");
+        await Expect(page.GetByTestId("grades")).ToContainTextAsync("不得评为「优秀」及以上");
 
         // 2. A draft from the rules in force; the form's points of 参加党员大会 given a word: refused beside that field.
         await page.ClickAsync("form[data-testid=start-form] button");
