@@ -1,6 +1,7 @@
 using PointsEngine.Projections.Queries;
 using PointsEngine.Projections.Runner;
 using PointsEngine.Store;
+using PointsEngine.Store.Postgres;
 
 namespace PointsEngine.Api.Hosting;
 
@@ -12,13 +13,6 @@ public static class ProjectionRegistration
     public static IServiceCollection AddReadModels(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => new ReadModels(sp.GetRequiredService<IEventStore>(), sp.GetRequiredService<EventSerializer>()));
-        services.AddSingleton<IProjectionLeadership>(_ =>
-        {
-            var store = configuration.GetSection(StoreSettings.Section).Get<StoreSettings>() ?? new StoreSettings();
-            return store.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) && store.ConnectionString is { Length: > 0 } cs
-                ? new PostgresAdvisoryLeadership(cs)
-                : new SingleProcessLeadership();
-        });
         services.AddSingleton(sp => new ProjectionHost(
             () => new ProjectionRunner(
                 sp.GetRequiredService<IEventStore>(),
@@ -29,7 +23,7 @@ public static class ProjectionRegistration
                     CommitInterval = TimeSpan.FromMilliseconds(configuration.GetValue("Projections:CommitIntervalMs", 50.0)),
                 }),
             configuration.GetValue("Projections:Run", true),
-            sp.GetRequiredService<IProjectionLeadership>(),
+            PostgresAdvisoryLeadership.For(configuration, PostgresSessionLock.ProjectionsKey, "pointsengine-projection-leader"),
             TimeSpan.FromSeconds(configuration.GetValue("Projections:LeadershipRetrySeconds", 1.0)),
             ct => sp.GetRequiredService<ReadModels>().ProjectedUpToAsync(ct),
             sp.GetRequiredService<ILogger<ProjectionHost>>()));
@@ -46,7 +40,7 @@ public static class ProjectionRegistration
 public sealed class ProjectionHost(
     Func<ProjectionRunner> create,
     bool run,
-    IProjectionLeadership leadership,
+    ILeadership leadership,
     TimeSpan retry,
     Func<CancellationToken, Task<LogPosition?>> storedPosition,
     ILogger<ProjectionHost> log)
@@ -54,8 +48,7 @@ public sealed class ProjectionHost(
 {
     private static readonly TimeSpan FollowerPoll = TimeSpan.FromMilliseconds(50);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _following = Task.CompletedTask;
+    private LeaderLoop? _leader;
     private int _disposed;
     private ProjectionRunner? _runner;
     private volatile bool _running;
@@ -94,8 +87,10 @@ public sealed class ProjectionHost(
         }
     }
 
+    private LeaderLoop Loop => _leader ??= new LeaderLoop(leadership, retry, LeadAsync, StopRunnerAsync, "the projections", log);
+
     /// Leadership changes seen by this process (1 after a first start as leader).
-    public int Takeovers { get; private set; }
+    public int Takeovers => Loop.Takeovers;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -104,46 +99,7 @@ public sealed class ProjectionHost(
             log.LogInformation("Projections are off in this process (Projections:Run=false)");
             return;
         }
-        // The usual case (SQLite, or the first PostgreSQL process) leads at once, and start-up waits for
-        // the read models to be ready as before; a follower starts serving at once and keeps trying.
-        if (await leadership.TryAcquireAsync(ct).ConfigureAwait(false))
-            await LeadAsync(ct).ConfigureAwait(false);
-        else
-            log.LogInformation("Another process is projecting; this one follows and tries to take over every {Retry}", retry);
-        _following = Task.Run(() => SuperviseAsync(_stopping.Token), CancellationToken.None);
-    }
-
-    private async Task SuperviseAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(retry, ct).ConfigureAwait(false);
-                if (_running)
-                {
-                    if (await leadership.StillHeldAsync(ct).ConfigureAwait(false)) continue;
-                    // The lock's session is gone, so another process may lead already: stop at once.
-                    log.LogWarning("Projection leadership lost; stopping the projection runner");
-                    await StopRunnerAsync().ConfigureAwait(false);
-                }
-                else if (await leadership.TryAcquireAsync(ct).ConfigureAwait(false))
-                {
-                    await LeadAsync(ct).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Initialising failed (the database went away meanwhile): give the lock up and try again.
-                log.LogError(e, "Taking over the projections failed; trying again");
-                await StopRunnerAsync().ConfigureAwait(false);
-                await leadership.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        await Loop.StartAsync(ct).ConfigureAwait(false);
     }
 
     private async Task LeadAsync(CancellationToken ct)
@@ -162,7 +118,6 @@ public sealed class ProjectionHost(
         await runner.StartAsync(ct).ConfigureAwait(false);
         Volatile.Write(ref _runner, runner);
         _running = true;
-        Takeovers++;
         log.LogInformation("This process projects: read models are following the log from their checkpoints");
     }
 
@@ -177,11 +132,6 @@ public sealed class ProjectionHost(
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        try { await _following.ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
-        await StopRunnerAsync().ConfigureAwait(false);
-        await leadership.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
+        await Loop.DisposeAsync().ConfigureAwait(false);
     }
 }

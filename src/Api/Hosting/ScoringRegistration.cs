@@ -5,7 +5,9 @@ using PointsEngine.Domain.Rules;
 using PointsEngine.Engine.Rules;
 using PointsEngine.Engine.Scoring;
 using PointsEngine.Projections.Queries;
+using PointsEngine.Engine.Actors;
 using PointsEngine.Store;
+using PointsEngine.Store.Postgres;
 
 namespace PointsEngine.Api.Hosting;
 
@@ -23,6 +25,8 @@ public static class ScoringRegistration
                 RuleSetDocument.Parse,
                 EngineOptions(configuration)),
             configuration.GetValue("Scoring:Run", true),
+            PostgresAdvisoryLeadership.For(configuration, PostgresSessionLock.DispatcherKey, "pointsengine-scoring-leader"),
+            TimeSpan.FromSeconds(configuration.GetValue("Projections:LeadershipRetrySeconds", 1.0)),
             sp.GetRequiredService<ILogger<ScoringHost>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScoringHost>());
 
@@ -57,30 +61,64 @@ public static class ScoringRegistration
     private static ScoringEngineOptions EngineOptions(IConfiguration configuration)
     {
         var defaults = new ScoringEngineOptions();
+        var cluster = ClusterOptionsOf(configuration);
+        // A delivery sent to a node that just died is lost; it is sent again after the ask time-out, so with
+        // several nodes that is short (its members answer from a survivor within 30 s, #17).
+        var askTimeout = cluster.IsMultiNode ? TimeSpan.FromSeconds(5) : defaults.Actors.AskTimeout;
         return defaults with
         {
-            Actors = defaults.Actors with { AskTimeout = configuration.GetValue("Scoring:AskTimeout", defaults.Actors.AskTimeout) },
+            Actors = defaults.Actors with { AskTimeout = configuration.GetValue("Scoring:AskTimeout", askTimeout) },
             Dispatcher = defaults.Dispatcher with
             {
                 MaxInFlight = configuration.GetValue("Scoring:MaxInFlight", defaults.Dispatcher.MaxInFlight),
                 MaxInFlightWhileRecording = configuration.GetValue("Scoring:MaxInFlightWhileRecording", defaults.Dispatcher.MaxInFlightWhileRecording),
             },
+            Cluster = cluster,
+        };
+    }
+
+    /// `Engine:Cluster:Hostname` / `Port` / `SeedNodes` (environment: `Engine__Cluster__Port`, …): where this
+    /// engine node listens and which nodes it joins. Seed nodes as one comma-separated value or as a list; none
+    /// (the default) is a one-node cluster of this process on loopback. Several nodes need the PostgreSQL store,
+    /// where their split-brain lease lives.
+    public static ClusterOptions ClusterOptionsOf(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Engine:Cluster");
+        var seeds = section.GetSection("SeedNodes");
+        var store = configuration.GetSection(StoreSettings.Section).Get<StoreSettings>() ?? new StoreSettings();
+        var defaults = new ClusterOptions();
+        return new ClusterOptions
+        {
+            Hostname = section.GetValue("Hostname", defaults.Hostname)!,
+            Port = section.GetValue("Port", defaults.Port),
+            SeedNodes = [.. (seeds.Value is { } list ? list.Split(',') : seeds.GetChildren().Select(c => c.Value ?? ""))
+                .Select(s => s.Trim()).Where(s => s.Length > 0)],
+            LeaseConnectionString = store.Provider.Equals("postgres", StringComparison.OrdinalIgnoreCase) ? store.ConnectionString : null,
+            StableAfter = TimeSpan.FromSeconds(section.GetValue("StableAfterSeconds", defaults.StableAfter.TotalSeconds)),
+            ExitWhenDowned = true,
         };
     }
 }
 
-/// Owns the scoring engine: starts it when the host starts and disposes it when the host stops (the
-/// engine lets deliveries under way finish and saves its checkpoint), before the store closes.
-/// `Scoring:Run=false` records without scoring, for a process beside another that scores the same
-/// PostgreSQL log.
-public sealed class ScoringHost(ScoringEngine engine, bool run, ILogger<ScoringHost> log) : IHostedService, IAsyncDisposable
+/// Owns the scoring engine: starts this node's member actors when the host starts, and the dispatcher while this
+/// process leads (the advisory lock on PostgreSQL, always on SQLite: one dispatcher reads the log for the whole
+/// deployment, #17); disposes it when the host stops (deliveries under way finish and the checkpoint is saved),
+/// before the store closes. `Scoring:Run=false` records without scoring, for a process beside others that score
+/// the same PostgreSQL log.
+public sealed class ScoringHost(
+    ScoringEngine engine, bool run, ILeadership leadership, TimeSpan retry, ILogger<ScoringHost> log) : IHostedService, IAsyncDisposable
 {
     private int _disposed;
+    private LeaderLoop? _leader;
 
     public ScoringEngine Engine => engine;
 
-    /// Whether this process is scoring now (so waiting for a fact to be scored can succeed).
+    /// Whether scoring runs (this node hosts members and one node dispatches), so waiting for a fact to be
+    /// scored can succeed.
     public bool Running { get; private set; }
+
+    /// Whether this process runs the dispatcher now.
+    public bool Dispatching => engine.Dispatching;
 
     public async Task StartAsync(CancellationToken ct)
     {
@@ -89,9 +127,12 @@ public sealed class ScoringHost(ScoringEngine engine, bool run, ILogger<ScoringH
             log.LogInformation("Scoring is off in this process (Scoring:Run=false): facts are recorded, not scored");
             return;
         }
-        await engine.StartAsync(ct).ConfigureAwait(false);
+        await engine.StartMembersAsync(ct).ConfigureAwait(false);
+        _leader = new LeaderLoop(leadership, retry, engine.StartDispatchingAsync, engine.StopDispatchingAsync, "the scoring dispatcher", log);
+        await _leader.StartAsync(ct).ConfigureAwait(false);
         Running = true;
-        log.LogInformation("Scoring started from its checkpoint");
+        log.LogInformation("Scoring started: this node hosts its members{Dispatching}",
+            engine.Dispatching ? " and dispatches from the checkpoint" : "; another node dispatches");
     }
 
     public async Task StopAsync(CancellationToken ct) => await DisposeAsync().ConfigureAwait(false);
@@ -100,6 +141,8 @@ public sealed class ScoringHost(ScoringEngine engine, bool run, ILogger<ScoringH
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Running = false;
+        if (_leader is not null) await _leader.DisposeAsync().ConfigureAwait(false);
+        else await leadership.DisposeAsync().ConfigureAwait(false);
         await engine.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -276,7 +276,8 @@ public sealed class FactWriter(
     private async Task<ApiProblem?> BacklogAsync(CancellationToken ct)
     {
         var max = settings.Value.MaxScoringBacklog;
-        if (max <= 0 || !scoring.Running) return null;
+        // The dispatching node knows how far scoring is; the others leave the bound to it.
+        if (max <= 0 || !scoring.Running || !scoring.Engine.Dispatching) return null;
         var head = await HeadAsync(ct).ConfigureAwait(false);
         if (head - scoring.Engine.ScoredUpTo.Value <= max) return null;
         return new ApiProblem(StatusCodes.Status503ServiceUnavailable, "scoring-backlog",

@@ -42,11 +42,16 @@ public sealed class ShardedActorHost<TState, TCommand, TEvent> : IAsyncDisposabl
         return new ShardedActorHost<TState, TCommand, TEvent>(system, region, shell, ownsSystem);
     }
 
-    /// The embedded default: a one-node cluster in this process (loopback, a free port), owned by the host.
+    /// This process's node (the embedded default: a one-node cluster on loopback, any free port; with seed nodes
+    /// one node of several), owned by the host. Commands and replies cross between nodes in Hyperion's binary
+    /// form (the Akka serializer for plain .NET objects; our records have no parameterless constructors).
     public static async Task<ShardedActorHost<TState, TCommand, TEvent>> StartEmbeddedAsync(
-        IEventStore store, EventSerializer serializer, string typeName, ActorShell<TState, TCommand, TEvent> shell)
+        IEventStore store, EventSerializer serializer, string typeName, ActorShell<TState, TCommand, TEvent> shell,
+        ClusterOptions? cluster = null)
     {
-        var system = await EngineCluster.StartEmbeddedAsync(store, serializer, shell.Options).ConfigureAwait(false);
+        var system = await EngineCluster.StartAsync(
+            store, serializer, shell.Options, cluster ?? new ClusterOptions(),
+            typeof(ActorCommand<TCommand>), typeof(CommandResult<TState, TEvent>)).ConfigureAwait(false);
         try
         {
             return await StartAsync(system, typeName, shell, ownsSystem: true).ConfigureAwait(false);
@@ -81,34 +86,77 @@ public sealed class ShardedActorHost<TState, TCommand, TEvent> : IAsyncDisposabl
 /// The actor system scoring runs in: Akka.Persistence over our store, Cluster Sharding over a cluster.
 public static class EngineCluster
 {
-    /// The system's configuration: our journal and snapshot store, a cluster on loopback (port 0: any free
-    /// one) unless configured otherwise, sharding's state in ddata and idle entities passivated.
-    public static Config Config(ActorOptions options) => ConfigurationFactory.ParseString($$"""
-        akka {
-          loglevel = WARNING
-          actor.provider = cluster
-          remote.dot-netty.tcp { hostname = "127.0.0.1", port = 0 }
-          cluster {
-            sharding {
-              state-store-mode = ddata
-              remember-entities = off
-              passivate-idle-entity-after = {{(long)options.PassivateAfter.TotalMilliseconds}}ms
-            }
-            run-coordinated-shutdown-when-down = on
-          }
-          coordinated-shutdown.exit-clr = off
-          coordinated-shutdown.run-by-clr-shutdown-hook = off
-        }
-        """).WithFallback(EventStorePersistence.Config);
+    public const string SystemName = "points-engine";
 
-    /// A one-node cluster in this process that has joined itself, its plugins reaching <paramref name="store"/>.
-    public static async Task<ActorSystem> StartEmbeddedAsync(IEventStore store, EventSerializer serializer, ActorOptions options)
+    /// The system's configuration: our journal and snapshot store, this node's address (loopback and any free
+    /// port unless configured), sharding's state in ddata, idle entities passivated; with seed nodes the
+    /// split-brain resolver's lease-majority over a PostgreSQL advisory lock; <paramref name="wire"/> (the
+    /// messages that cross between nodes) serialized by Hyperion.
+    public static Config Config(ActorOptions options, ClusterOptions? cluster = null, params IEnumerable<Type> wire)
     {
-        var system = ActorSystem.Create("points-engine", Config(options));
+        cluster ??= new ClusterOptions();
+        var bindings = string.Join("\n", wire.Select(t => $"\"{t.AssemblyQualifiedName}\" = hyperion"));
+        var stable = $"{(long)cluster.StableAfter.TotalMilliseconds}ms";
+        var downing = cluster.IsMultiNode
+            ? $$"""
+              split-brain-resolver {
+                active-strategy = lease-majority
+                stable-after = {{stable}}
+                lease-majority {
+                  lease-implementation = "akka.coordination.pointsengine-lease"
+                  lease-name = "points-engine-akka-sbr"
+                  acquire-lease-delay-for-minority = 2s
+                  release-after = 10s
+                }
+              }
+              """
+            : "";
+        return ConfigurationFactory.ParseString($$"""
+            akka {
+              loglevel = WARNING
+              actor {
+                provider = cluster
+                serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion"
+                serialization-bindings {
+                  {{bindings}}
+                }
+              }
+              remote.dot-netty.tcp { hostname = "{{cluster.Hostname}}", port = {{cluster.Port}} }
+              cluster {
+                sharding {
+                  state-store-mode = ddata
+                  remember-entities = off
+                  passivate-idle-entity-after = {{(long)options.PassivateAfter.TotalMilliseconds}}ms
+                }
+                {{downing}}
+                failure-detector.acceptable-heartbeat-pause = {{(long)cluster.AcceptableHeartbeatPause.TotalMilliseconds}}ms
+                run-coordinated-shutdown-when-down = on
+              }
+              coordination.pointsengine-lease {
+                lease-class = "{{typeof(PostgresLease).AssemblyQualifiedName}}"
+                heartbeat-interval = 2s
+                lease-operation-timeout = 5s
+              }
+              coordinated-shutdown.exit-clr = off
+              coordinated-shutdown.run-by-clr-shutdown-hook = off
+            }
+            """).WithFallback(EventStorePersistence.Config);
+    }
+
+    /// This process's node, Up in its cluster: a one-node cluster that joined itself, or (with seed nodes) a
+    /// node of the cluster they form; its plugins reach <paramref name="store"/>.
+    public static async Task<ActorSystem> StartAsync(
+        IEventStore store, EventSerializer serializer, ActorOptions options, ClusterOptions cluster, params IEnumerable<Type> wire)
+    {
+        cluster.Validate();
+        var system = ActorSystem.Create(SystemName, Config(options, cluster, wire));
         EventStorePersistence.Register(system, store, serializer);
+        if (cluster.LeaseConnectionString is { } lease) system.RegisterExtension(new LeaseDatabaseId(lease));
         try
         {
-            await JoinSelfAsync(system).ConfigureAwait(false);
+            if (cluster.IsMultiNode) await JoinSeedsAsync(system, cluster).ConfigureAwait(false);
+            else await JoinSelfAsync(system).ConfigureAwait(false);
+            if (cluster.ExitWhenDowned) ExitWhenDowned(system);
             return system;
         }
         catch
@@ -118,6 +166,16 @@ public static class EngineCluster
         }
     }
 
+    /// Ends the process when the cluster removes this node without it asking to leave (downed by the split-brain
+    /// resolver): it would serve on without its members. Its supervisor starts it again and it rejoins.
+    private static void ExitWhenDowned(ActorSystem system) =>
+        Cluster.Get(system).RegisterOnMemberRemoved(() =>
+        {
+            if (CoordinatedShutdown.Get(system).ShutdownReason is CoordinatedShutdown.ClrExitReason) return; // leaving as asked
+            Console.Error.WriteLine("This engine node was downed by its cluster; the process exits so that it starts afresh.");
+            _ = Task.Run(() => Environment.Exit(3));
+        });
+
     /// Joins the node to itself and completes once it is Up.
     public static Task JoinSelfAsync(ActorSystem system)
     {
@@ -126,5 +184,16 @@ public static class EngineCluster
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         cluster.Join(cluster.SelfAddress);
         return up.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// Joins the cluster the seed nodes form (the first seed starts it when no other answers) and completes
+    /// once this node is Up. A node that cannot join in time fails to start rather than serve on its own.
+    private static Task JoinSeedsAsync(ActorSystem system, ClusterOptions options)
+    {
+        var cluster = Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        cluster.JoinSeedNodes(options.SeedAddresses(SystemName).Select(Address.Parse));
+        return up.Task.WaitAsync(TimeSpan.FromSeconds(120));
     }
 }

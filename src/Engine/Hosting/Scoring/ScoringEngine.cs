@@ -13,12 +13,16 @@ public sealed record ScoringEngineOptions
 {
     public ActorOptions Actors { get; init; } = new();
     public DispatcherOptions Dispatcher { get; init; } = new();
+
+    /// This node's place in a cluster of engine nodes (the default: a one-node cluster of this process).
+    public ClusterOptions Cluster { get; init; } = new();
 }
 
 /// The scoring engine as one unit: facts are recorded durably into their streams; the dispatcher routes
 /// them from the log to one actor per member (an Akka.Persistence actor under Cluster Sharding), which
-/// decides with the pure domain and persists awards to member-{id}. Scoring runs behind recording: a caller that needs its points visible waits for the
-/// position its fact was written at.
+/// decides with the pure domain and persists awards to member-{id}. Scoring runs behind recording: a caller that
+/// needs its points visible waits for the position its fact was written at. With several engine nodes every node
+/// hosts its share of the member actors, and one of them (the leader) runs the dispatcher for all (#17).
 public sealed class ScoringEngine : IAsyncDisposable
 {
     public const string DispatcherName = "scoring";
@@ -27,6 +31,7 @@ public sealed class ScoringEngine : IAsyncDisposable
     public const string MemberActors = "member";
 
     private readonly IEventStore _store;
+    private readonly ICheckpointStore _checkpoints;
     private readonly EventSerializer _serializer;
     private readonly ActorShell<MemberState, MemberMessage, IMemberEvent> _shell;
     private readonly ActorSystem? _system;
@@ -37,8 +42,12 @@ public sealed class ScoringEngine : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Queue<string> _recentRejections = new();
     private Task _running = Task.CompletedTask;
+    private CancellationTokenSource? _dispatching;
+    private readonly SemaphoreSlim _startStop = new(1, 1);
     private long _rejected;
+    private long _decisions;
     private int _started;
+    private int _disposed;
     private HashSet<int>? _openedYears;
     private readonly Lock _openedLock = new();
 
@@ -55,11 +64,12 @@ public sealed class ScoringEngine : IAsyncDisposable
         ActorSystem? system = null)
     {
         _store = store;
+        _checkpoints = checkpoints;
         _serializer = serializer;
         _options = options ?? new ScoringEngineOptions();
         // MemberState holds abstract fact types Newtonsoft cannot read back; its document shape can.
         _shell = new ActorShell<MemberState, MemberMessage, IMemberEvent>(
-            MemberDecider.Instance, id => FactStreams.Member(new MemberId(id)), _options.Actors,
+            Counted(MemberDecider.Instance), id => FactStreams.Member(new MemberId(id)), _options.Actors,
             state => MemberStateDocument.From(state), snapshot => ((MemberStateDocument)snapshot).ToState(), CountRejection);
         _system = system;
         _router = new ScoringRouter(serializer, parseRuleSet);
@@ -71,6 +81,13 @@ public sealed class ScoringEngine : IAsyncDisposable
     }
 
     public int ResidentMembers => _shell.Resident;
+
+    /// Decisions taken by the member actors on this node (each delivery an actor decided, whichever node's
+    /// dispatcher sent it): across the nodes of a cluster they add up to the work, not N times the work.
+    public long Decisions => Interlocked.Read(ref _decisions);
+
+    /// Whether this process runs the dispatcher now (on one node of a cluster; always in the embedded default).
+    public bool Dispatching => _dispatching is not null;
     public long Delivered => _dispatcher.Delivered;
 
     /// Deliveries retried because a member's mailbox was full or its actor failed to persist.
@@ -129,20 +146,73 @@ public sealed class ScoringEngine : IAsyncDisposable
         lock (_openedLock) _openedYears.Add(year);
     }
 
-    /// Starts scoring from the dispatcher's checkpoint in the background. Starting again does nothing: two
-    /// loops on one dispatcher would rebuild the router under each other (a flaky test did exactly that,
-    /// and a correction for a back-dated rule set was decided with the older rule book).
-    /// The member actors start first: in the system given (one that has joined its cluster), else in a
-    /// one-node cluster of this process.
+    /// Starts scoring from the dispatcher's checkpoint in the background: this node's member actors, then the
+    /// dispatcher. Starting again does nothing: two loops on one dispatcher would rebuild the router under each
+    /// other (a flaky test did exactly that, and a correction for a back-dated rule set was decided with the
+    /// older rule book).
     public async Task StartAsync(CancellationToken ct = default)
     {
+        await StartMembersAsync(ct).ConfigureAwait(false);
+        await StartDispatchingAsync(ct).ConfigureAwait(false);
+    }
+
+    /// Starts this node's member actors (once): in the system given (one that has joined its cluster), else in
+    /// this process's node of the configured cluster (by default a one-node cluster of its own).
+    public async Task StartMembersAsync(CancellationToken ct = default)
+    {
         ct.ThrowIfCancellationRequested();
-        if (Interlocked.Exchange(ref _started, 1) == 1) return;
-        _members = _system is { } system
-            ? await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartAsync(system, MemberActors, _shell).ConfigureAwait(false)
-            : await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartEmbeddedAsync(_store, _serializer, MemberActors, _shell).ConfigureAwait(false);
-        var stop = _stopping.Token;
-        _running = Task.Run(() => RunDispatcherAsync(stop), CancellationToken.None);
+        await _startStop.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_started == 1) return;
+            _members = _system is { } system
+                ? await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartAsync(system, MemberActors, _shell).ConfigureAwait(false)
+                : await ShardedActorHost<MemberState, MemberMessage, IMemberEvent>.StartEmbeddedAsync(
+                    _store, _serializer, MemberActors, _shell, _options.Cluster).ConfigureAwait(false);
+            _started = 1;
+        }
+        finally
+        {
+            _startStop.Release();
+        }
+    }
+
+    /// Starts the dispatcher (after this node's member actors): in the one process that leads. Starting again
+    /// while it runs does nothing.
+    public async Task StartDispatchingAsync(CancellationToken ct = default)
+    {
+        await StartMembersAsync(ct).ConfigureAwait(false);
+        await _startStop.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_dispatching is not null || _disposed == 1) return;
+            var stop = _dispatching = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            _running = Task.Run(() => RunDispatcherAsync(stop.Token), CancellationToken.None);
+        }
+        finally
+        {
+            _startStop.Release();
+        }
+    }
+
+    /// Stops the dispatcher (leadership lost, or the host stops): deliveries under way finish and the checkpoint
+    /// is saved; whatever is left is delivered again by the next leader, harmlessly. The member actors stay.
+    public async Task StopDispatchingAsync()
+    {
+        await _startStop.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_dispatching is not { } stop) return;
+            await stop.CancelAsync().ConfigureAwait(false);
+            try { await _running.ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+            stop.Dispose();
+            _dispatching = null;
+        }
+        finally
+        {
+            _startStop.Release();
+        }
     }
 
     private async Task RunDispatcherAsync(CancellationToken ct)
@@ -167,9 +237,30 @@ public sealed class ScoringEngine : IAsyncDisposable
         }
     }
 
-    /// Completes once every fact up to <paramref name="position"/> is scored and its awards durable.
-    public Task WaitUntilScoredAsync(LogPosition position, CancellationToken ct = default) =>
-        _dispatcher.WaitForAsync(position, ct);
+    /// Completes once every fact up to <paramref name="position"/> is scored and its awards durable: from the
+    /// dispatcher where it runs here, else from the checkpoint the leading node's dispatcher saves in the store
+    /// (read-your-writes through any node of a cluster).
+    public async Task WaitUntilScoredAsync(LogPosition position, CancellationToken ct = default)
+    {
+        Task? here = null; // one waiter on the dispatcher, kept across leadership changes (it survives restarts)
+        while (true)
+        {
+            if (Dispatching)
+            {
+                // Bounded, so that losing leadership meanwhile falls back to the stored checkpoint.
+                try
+                {
+                    await (here ??= _dispatcher.WaitForAsync(position, ct)).WaitAsync(CheckpointPoll * 20, ct).ConfigureAwait(false);
+                    return;
+                }
+                catch (TimeoutException) { continue; }
+            }
+            if (await _checkpoints.LoadAsync(DispatcherName, ct).ConfigureAwait(false) >= position) return;
+            await Task.Delay(CheckpointPoll, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan CheckpointPoll = TimeSpan.FromMilliseconds(50);
 
     /// The member's state folded from their stream (for queries and tests; the actor keeps its own).
     public async Task<MemberState> ReadMemberAsync(MemberId member, CancellationToken ct = default)
@@ -185,6 +276,16 @@ public sealed class ScoringEngine : IAsyncDisposable
     private Task DeliverAsync(Delivery<MemberMessage> d, CancellationToken ct) =>
         _members!.AskAsync(d.ActorId, d.Command, d.CommandId, d.Metadata, ct);
 
+    private Decider<MemberState, MemberMessage, IMemberEvent> Counted(Decider<MemberState, MemberMessage, IMemberEvent> decider) =>
+        decider with
+        {
+            Decide = (state, message) =>
+            {
+                Interlocked.Increment(ref _decisions);
+                return decider.Decide(state, message);
+            },
+        };
+
     private void CountRejection(string actorId, string commandId, string reason)
     {
         Interlocked.Increment(ref _rejected);
@@ -197,9 +298,9 @@ public sealed class ScoringEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await StopDispatchingAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
-        try { await _running.ConfigureAwait(false); }
-        catch (OperationCanceledException) { }
         if (_members is not null) await _members.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
