@@ -36,7 +36,7 @@ public sealed partial class ReadModels
     {
         var who = members is null ? "" : members.Count == 0 ? "AND 1 = 0" : $"""
             AND (f.member IN ({string.Join(", ", members.Select((_, i) => $"@m{i}"))})
-                 OR EXISTS (SELECT 1 FROM {"{a}"}attendance at WHERE at.fact_id = f.fact_id AND at.member IN ({string.Join(", ", members.Select((_, i) => $"@m{i}"))})))
+                 OR EXISTS (SELECT 1 FROM {"{a}"}attendance att WHERE att.fact_id = f.fact_id AND att.member IN ({string.Join(", ", members.Select((_, i) => $"@m{i}"))})))
             """;
         return ReadAsync<IReadOnlyList<RecordedFactLine>>(async r => await r.QueryAsync($"""
             SELECT f.fact_id, f.kind, f.occurred_on, f.recorded_by, f.member, f.branch, f.title, f.summary,

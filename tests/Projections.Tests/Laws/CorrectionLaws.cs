@@ -36,11 +36,17 @@ public abstract class CorrectionLaws
         var random = new Random(seed);
         var queues = new List<Queue<Func<Scenario, Task>>>();
         var finals = new List<IFact>();
+        var versions = new List<IFact>();
         for (var k = 0; k < random.Next(3, 9); k++)
         {
             var kind = random.Next(3);
             var version = 1;
-            IFact Make() => Version(random, kind, new FactId(version == 1 ? $"x{k}" : $"x{k}~{version}"));
+            IFact Make()
+            {
+                var made = Version(random, kind, new FactId(version == 1 ? $"x{k}" : $"x{k}~{version}"));
+                versions.Add(made);
+                return made;
+            }
             var current = Make();
             var live = true;
             var steps = new Queue<Func<Scenario, Task>>();
@@ -105,6 +111,16 @@ public abstract class CorrectionLaws
         }
         var ranking = RankingQuery.For(RankingScope.Branch, Branch.Value, Period.YearOf(2025)) with { PageSize = 100 };
         Assert.Equal((await plain.ReadModels.RankingAsync(ranking)).Rows, (await corrected.ReadModels.RankingAsync(ranking)).Rows);
+
+        // The record list's member filter (#19): a member's own facts and every version of a meeting that listed them.
+        foreach (var member in Members)
+        {
+            var listed = await corrected.ReadModels.RecordedFactsAsync(["V1.MeetingHeld", "V1.ManualAdjustment", "V1.VolunteerServiceLogged"],
+                new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), 1000, members: [member]);
+            var expected = versions.Where(v => v is MeetingHeld m ? m.Attendance.Any(a => a.Member == member)
+                : v is ManualAdjustment a ? a.Member == member : ((VolunteerServiceLogged)v).Member == member);
+            Assert.Equal(expected.Select(v => v.FactId.Value).Order(), listed.Select(l => l.FactId.Value).Order());
+        }
 
         var incremental = new Dictionary<string, Dictionary<string, List<string>>>();
         foreach (var projection in ReadModels.Projections(corrected.Serializer))
