@@ -69,6 +69,7 @@ public static class Suite
             (RowIds.Evidence, "Query: a member's year evidence", "p99 < 5 ms"),
             (RowIds.ActorMemory, "Memory per resident member actor", "≤ 2 KB"),
             (RowIds.Passivation, "Idle actors passivated", "idle actors passivated"),
+            (RowIds.ColdRecovery, "Cold recovery of every member", "timed (#17)"),
             (RowIds.Startup, "Start-up with a large log", "< 5 s with 10,000,000 events"),
             (RowIds.PgRawInsert, "PostgreSQL raw limit: inserts", "—"),
             (RowIds.PgRawRead, "PostgreSQL raw limit: sequential read", "—"),

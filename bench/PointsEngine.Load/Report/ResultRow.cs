@@ -32,6 +32,7 @@ public static class RowIds
     public const string Evidence = "query-evidence";
     public const string ActorMemory = "actor-memory";
     public const string Passivation = "actor-passivation";
+    public const string ColdRecovery = "actor-cold-recovery";
     public const string Startup = "startup";
     public const string PgRawInsert = "pg-raw-insert";
     public const string PgRawRead = "pg-raw-read";
@@ -45,7 +46,7 @@ public static class RowIds
     public static IReadOnlyList<string> All { get; } =
     [
         RawInsert, RawRead, Naive, EngineActivities, EngineRows, EngineVsNaive, HttpMeeting, HttpSingle, Rebuild,
-        BranchRanking, TopHundred, TopHundredAtTarget, Evidence, ActorMemory, Passivation, Startup,
+        BranchRanking, TopHundred, TopHundredAtTarget, Evidence, ActorMemory, Passivation, ColdRecovery, Startup,
         PgRawInsert, PgRawRead, PgEngine, PgRebuild, MicroDecide, MicroRuleLookup, MicroRoute, MicroSerialize,
     ];
 }

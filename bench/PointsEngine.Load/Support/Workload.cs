@@ -49,7 +49,9 @@ public sealed class Workload(int branches, int membersPerBranch, int attendees =
     }
 
     /// Meeting number <paramref name="index"/>: branches and their groups in turn, the date moving on a
-    /// few days with every round, so each member's year fills up as the run goes on.
+    /// few days with every round, so each member's year fills up as the run goes on. The topic names the
+    /// meeting, so no two share the natural key (branch, date, kind, group, topic) that the API refuses
+    /// to record twice (#19 `meeting-exists`): a bench of 409s measures nothing.
     public MeetingHeld Meeting(int index, string prefix = "meeting")
     {
         var b = index % branches;
@@ -60,8 +62,24 @@ public sealed class Workload(int branches, int membersPerBranch, int attendees =
         var attendance = new AttendanceEntry[size];
         for (var j = 0; j < size; j++)
             attendance[j] = new AttendanceEntry(Member(b, (group * attendees + j) % membersPerBranch), Statuses[(index + j) % Statuses.Length]);
-        return new MeetingHeld(new FactId($"{prefix}-{index:0000000}"), date, Branch(b), null, Kinds[round % Kinds.Length], MeetingMode.InPerson,
-            "学习贯彻", attendance);
+        var id = $"{prefix}-{index:0000000}";
+        return new MeetingHeld(new FactId(id), date, Branch(b), null, Kinds[round % Kinds.Length], MeetingMode.InPerson,
+            $"学习贯彻 {id}", attendance);
+    }
+
+    /// A meeting of each 40 members of every branch in turn (the last list takes the members left over), all
+    /// present on <paramref name="on"/>: every member is on exactly one attendance list.
+    public IEnumerable<MeetingHeld> EveryMemberOnce(string prefix, DateOnly on)
+    {
+        for (var b = 0; b < branches; b++)
+            for (int first = 0, g = 0; first < membersPerBranch; first += attendees, g++)
+            {
+                var attendance = Enumerable.Range(first, Math.Min(attendees, membersPerBranch - first))
+                    .Select(i => new AttendanceEntry(Member(b, i), AttendanceStatus.Present)).ToArray();
+                var id = $"{prefix}-{b:000}-{g:000}";
+                yield return new MeetingHeld(new FactId(id), on, Branch(b), null, MeetingKind.PartyGroupMeeting, MeetingMode.InPerson,
+                    $"学习贯彻 {id}", attendance);
+            }
     }
 
     public IEnumerable<MeetingHeld> Meetings(int count, int from = 0, string prefix = "meeting") =>

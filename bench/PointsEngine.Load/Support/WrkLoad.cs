@@ -112,8 +112,10 @@ public static partial class WrkLoad
             for j = 0, math.min(attendees, members) - 1 do
               lines[#lines + 1] = string.format('{"member":"%s","status":"%s"}', member(b, (group * attendees + j) % members), statuses[(i + j) % #statuses + 1])
             end
-            local body = string.format('{"occurredOn":"%s","kind":"%s","topic":"学习贯彻","attendance":[%s]}',
-              day(1, 2, math.floor(round / groups) * 3 % 360), kinds[round % #kinds + 1], table.concat(lines, ","))
+            -- The topic names the request (the run's key is new for every wrk run, warm-up included), so no
+            -- meeting repeats another's natural key and none is refused 409 meeting-exists (#19).
+            local body = string.format('{"occurredOn":"%s","kind":"%s","topic":"学习贯彻 %s","attendance":[%s]}',
+              day(1, 2, math.floor(round / groups) * 3 % 360), kinds[round % #kinds + 1], key, table.concat(lines, ","))
             return wrk.format("POST", string.format("/api/branches/b%03d/meetings", b), headers, body)
           end
           local body = string.format('{"member":"%s","hours":1.5,"activity":"做24小时党员","occurredOn":"%s"}',
