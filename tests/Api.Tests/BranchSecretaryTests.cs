@@ -30,16 +30,7 @@ public sealed class when_the_organisation_names_a_branch_secretary : IAsyncLifet
     private Task<Answer> AppointAsync(HttpClient who, string branch, string member, string key, DateOnly? on = null) =>
         who.PostJsonAsync($"/api/branches/{branch}/secretaries", new { member, occurredOn = on ?? Setup.Enrolled.AddDays(10) }, key);
 
-    private async Task<PageVisitor> SignedInAsync(string member)
-    {
-        var code = (await _api.Services.GetRequiredService<AccountInvitations>().InviteAsync(
-            [new Invitee(member, member, $"党员 {member}", MemberId.Parse(member), Roles.Member, [])], $"form-{member}",
-            TimeSpan.FromDays(7), "admin-1", CancellationToken.None)).Single().Code!;
-        var v = new PageVisitor(_api.PageClient());
-        await v.GetAsync($"/i/{code}");
-        Assert.Equal("/me", (await v.PostAsync($"/i/{code}", new() { ["password"] = "the-right-password", ["confirm"] = "the-right-password" }, $"/i/{code}")).Outcome);
-        return v;
-    }
+    private Task<PageVisitor> SignedInAsync(string member) => Setup.SignedInAsync(_api, member);
 
     [Fact]
     public async Task the_appointee_must_be_a_member_of_the_branch_and_nothing_is_written_otherwise()
@@ -107,15 +98,7 @@ public sealed partial class when_people_sign_in_by_name_and_branch : IAsyncLifet
         await Setup.RulesAsync(_api.Admin);
         await Setup.BranchAsync(_api.Admin, "b1", "m-01", "m-02");
         await Setup.BranchAsync(_api.Admin, "b2", "m-21");
-        var invitations = _api.Services.GetRequiredService<AccountInvitations>();
-        foreach (var m in new[] { "m-01", "m-21" })
-        {
-            var code = (await invitations.InviteAsync([new Invitee(m, m, $"党员 {m}", MemberId.Parse(m), Roles.Member, [])], $"form-{m}",
-                TimeSpan.FromDays(7), "admin-1", CancellationToken.None)).Single().Code!;
-            var v = new PageVisitor(_api.PageClient());
-            await v.GetAsync($"/i/{code}");
-            await v.PostAsync($"/i/{code}", new() { ["password"] = "the-right-password", ["confirm"] = "the-right-password" }, $"/i/{code}");
-        }
+        foreach (var m in new[] { "m-01", "m-21" }) await Setup.SignedInAsync(_api, m);
     }
 
     public async Task DisposeAsync() => await _api.DisposeAsync();
@@ -186,12 +169,7 @@ public sealed class when_a_session_is_in_use : IAsyncLifetime
     [Fact]
     public async Task it_outlives_the_working_day_another_process_sees_its_last_visit_and_idle_it_ends()
     {
-        var code = (await _api.Services.GetRequiredService<AccountInvitations>().InviteAsync(
-            [new Invitee("m-01", "m-01", "党员 m-01", MemberId.Parse("m-01"), Roles.Member, [])], "form-m-01",
-            TimeSpan.FromDays(7), "admin-1", CancellationToken.None)).Single().Code!;
-        var v = new PageVisitor(_api.PageClient());
-        await v.GetAsync($"/i/{code}");
-        Assert.Equal("/me", (await v.PostAsync($"/i/{code}", new() { ["password"] = "the-right-password", ["confirm"] = "the-right-password" }, $"/i/{code}")).Outcome);
+        var v = await Setup.SignedInAsync(_api, "m-01");
         var cookie = v.Cookie(AccountSessions.CookieName)!;
 
         for (var i = 0; i < 3; i++)
