@@ -113,6 +113,8 @@ public sealed partial class when_people_sign_in_with_accounts : IAsyncLifetime
     [GeneratedRegex("data-testid=\"signin-error\"[^>]*><p>([^<]*)")]
     private static partial Regex AlertText();
 
+    /// #18 problem "a member who becomes a secretary gains the pages on the next request without a new token":
+    /// the secretary is the organisation's fact (BranchSecretaryAppointed / Relieved), read on every request.
     [Fact]
     public async Task a_member_made_secretary_has_the_secretarys_pages_on_the_next_request_with_the_same_session()
     {
@@ -120,11 +122,26 @@ public sealed partial class when_people_sign_in_with_accounts : IAsyncLifetime
         await SetPasswordAsync(v, await LinkAsync("m-01"), "the-right-password");
         Assert.Equal("/denied", (await v.GetAsync("/branches/b1/meetings/new")).Outcome);
 
-        (await _api.Admin.PutJsonAsync("/api/accounts/m-01/role", new { role = "secretary", branches = new[] { "b1" } })).ShouldBe(HttpStatusCode.OK);
+        (await _api.Admin.PostJsonAsync("/api/branches/b1/secretaries", new { member = "m-01", occurredOn = Setup.Enrolled }, "appoint-m-01"))
+            .ShouldBe(HttpStatusCode.Created);
         Assert.Equal("200", (await v.GetAsync("/branches/b1/meetings/new")).Outcome);
 
-        (await _api.Admin.PutJsonAsync("/api/accounts/m-01/role", new { role = "member" })).ShouldBe(HttpStatusCode.OK);
+        (await _api.Admin.PostJsonAsync("/api/branches/b1/secretaries/m-01/relief", new { reason = "换届", occurredOn = Setup.Enrolled.AddDays(1) }, "relieve-m-01"))
+            .ShouldBe(HttpStatusCode.Created);
         Assert.Equal("/denied", (await v.GetAsync("/branches/b1/meetings/new")).Outcome);
+    }
+
+    /// #18: a member's secretary role is not an account setting any more; the old endpoint says where it went
+    /// and writes nothing (it still sets admin, appraiser and member).
+    [Fact]
+    public async Task setting_a_members_account_to_secretary_is_refused_with_the_way_to_appoint()
+    {
+        await SetPasswordAsync(Visitor(), await LinkAsync("m-02"), "the-right-password");
+        var head = await _api.HeadAsync();
+        (await _api.Admin.PutJsonAsync("/api/accounts/m-02/role", new { role = "secretary", branches = new[] { "b1" } }))
+            .ShouldBeProblem(HttpStatusCode.Conflict, "secretary-by-appointment");
+        Assert.Equal(head, await _api.HeadAsync());
+        (await _api.Admin.PutJsonAsync("/api/accounts/m-02/role", new { role = "appraiser" })).ShouldBe(HttpStatusCode.OK);
     }
 
     [Fact]

@@ -69,6 +69,8 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("POST", "/signin?handler=Token", Everyone, Post("/signin?handler=Token", c => new() { ["token"] = c.AppraiserToken, ["returnUrl"] = "/" }), Ok: "/"),
         // #18: a wrong password is the one refusal (401) for anyone, signed in or not.
         new("POST", "/signin", Everyone, Post("/signin", c => new() { ["login"] = c.Fresh("nobody"), ["password"] = "not-the-password", ["returnUrl"] = "/" }), Ok: "401"),
+        // #18: name and branch where a branch has no phones on file; the same one answer for a name nobody has.
+        new("POST", "/signin?handler=Name", Everyone, Post("/signin?handler=Name", c => new() { ["name"] = c.Fresh("nobody"), ["branch"] = "b1", ["password"] = "not-the-password", ["returnUrl"] = "/" }), Ok: "401"),
         // #18: the one-time link; an unknown one says so (404), and choosing a password through it is refused (410).
         new("GET", "/i/{code}", Everyone, Get("/i/no-such-link-code"), Ok: "404"),
         new("POST", "/i/{code}", Everyone, Post("/i/no-such-link-code", _ => new() { ["password"] = "a-long-password", ["confirm"] = "a-long-password" }), Ok: "410"),
@@ -113,6 +115,8 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         new("POST", "/admin?handler=Branch", AdminOnly, Post("/admin?handler=Branch", c => new() { ["formKey"] = c.Key(), ["branch"] = c.Fresh("nb"), ["name"] = "新支部", ["occurredOn"] = On })),
         new("POST", "/admin?handler=Group", AdminOnly, Post("/admin?handler=Group", c => new() { ["formKey"] = c.Key(), ["group"] = c.Fresh("g"), ["branch"] = "b1", ["name"] = "党小组", ["occurredOn"] = On })),
         new("POST", "/admin?handler=Members", AdminOnly, Post("/admin?handler=Members", c => new() { ["formKey"] = c.Key(), ["branch"] = "b1", ["lines"] = $"{c.Fresh("nm")},新党员", ["occurredOn"] = On })),
+        // #18: the secretary of b1 is the organisation's fact (m-04 has no account here, so no caller's grant changes).
+        new("POST", "/admin?handler=Secretary", AdminOnly, Post("/admin?handler=Secretary", c => new() { ["formKey"] = c.Key(), ["branch"] = "b1", ["member"] = "m-04", ["change"] = "appoint", ["occurredOn"] = On })),
         new("POST", "/admin?handler=Token", AdminOnly, Post("/admin?handler=Token", c => new() { ["role"] = "appraiser", ["subject"] = c.Fresh("ap"), ["days"] = "1" })),
         // #20: the admin's rule set. In this order for the admin: a draft started, edited in the form and as JSON (a
         // valid document), previewed, a publish asked (answered with the confirmation: nothing is written before it is
@@ -411,7 +415,7 @@ public sealed partial class the_page_role_matrix : IAsyncLifetime
         foreach (var link in links)
         {
             Assert.Null(link.Refusal);
-            var stamp = credentials.Add("matrix-password-1");
+            var stamp = await credentials.AddAsync("matrix-password-1", CancellationToken.None);
             var (_, refused) = await book.DecideAsync(link.Invitee.Account, s => AccountRules.Redeem(s!, AccountBook.Stamp(link.Code!), stamp,
                 new SessionStarted(s!.Account, AccountBook.Stamp(AccountBook.NewSecret()), "test", false, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1)), DateTimeOffset.UtcNow), "test");
             Assert.Null(refused);

@@ -66,6 +66,14 @@ public sealed class the_role_matrix : IAsyncLifetime
         new("POST", "/api/members/{member}/departures", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/departures", new { reason = "去世", occurredOn = On })),
         new("POST", "/api/members/{member}/category-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/category-changes", new { category = "流动", reason = "外出务工", occurredOn = On })),
         new("POST", "/api/members/{member}/status-changes", Recorders, async c => new Request($"/api/members/{await c.EnrolAsync()}/status-changes", new { status = "正式党员", occurredOn = On })),
+        // #18: who keeps a branch as its secretary is the organisation's fact, an admin's to record (a fresh member of b1 each time).
+        new("POST", "/api/branches/{branch}/secretaries", AdminOnly, async c => new Request("/api/branches/b1/secretaries", new { member = await c.EnrolAsync(), occurredOn = On })),
+        new("POST", "/api/branches/{branch}/secretaries/{member}/relief", AdminOnly, async c =>
+        {
+            var member = await c.EnrolAsync();
+            await c.AdminWritesAsync("/api/branches/b1/secretaries", new { member, occurredOn = On });
+            return new Request($"/api/branches/b1/secretaries/{member}/relief", new { reason = "换届", occurredOn = On });
+        }),
         new("POST", "/api/branches/{branch}/meetings", Recorders, c => Task.FromResult(new Request("/api/branches/b1/meetings",
             new { occurredOn = On, kind = "党课", topic = c.Fresh("党课"), attendance = new[] { new { member = "m-01", status = "出席" }, new { member = "m-02", status = "请假" } } }))),
         new("POST", "/api/suggestions", Submitters, c => Task.FromResult(new Request("/api/suggestions", new { member = "m-01", title = c.Fresh("建议"), occurredOn = On }))),

@@ -30,6 +30,7 @@ public static class AccessRegistration
         // Accounts, invitations and sessions of the people who sign in on the pages (#18).
         services.AddSingleton<AccountBook>();
         services.AddSingleton<Credentials>();
+        services.AddHostedService<CredentialFileMigration>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<AccountSessions>();
         services.AddSingleton<AccountInvitations>();

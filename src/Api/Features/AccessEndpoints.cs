@@ -87,8 +87,14 @@ public static class AccessEndpoints
                 if (e.Any) return e.ToProblem().ToResult();
                 if (UnknownBranch(branches, directory.Current) is { } unknown) return unknown.ToResult();
                 await book.CatchUpAsync(ct);
-                if (book.Find(account) is null)
+                if (book.Find(account) is not { } found)
                     return ApiProblem.Field(404, "account", "unknown-account", $"没有账号 {account}。", $"There is no account {account}.").ToResult();
+                // A member's secretary role is the organisation's fact (POST /api/branches/{b}/secretaries), not
+                // an account setting; this endpoint keeps the roles the organisation has no fact for.
+                if (role == Role.Secretary && found.Member is { } m)
+                    return ApiProblem.Field(409, "role", "secretary-by-appointment",
+                        $"党员 {m} 的支部书记身份来自组织的任职记录：请在“组织”页面（或 POST /api/branches/{{支部}}/secretaries）登记任职。",
+                        $"Member {m} becomes a branch's secretary by the organisation's appointment (POST /api/branches/{{branch}}/secretaries), not by an account setting.").ToResult();
                 var (state, _) = await book.DecideAsync(account, s => AccountRules.SetRole(s!, Roles.NameOf(role), role == Role.Secretary ? branches : [],
                     caller.Subject, clock.GetUtcNow()), caller.Subject, ct);
                 return TypedResults.Ok(new AccountRole(account, state!.Role, [.. state.Branches.Select(b => b.Value)]));

@@ -23,6 +23,8 @@ public static class OrganisationEndpoints
     public sealed record MemberLeavesRequest(string? Reason, DateOnly? OccurredOn);
     public sealed record ChangeCategoryRequest(string? Category, string? Reason, DateOnly? OccurredOn);
     public sealed record ChangeStatusRequest(string? Status, DateOnly? OccurredOn);
+    public sealed record AppointSecretaryRequest(string? Member, DateOnly? OccurredOn);
+    public sealed record RelieveSecretaryRequest(string? Reason, DateOnly? OccurredOn);
 
     public static RouteGroupBuilder MapOrganisation(this IEndpointRouteBuilder app)
     {
@@ -128,6 +130,31 @@ public static class OrganisationEndpoints
                 return Done(KnownMember(org, who!.Value) ?? Draft.Of(new MemberStatusChanged(id, on!.Value, who.Value, status!.Value)));
             }, ct))
             .RequireAuthorization(AccessPolicies.Recorder).DocumentedAsWrite().WithSummary("Change a member's status, e.g. 预备党员转正");
+
+        // #18: the secretary of a branch is whoever the organisation says; an account bound to that member
+        // has the secretary's role and branch on its next request, and loses them when relieved.
+        group.MapPost("/branches/{branch}/secretaries", (string branch, AppointSecretaryRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+            writer.RecordAsync(write, (id, _, _) =>
+            {
+                var e = new FieldErrors();
+                var office = e.Id<BranchId>(branch, "branch");
+                var who = e.Id<MemberId>(body.Member, "member");
+                var on = e.Date(body.OccurredOn, "occurredOn");
+                return Done(e.Any ? e.ToProblem() : Draft.Of(new BranchSecretaryAppointed(id, on!.Value, office!.Value, who!.Value)));
+            }, ct))
+            .RequireAuthorization(AccessPolicies.Admin).DocumentedAsWrite().WithSummary("Appoint a branch's secretary 登记支部书记任职");
+
+        group.MapPost("/branches/{branch}/secretaries/{member}/relief", (string branch, string member, RelieveSecretaryRequest body, [AsParameters] WriteOptions write, FactWriter writer, CancellationToken ct) =>
+            writer.RecordAsync(write, (id, _, _) =>
+            {
+                var e = new FieldErrors();
+                var office = e.Id<BranchId>(branch, "branch");
+                var who = e.Id<MemberId>(member, "member");
+                var reason = e.Text(body.Reason, "reason");
+                var on = e.Date(body.OccurredOn, "occurredOn");
+                return Done(e.Any ? e.ToProblem() : Draft.Of(new BranchSecretaryRelieved(id, on!.Value, office!.Value, who!.Value, reason!)));
+            }, ct))
+            .RequireAuthorization(AccessPolicies.Admin).DocumentedAsWrite().WithSummary("Relieve a branch's secretary 登记支部书记卸任");
 
         return group;
     }

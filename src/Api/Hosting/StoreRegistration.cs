@@ -27,6 +27,13 @@ public static class StoreRegistration
             PostgresEventStore p => new PostgresCheckpointStore(p),
             var other => throw new InvalidOperationException($"No checkpoint store for {other.GetType().Name}."),
         });
+        // Password hashes and the sign-in lockout (#18), in side tables of the same database.
+        services.AddSingleton<ICredentialStore>(sp => sp.GetRequiredService<IEventStore>() switch
+        {
+            SqliteEventStore s => new SqliteCredentialStore(s),
+            PostgresEventStore p => new PostgresCredentialStore(p),
+            var other => throw new InvalidOperationException($"No credential store for {other.GetType().Name}."),
+        });
         return services;
     }
 

@@ -2,19 +2,29 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using PointsEngine.Api.Access;
 using PointsEngine.Api.Access.Accounts;
+using PointsEngine.Api.Registry;
 using PointsEngine.Api.Web;
+using PointsEngine.Domain.Workflows;
 
 namespace PointsEngine.Api.Pages;
 
 /// Sign in with login name and password (#18), or by pasting a bearer token (admins, scripts): the token is
 /// checked exactly as the API checks it, then kept in the page cookie.
-public sealed class SignInModel(IntegrationTokens tokens, AccountSessions sessions) : PageModel
+public sealed class SignInModel(IntegrationTokens tokens, AccountSessions sessions, OrganisationDirectory directory) : PageModel
 {
     public sealed record Reason(string Code, string Zh, string En);
 
     public Reason? Message { get; private set; }
     public string ReturnUrl { get; private set; } = "/";
     public string? Login { get; private set; }
+    public string? Name { get; private set; }
+    public string? Branch { get; private set; }
+    /// Which form the message is about: "password", "name" or "token".
+    public string? Form { get; private set; }
+
+    /// Every branch, for signing in by name and branch where a branch has no phones on file (#18). All of
+    /// them, not only those without phones: which branches' members lack one is not the page's to tell.
+    public IEnumerable<Registry.BranchEntry> Branches => directory.Current.Branches.Values.OrderBy(b => b.Id.Value, StringComparer.Ordinal);
 
     public void OnGet(string? returnUrl, string? reason)
     {
@@ -24,9 +34,20 @@ public sealed class SignInModel(IntegrationTokens tokens, AccountSessions sessio
 
     public async Task<IActionResult> OnPostAsync(string? login, string? password, bool remember, string? returnUrl)
     {
-        ReturnUrl = Local(returnUrl);
-        Login = login?.Trim();
-        var (started, refused, lockedUntil) = await sessions.SignInAsync(login, password, remember, Request.Headers.UserAgent.ToString(), HttpContext.RequestAborted);
+        (ReturnUrl, Login, Form) = (Local(returnUrl), login?.Trim(), "password");
+        return Answer(await sessions.SignInAsync(login, password, remember, Request.Headers.UserAgent.ToString(), HttpContext.RequestAborted), remember);
+    }
+
+    /// Name and branch instead of a login name (a branch with no phones on file).
+    public async Task<IActionResult> OnPostNameAsync(string? name, string? branch, string? password, bool remember, string? returnUrl)
+    {
+        (ReturnUrl, Name, Branch, Form) = (Local(returnUrl), name?.Trim(), branch, "name");
+        return Answer(await sessions.SignInByNameAsync(name, branch, password, remember, Request.Headers.UserAgent.ToString(), HttpContext.RequestAborted), remember);
+    }
+
+    private IActionResult Answer((AccountSessions.Started? Started, Refusal? Refusal, DateTimeOffset? LockedUntil) outcome, bool remember)
+    {
+        var (started, refused, lockedUntil) = outcome;
         if (started is null)
         {
             // One answer whatever went wrong (unknown name, wrong password, no password yet, disabled): no enumeration.
@@ -51,7 +72,7 @@ public sealed class SignInModel(IntegrationTokens tokens, AccountSessions sessio
 
     public async Task<IActionResult> OnPostTokenAsync(string? token, string? returnUrl)
     {
-        ReturnUrl = Local(returnUrl);
+        (ReturnUrl, Form) = (Local(returnUrl), "token");
         var text = token?.Trim() ?? "";
         if (text.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) text = text["Bearer ".Length..].Trim();
         if (text.Length == 0)

@@ -55,7 +55,8 @@ public sealed record OrganisationSnapshot(
     RuleBook Rules,
     ImmutableDictionary<RuleSetVersion, RuleSetPublished> RuleDocuments,
     ImmutableDictionary<FactId, FactLocation> Facts,
-    ImmutableDictionary<StreamName, StreamRevision> Revisions)
+    ImmutableDictionary<StreamName, StreamRevision> Revisions,
+    BranchSecretaries Secretaries)
 {
     public static readonly OrganisationSnapshot Empty = new(
         ImmutableDictionary<NetworkZoneId, string>.Empty,
@@ -66,7 +67,12 @@ public sealed record OrganisationSnapshot(
         RuleBook.Empty,
         ImmutableDictionary<RuleSetVersion, RuleSetPublished>.Empty,
         ImmutableDictionary<FactId, FactLocation>.Empty,
-        ImmutableDictionary<StreamName, StreamRevision>.Empty);
+        ImmutableDictionary<StreamName, StreamRevision>.Empty,
+        BranchSecretaries.None);
+
+    /// The branches the member keeps as secretary today, as the organisation's facts say (#18).
+    public IReadOnlyList<BranchId> SecretaryOf(MemberId member, DateOnly today) =>
+        Members.TryGetValue(member, out var entry) ? Secretaries.HeldBy(member, entry.Placement, today) : [];
 
     /// The stream's last revision this snapshot folded; null when it folded none.
     public StreamRevision? RevisionOf(StreamName stream) => Revisions.TryGetValue(stream, out var r) ? r : null;
@@ -97,6 +103,7 @@ public sealed record OrganisationSnapshot(
             MemberLeft l => next.WithMember(l.Member, m => m with { LeftOn = l.OccurredOn, LatestChangeOn = Later(m.LatestChangeOn, l.OccurredOn) }),
             MemberCategoryChanged c => next.WithMember(c.Member, m => m with { Category = c.Category, LatestChangeOn = Later(m.LatestChangeOn, c.OccurredOn) }),
             MemberStatusChanged s => next.WithMember(s.Member, m => m with { Status = s.Status, LatestChangeOn = Later(m.LatestChangeOn, s.OccurredOn) }),
+            BranchSecretaryAppointed or BranchSecretaryRelieved => next with { Secretaries = Secretaries.Evolve(fact) },
             YearClosed or YearReopened => next with { Calendar = OrganisationCalendar.Evolve(Calendar, fact) },
             RuleSetPublished p => next.WithRuleSet(p, parseRuleSet),
             _ => next,

@@ -80,6 +80,9 @@ public static class FactConsistency
             case MemberStatusChanged s:
                 Active(f, org, "member", s.Member, s.OccurredOn);
                 break;
+            // #18: who keeps a branch is the organisation's fact, decided by the domain's rules.
+            case BranchSecretaryAppointed a: Office(f, org, fact, a.Branch, a.Member); break;
+            case BranchSecretaryRelieved r: Office(f, org, fact, r.Branch, r.Member); break;
             case MeetingHeld m:
                 if (!org.Branches.ContainsKey(m.Branch)) UnknownBranch(f, "branch", m.Branch);
                 GroupOf(f, org, "group", m.Group, m.Branch);
@@ -137,6 +140,14 @@ public static class FactConsistency
     {
         if (!org.Members.TryGetValue(id, out var member)) UnknownMember(f, field, id);
         else if (leavingNow ? member.LeftOn is not null : member.HasLeftBy(on)) Left(f, field, member);
+    }
+
+    private static void Office(Findings f, OrganisationSnapshot org, IFact fact, BranchId branch, MemberId member)
+    {
+        if (!org.Branches.ContainsKey(branch)) UnknownBranch(f, "branch", branch);
+        else if (!org.Members.TryGetValue(member, out var entry)) UnknownMember(f, "member", member);
+        else if (org.Secretaries.Check(fact, entry.Placement) is { } refused)
+            f.Add(refused.Kind switch { RefusalKind.NotFound => 404, RefusalKind.Conflict => 409, _ => 400 }, "member", refused.Code, refused.Chinese, refused.English);
     }
 
     private static string GroupName(OrganisationSnapshot org, PartyGroupId? group) =>

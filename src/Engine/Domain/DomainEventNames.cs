@@ -22,6 +22,8 @@ public static class DomainEventNames
         (typeof(MemberLeft), "V1.MemberLeft"),
         (typeof(MemberCategoryChanged), "V1.MemberCategoryChanged"),
         (typeof(MemberStatusChanged), "V1.MemberStatusChanged"),
+        (typeof(BranchSecretaryAppointed), "V1.BranchSecretaryAppointed"),
+        (typeof(BranchSecretaryRelieved), "V1.BranchSecretaryRelieved"),
         // Facts as recorded
         (typeof(MeetingHeld), "V1.MeetingHeld"),
         (typeof(SuggestionSubmitted), "V1.SuggestionSubmitted"),

@@ -124,6 +124,8 @@ public sealed partial class ActivityProjection : IProjection
         MemberLeft l => new($"离开组织：{l.Reason}", l.Member),
         MemberCategoryChanged c => new($"党员类别变更为「{ChineseNames.Of(c.Category)}」：{c.Reason}", c.Member),
         MemberStatusChanged s => new($"党员身份变更为「{ChineseNames.Of(s.Status)}」", s.Member),
+        BranchSecretaryAppointed a => new("任支部书记", a.Member, a.Branch),
+        BranchSecretaryRelieved r => new($"卸任支部书记：{r.Reason}", r.Member, r.Branch),
         _ => DescribeWorkflow(fact) ?? new(fact.GetType().Name),
     };
 }

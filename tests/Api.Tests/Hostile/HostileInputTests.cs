@@ -196,6 +196,13 @@ public sealed partial class when_hostile_requests_hit_every_write_endpoint : IAs
                 [MemberRoute(), BadEnum("category"), RequiredText("reason", 500), BadDate(), .. Envelope()]),
             new("POST /api/members/{member}/status-changes", Recorders, () => Start("POST /api/members/{member}/status-changes", new { status = "预备党员", occurredOn = On }, ("member", "m-02")),
                 [MemberRoute(), BadEnum("status"), BadDate(), .. Envelope()]),
+            // #18: a branch's secretary, recorded by an admin; the appointee one of the branch's members.
+            new("POST /api/branches/{branch}/secretaries", [Sender.Admin], () => Start("POST /api/branches/{branch}/secretaries", new { member = "m-02", occurredOn = On }, ("branch", "b1")),
+                [BadRoute("branch", "b404"), UnknownRef("member", "ghost-"), Gen.Constant<Func<Draft, Draft>>(d => d.SetField("member", "n-01", "member of another branch")),
+                 BadDate(), .. Envelope()]),
+            new("POST /api/branches/{branch}/secretaries/{member}/relief", [Sender.Admin],
+                () => Start("POST /api/branches/{branch}/secretaries/{member}/relief", new { reason = "换届", occurredOn = On }, ("branch", "b1"), ("member", "m-02")),
+                [BadRoute("branch", "b404"), BadRoute("member", "ghost-1", "m-01"), RequiredText("reason", 500), BadDate(), .. Envelope()]),
             new("POST /api/branches/{branch}/meetings", Recorders, () => Start("POST /api/branches/{branch}/meetings",
                     new { occurredOn = On, kind = "党课", topic = "党课", attendance = new[] { new { member = "m-01", status = "出席" }, new { member = "m-02", status = "请假" } } }, ("branch", "b1")),
                 [BranchRoute(), BadEnum("kind"), BadEnum("mode", required: false), RequiredText("topic", 200), BadDate(),

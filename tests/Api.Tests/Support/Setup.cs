@@ -30,5 +30,17 @@ public static class Setup
             [new Invitee(member, member, $"党员 {member}", MemberId.Parse(member), Roles.Member, [])], $"setup-{member}", TimeSpan.FromDays(7), "setup",
             CancellationToken.None)).Single().Refusal);
 
+    /// A member who opened their link and chose <paramref name="password"/>: a browser signed in with their session (#18).
+    public static async Task<PageVisitor> SignedInAsync(ApiHost api, string member, string password = "the-right-password")
+    {
+        var code = (await api.Services.GetRequiredService<AccountInvitations>().InviteAsync(
+            [new Invitee(member, member, $"党员 {member}", MemberId.Parse(member), Roles.Member, [])], $"signed-in-{member}", TimeSpan.FromDays(7), "setup",
+            CancellationToken.None)).Single().Code!;
+        var v = new PageVisitor(api.PageClient());
+        await v.GetAsync($"/i/{code}");
+        Assert.Equal("/me", (await v.PostAsync($"/i/{code}", new() { ["password"] = password, ["confirm"] = password }, $"/i/{code}")).Outcome);
+        return v;
+    }
+
     public static string[] Members(string prefix, int count) => [.. Enumerable.Range(1, count).Select(i => $"{prefix}-{i:00}")];
 }

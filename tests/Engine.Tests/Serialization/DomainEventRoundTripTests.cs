@@ -31,6 +31,8 @@ public sealed class when_domain_events_are_stored_and_read_back
         new MemberLeft(F("l1"), D, M, "组织关系转出"),
         new MemberCategoryChanged(F("c1"), D, M, MemberCategory.Special, "长期病休"),
         new MemberStatusChanged(F("s1"), D, M, MemberStatus.Full),
+        new BranchSecretaryAppointed(F("sec1"), D, B, M),
+        new BranchSecretaryRelieved(F("sec2"), D, B, M, "换届"),
         new MeetingHeld(F("mt1"), D, B, null, MeetingKind.ThemePartyDay, MeetingMode.Online, "QQ群主题党日",
             [new AttendanceEntry(M, AttendanceStatus.Present), new AttendanceEntry(new MemberId("m-002"), AttendanceStatus.Excused)]),
         new SuggestionSubmitted(F("sg1"), D, M, B, "优化班次安排"),

@@ -124,8 +124,18 @@ public sealed class AccountBook(IEventStore store, EventSerializer serializer, T
     public static AccessToken? GrantOf(AccountState state, OrganisationSnapshot org, DateOnly today, SessionStarted? session)
     {
         if (state.Disabled || !Roles.TryParse(state.Role, out var role)) return null;
-        if (state.Member is { } m && (!org.Members.TryGetValue(m, out var entry) || entry.HasLeftBy(today.AddDays(1)))) return null;
-        var branches = role == Role.Secretary ? state.Branches.Where(org.Branches.ContainsKey).ToList() : [];
+        IReadOnlyList<BranchId> branches;
+        if (state.Member is { } m)
+        {
+            if (!org.Members.TryGetValue(m, out var entry) || entry.HasLeftBy(today.AddDays(1))) return null;
+            // A member keeps a branch as its secretary while the organisation's facts say so (appointed, not
+            // relieved, still in the branch), never because the account says so; an admin stays an admin,
+            // an appraiser who is appointed secretary records for the branch.
+            var held = org.SecretaryOf(m, today);
+            if (role != Role.Admin) role = held.Count > 0 ? Role.Secretary : role == Role.Appraiser ? Role.Appraiser : Role.Member;
+            branches = role == Role.Secretary ? held : [];
+        }
+        else branches = role == Role.Secretary ? [.. state.Branches.Where(org.Branches.ContainsKey)] : [];
         return new AccessToken(state.Account, state.Name, role, branches, state.Member,
             session?.At ?? DateTimeOffset.MinValue, session?.ExpiresAt ?? DateTimeOffset.MaxValue, session?.Session ?? "");
     }

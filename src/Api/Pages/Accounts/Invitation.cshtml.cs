@@ -39,18 +39,19 @@ public sealed class InvitationModel(AccountBook book, Credentials credentials, A
             Response.StatusCode = 400;
             return Page();
         }
-        var stamp = credentials.Add(password!);
+        var stamp = await credentials.AddAsync(password!, ct);
         var cookie = AccountBook.NewSecret();
         var session = sessions.NewSession(Account.Account, cookie, Request.Headers.UserAgent.ToString(), remember);
         var (_, refused) = await book.DecideAsync(Account.Account,
             s => AccountRules.Redeem(s!, AccountBook.Stamp(code), stamp, session, clock.GetUtcNow()), Account.Account, ct);
-        credentials.Keep(book.All.Select(a => a.PasswordStamp));
         if (refused is not null)
         {
+            await credentials.ForgetAsync(stamp, ct);
             LinkProblem = refused;
             Response.StatusCode = 410;
             return Page();
         }
+        if (Account.PasswordStamp != stamp) await credentials.ForgetAsync(Account.PasswordStamp, ct);
         Response.Cookies.Delete(PageTokenHandler.CookieName, PageTokenHandler.CookieFor(Request, null));
         Response.Cookies.Append(AccountSessions.CookieName, cookie,
             PageTokenHandler.SessionCookie(Request, remember ? DateTimeOffset.UtcNow + AccountSessions.RememberedIdle : null));

@@ -126,6 +126,31 @@ public sealed class OrganisationModel(FactWriter writer, OrganisationDirectory d
         return Done(FormOutcome.Ok, $"已登记 {parsed.Count} 名党员。Enrolled {parsed.Count} member(s).");
     }
 
+    /// #18: who keeps a branch as its secretary (支部书记任职/卸任) is recorded here as the organisation's fact;
+    /// the member's account has the secretary's pages on its next request, and loses them when relieved.
+    public async Task<IActionResult> OnPostSecretaryAsync(string? branch, string? member, string? change, string? reason, string? occurredOn, string? formKey, CancellationToken ct)
+    {
+        Begin("secretary", formKey, ("branch", branch), ("member", member), ("change", change), ("reason", reason), ("occurredOn", occurredOn));
+        var relieve = change == "relieve";
+        var outcome = await writer.RecordAsync(HttpContext, formKey, (id, _, _) =>
+        {
+            var e = new FieldErrors();
+            var b = e.Id<BranchId>(Blank(branch), "branch");
+            var m = e.Id<MemberId>(Blank(member), "member");
+            var on = e.Date(Date(occurredOn), "occurredOn");
+            var why = relieve ? e.Text(reason ?? "", "reason", max: 200) : null;
+            if (e.Any) return ValueTask.FromResult<Draft>(e.ToProblem());
+            return ValueTask.FromResult(relieve
+                ? Draft.Of(new BranchSecretaryRelieved(id, on!.Value, b!.Value, m!.Value, why!))
+                : Draft.Of(new BranchSecretaryAppointed(id, on!.Value, b!.Value, m!.Value)));
+        }, ct);
+        return Done(outcome, relieve ? $"已登记 {member} 卸任支部书记。Recorded the secretary's relief." : $"已登记 {member} 任支部书记。Recorded the appointment.");
+    }
+
+    /// The secretary in office of a branch, by name, for the branches table.
+    public string? SecretaryOf(BranchId branch) =>
+        Org.Secretaries.Of(branch) is { } term ? $"{(Org.Members.TryGetValue(term.Member, out var m) ? m.Name : term.Member.Value)}（{term.Member}，{term.Since:yyyy-MM-dd} 起）" : null;
+
     public IActionResult OnPostToken(string? role, string? subject, string? name, string? branches, string? member, int? days)
     {
         Begin("token", null, ("role", role), ("subject", subject), ("name", name), ("branches", branches), ("member", member), ("days", days?.ToString(CultureInfo.InvariantCulture)));

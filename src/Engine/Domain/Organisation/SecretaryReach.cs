@@ -19,6 +19,9 @@ public sealed record MemberPlacement(IReadOnlyList<(DateOnly From, BranchId Bran
         return index;
     }
 
+    /// The branch the member belonged to on the date (their first one before the enrolment).
+    public BranchId BranchOn(DateOnly date) => Spells[IndexOn(date)].Branch;
+
     /// Null while the member is in one of <paramref name="branches"/> on <paramref name="today"/>; otherwise the
     /// day they left the last of them (transferred out, or left the organisation from it), or
     /// <see cref="DateOnly.MinValue"/> when they never were in any.

@@ -48,7 +48,8 @@ public static class FactStreams
     public static StreamName For(IFact fact) => fact switch
     {
         NetworkZoneRegistered or BranchRegistered or PartyGroupRegistered or MemberEnrolled or MemberTransferred
-            or MemberLeft or MemberCategoryChanged or MemberStatusChanged => Organisation,
+            or MemberLeft or MemberCategoryChanged or MemberStatusChanged
+            or BranchSecretaryAppointed or BranchSecretaryRelieved => Organisation,
         RuleSetPublished => Rules,
         YearOpened or YearClosed or YearReopened => Calendar,
         FactRevoked => Revocations,

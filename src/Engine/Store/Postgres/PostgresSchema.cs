@@ -49,6 +49,20 @@ internal static class PostgresSchema
             consumer text   PRIMARY KEY,
             position bigint NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS credentials (
+            stamp text PRIMARY KEY,
+            hash  text NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sign_in_failures (
+            login        text   PRIMARY KEY,
+            failures     integer NOT NULL,
+            locked_until bigint NOT NULL,
+            last_at      bigint NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS session_seen (
+            session text   PRIMARY KEY,
+            seen_at bigint NOT NULL
+        );
         """;
 
     public const string Columns =

@@ -41,6 +41,20 @@ internal static class SqliteSchema
             consumer TEXT PRIMARY KEY,
             position INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS credentials (
+            stamp TEXT PRIMARY KEY,
+            hash  TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sign_in_failures (
+            login        TEXT    PRIMARY KEY,
+            failures     INTEGER NOT NULL,
+            locked_until INTEGER NOT NULL,
+            last_at      INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS session_seen (
+            session TEXT    PRIMARY KEY,
+            seen_at INTEGER NOT NULL
+        );
         """;
 
     public const string Columns =
