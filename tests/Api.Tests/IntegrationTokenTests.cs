@@ -118,7 +118,9 @@ public sealed class when_integration_tokens_are_issued_to_accounts : IAsyncLifet
         var (token, _) = await IssueAsync(_api.Admin, "m-01", "导入脚本");
         Assert.Equal("member", (await MeAsync(token))["role"]);
 
-        (await _api.Admin.PutJsonAsync("/api/accounts/m-01/role", new { role = "secretary", branches = new[] { "b1" } })).ShouldBe(HttpStatusCode.OK);
+        // The organisation appoints m-01 secretary of b1 (#18: a member's role comes from the organisation's facts).
+        (await _api.Admin.PostJsonAsync("/api/branches/b1/secretaries", new { member = "m-01", occurredOn = Setup.Enrolled }, "appoint-m-01"))
+            .ShouldBe(HttpStatusCode.Created);
 
         var me = (await MeAsync(token)).ShouldBe(HttpStatusCode.OK);
         Assert.Equal(("secretary", "b1"), (me["role"], me["branches[0]"]));

@@ -94,6 +94,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
                     sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
                 services.AddSingleton<IEventStore>(sp => new FailingFactAppends(sp.GetRequiredService<SqliteEventStore>(), error));
                 services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+                services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteEventStore>()));
             }));
         await Setup.BranchAsync(api.Admin, "b1", "m-01");
 
@@ -121,6 +122,7 @@ public sealed class when_the_engine_is_overloaded(Xunit.Abstractions.ITestOutput
                     sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
                 services.AddSingleton<IEventStore>(sp => faulty = new FaultyEventStore(sp.GetRequiredService<SqliteEventStore>()));
                 services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+                services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteEventStore>()));
                 more?.Invoke(services);
             });
         });
@@ -376,5 +378,6 @@ internal static class StalledScoringHost
                 sp.GetRequiredService<IConfiguration>()["Store:Path"]!)).GetAwaiter().GetResult());
             services.AddSingleton<IEventStore>(sp => new when_the_engine_is_overloaded.StalledSubscriptions(sp.GetRequiredService<SqliteEventStore>()));
             services.AddSingleton<ICheckpointStore>(sp => new SqliteCheckpointStore(sp.GetRequiredService<SqliteEventStore>()));
+            services.AddSingleton<ICredentialStore>(sp => new SqliteCredentialStore(sp.GetRequiredService<SqliteEventStore>()));
         });
 }

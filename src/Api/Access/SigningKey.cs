@@ -60,13 +60,15 @@ public sealed class SigningKey
             return FromText(configured, "configuration (Auth:SigningKey)");
 
         var path = KeyFilePath(configuration);
-        if (File.Exists(path)) return Read(path);
+        // A key beside the data (versions before #18) signed this data's tokens and links: it wins over a key
+        // in the user's configuration directory, which another installation of the same user may have made.
         var earlier = Path.Combine(DataDirectory(configuration), FileName);
         if (configuration["Auth:KeyFile"] is not { Length: > 0 } && File.Exists(earlier))
         {
             var key = Read(earlier);
             return new SigningKey(key.Bytes, $"{earlier} (beside the data; move it to {path})");
         }
+        if (File.Exists(path)) return Read(path);
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var text = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
